@@ -1,0 +1,70 @@
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+from .scope import scope_for
+
+logger = logging.getLogger(__name__)
+
+# Views from these modules show no area data or check it themselves: the admin
+# goes through accounts.admin_site, allauth only handles the user's own account.
+TRUSTED_VIEW_MODULES = (
+    "django.contrib.admin.",
+    "django.views.i18n",
+    "django.views.static",
+    "django.contrib.staticfiles.",
+    "allauth.",
+)
+
+
+def _declares_scope(view_func) -> bool:
+    for candidate in (
+        view_func,
+        getattr(view_func, "view_class", None),  # Django class-based views
+        getattr(view_func, "cls", None),  # Django REST framework views
+    ):
+        if candidate is not None and getattr(candidate, "scoped", False):
+            return True
+    return (view_func.__module__ or "").startswith(TRUSTED_VIEW_MODULES)
+
+
+class ScopeRequiredMiddleware:
+    """Deny by default: a view that has not declared its scoping is closed to
+    everyone but national administrators, so a view that forgets cannot leak."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if _declares_scope(view_func):
+            return None
+        if scope_for(request.user).is_national:
+            return None
+        logger.warning(
+            "Refused %s.%s: the view does not declare how it is scoped",
+            view_func.__module__,
+            getattr(view_func, "__name__", "view"),
+        )
+        raise PermissionDenied
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose otherwise with the language switcher.
+
+    The browser's Accept-Language is ignored on purpose: a ward office's
+    computer set up in English must still show the platform in Vietnamese.
+    """
+
+    def process_request(self, request):
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,144 @@
+"""The one place that decides which rows a user, or an API key, may see.
+
+A scope is a plain value: a level and the area at that level. Every queryset
+shown to a user — admin lists, field pages, dashboards, exports, the API — is
+filtered through :func:`scope`. Models say how they reach their area with two
+class attributes, so this module never imports the apps downstream of it:
+
+``WARD_PATH``
+    the lookup from the model to its ward (``"ward"``, ``"household__ward"``;
+    ``""`` for the ward itself);
+``PROVINCE_PATH``
+    the lookup to its province; defaults to ``WARD_PATH + "__province"``. A
+    model with a province but no ward (a province itself, a province-wide
+    course) sets only this one; ward and team users then see the rows of
+    their own province.
+
+A model that declares neither is refused loudly: deny by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
+
+from .models import ADMIN_ROLES, TEAM_ROLES, Role
+
+
+class Level(StrEnum):
+    NATIONAL = "national"
+    PROVINCE = "province"
+    WARD = "ward"
+    TEAM = "team"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Scope:
+    level: Level
+    province: str | None = None  # official province code
+    ward: str | None = None  # official ward code
+    team: int | None = None
+
+    @property
+    def is_national(self) -> bool:
+        return self.level == Level.NATIONAL
+
+    @property
+    def is_area_limited(self) -> bool:
+        return self.level != Level.NATIONAL
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        model = queryset.model
+        ward_path, province_path = area_paths(model)
+        if self.level == Level.NATIONAL:
+            return queryset
+        if self.level == Level.PROVINCE:
+            return queryset.filter(**{_lookup(province_path, "pk"): self.province})
+        if self.level in (Level.WARD, Level.TEAM):
+            if ward_path is None:
+                return queryset.filter(**{_lookup(province_path, "pk"): self.province})
+            return queryset.filter(**{_lookup(ward_path, "pk"): self.ward})
+        return queryset.none()
+
+    def contains(self, obj: Model) -> bool:
+        return self.filter(type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+NO_SCOPE = Scope(Level.NONE)
+
+
+def _lookup(path: str, field: str) -> str:
+    return f"{path}__{field}" if path else field
+
+
+def area_paths(model: type[Model]) -> tuple[str | None, str]:
+    """Return the model's (ward path, province path); refuse undeclared models."""
+    ward_path = getattr(model, "WARD_PATH", None)
+    province_path = getattr(model, "PROVINCE_PATH", None)
+    if province_path is None and ward_path is not None:
+        province_path = _lookup(ward_path, "province")
+    if province_path is None:
+        raise ImproperlyConfigured(
+            "%s.%s does not say how it reaches its area: set WARD_PATH or "
+            "PROVINCE_PATH on the model before showing it to anyone."
+            % (model._meta.app_label, model.__name__)
+        )
+    return ward_path, province_path
+
+
+def is_scoped_model(model: type[Model]) -> bool:
+    return hasattr(model, "WARD_PATH") or hasattr(model, "PROVINCE_PATH")
+
+
+def scope_for(user) -> Scope:
+    """Turn a user into their scope; anything incomplete sees nothing."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_scope_cache", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser or user.role == Role.NATIONAL:
+        result = Scope(Level.NATIONAL)
+    elif user.role == Role.PROVINCE and user.province_id:
+        result = Scope(Level.PROVINCE, province=user.province_id)
+    elif user.role == Role.WARD and user.ward_id and user.province_id:
+        result = Scope(Level.WARD, province=user.province_id, ward=user.ward_id)
+    elif user.role in TEAM_ROLES and user.team_id and user.ward_id:
+        result = Scope(
+            Level.TEAM,
+            province=user.province_id,
+            ward=user.ward_id,
+            team=user.team_id,
+        )
+    else:
+        result = NO_SCOPE
+    user._scope_cache = result
+    return result
+
+
+def scope(queryset: QuerySet, who) -> QuerySet:
+    """Filter ``queryset`` to what ``who`` (a user or a :class:`Scope`) may see."""
+    resolved = who if isinstance(who, Scope) else scope_for(who)
+    return resolved.filter(queryset)
+
+
+def may_use_admin(user) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or (
+        user.role in ADMIN_ROLES and scope_for(user).level != Level.NONE
+    )
+
+
+def scoped(view):
+    """Mark a view as filtering what it shows through :func:`scope`.
+
+    Views without this mark are closed to every user whose scope is not
+    national (see ``accounts.middleware.ScopeRequiredMiddleware``).
+    """
+    view.scoped = True
+    return view

@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from accounts.admin_site import ScopedModelAdmin
+from accounts.models import Role
+
+from .models import Hamlet, Province, Ward
+
+
+class OfficialListAdmin(ScopedModelAdmin):
+    """Provinces and wards come from the official list (load_areas), not forms."""
+
+    edit_roles = ()
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(OfficialListAdmin):
+    list_display = ("code", "name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("code", "name", "codename")
+    readonly_fields = ("code", "name", "kind", "codename")
+
+
+@admin.register(Ward)
+class WardAdmin(OfficialListAdmin):
+    list_display = ("code", "name", "kind", "province")
+    list_filter = ("kind", "province")
+    list_select_related = ("province",)
+    search_fields = ("code", "name", "codename")
+    readonly_fields = ("code", "name", "kind", "codename", "province")
+
+
+@admin.register(Hamlet)
+class HamletAdmin(ScopedModelAdmin):
+    edit_roles = (Role.WARD,)
+    list_display = ("name", "kind", "ward", "is_active")
+    list_filter = ("kind", "is_active")
+    list_select_related = ("ward",)
+    search_fields = ("name",)
+    autocomplete_fields = ("ward",)

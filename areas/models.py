@@ -1,0 +1,88 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.Model):
+    """A province or centrally-run city, keyed by its official two-digit code."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "tinh", _("province")
+        CITY = "thanh_pho", _("centrally-run city")
+
+    PROVINCE_PATH = ""  # a province is its own area
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    codename = models.SlugField(_("code name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Ward(models.Model):
+    """A commune, ward or special zone (xã, phường, đặc khu) since July 2025."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "xa", _("commune")
+        WARD = "phuong", _("ward")
+        SPECIAL_ZONE = "dac_khu", _("special zone")
+
+    WARD_PATH = ""  # a ward is its own area
+
+    code = models.CharField(_("code"), max_length=5, primary_key=True)
+    province = models.ForeignKey(
+        Province,
+        models.PROTECT,
+        related_name="wards",
+        verbose_name=_("province"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    codename = models.SlugField(_("code name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("commune / ward")
+        verbose_name_plural = _("communes / wards")
+        ordering = ["province", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Hamlet(models.Model):
+    """A hamlet, village or residential group, created by ward officials."""
+
+    class Kind(models.TextChoices):
+        THON = "thon", _("village (thôn)")
+        AP = "ap", _("hamlet (ấp)")
+        BAN = "ban", _("village (bản)")
+        KHU_PHO = "khu_pho", _("quarter (khu phố)")
+        TO_DAN_PHO = "to_dan_pho", _("residential group (tổ dân phố)")
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="hamlets", verbose_name=_("ward")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("hamlet / residential group")
+        verbose_name_plural = _("hamlets / residential groups")
+        ordering = ["ward", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "name"], name="hamlet_name_unique_in_ward"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,53 @@
+"""Liveness of the parts the platform cannot work without."""
+
+import logging
+import os
+from pathlib import Path
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.scope import scoped
+from config.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any failure means the same to the load balancer
+        logger.warning("health: database unavailable (%s)", type(exc).__name__)
+        return "unavailable"
+    return "ok"
+
+
+def _broker_status() -> str:
+    options = celery_app.conf.broker_transport_options or {}
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            if conn.transport_cls == "filesystem":
+                # This transport "connects" without touching its folder.
+                folder = Path(options["data_folder_in"])
+                if not (folder.is_dir() and os.access(folder, os.W_OK)):
+                    raise OSError("queue folder not writable")
+    except Exception as exc:
+        logger.warning("health: broker unavailable (%s)", type(exc).__name__)
+        return "unavailable"
+    return "ok"
+
+
+@scoped  # shows no area data
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": _database_status(), "broker": _broker_status()}
+    down = [name for name, status in checks.items() if status != "ok"]
+    body = {"status": "ok" if not down else "unavailable", "checks": checks}
+    if down:
+        body["down"] = down
+    return JsonResponse(body, status=503 if down else 200)

@@ -1,0 +1,136 @@
+"""A small, believable slice of Hà Nội for demonstrations and manual testing.
+
+It lives in ``reports`` because that app sits at the end of the data flow and
+may read every other app. Running it again updates rows instead of adding more.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Role, User
+from areas.models import Hamlet, Ward
+from areas.services import areas_load
+from teams.models import Team
+
+DEMO_PASSWORD = "demo1234"
+PROVINCE = "01"  # Thành phố Hà Nội
+
+HAMLETS = {
+    "00004": [  # Phường Ba Đình
+        ("Tổ dân phố số 1", Hamlet.Kind.TO_DAN_PHO),
+        ("Tổ dân phố số 2", Hamlet.Kind.TO_DAN_PHO),
+        ("Tổ dân phố Quán Thánh", Hamlet.Kind.TO_DAN_PHO),
+        ("Tổ dân phố Trúc Bạch", Hamlet.Kind.TO_DAN_PHO),
+    ],
+    "00070": [  # Phường Hoàn Kiếm
+        ("Tổ dân phố Hàng Bạc", Hamlet.Kind.TO_DAN_PHO),
+        ("Tổ dân phố Hàng Đào", Hamlet.Kind.TO_DAN_PHO),
+    ],
+    "00583": [  # Xã Bát Tràng
+        ("Thôn Giang Cao", Hamlet.Kind.THON),
+        ("Thôn Bát Tràng", Hamlet.Kind.THON),
+        ("Thôn Kim Lan", Hamlet.Kind.THON),
+    ],
+}
+
+TEAMS = [
+    # (ward, hamlet or None for a ward-level team, team name)
+    ("00004", "Tổ dân phố số 1", "Tổ CNSCĐ Tổ dân phố số 1"),
+    ("00004", "Tổ dân phố Quán Thánh", "Tổ CNSCĐ Tổ dân phố Quán Thánh"),
+    ("00004", None, "Đội thanh niên tình nguyện phường Ba Đình"),
+    ("00070", "Tổ dân phố Hàng Bạc", "Tổ CNSCĐ Tổ dân phố Hàng Bạc"),
+    ("00583", "Thôn Giang Cao", "Tổ CNSCĐ thôn Giang Cao"),
+]
+
+USERS = [
+    # (username, role, area, family name, given name)
+    ("admin", Role.NATIONAL, None, "Quản trị", "Hệ thống"),
+    ("tinh.hanoi", Role.PROVINCE, PROVINCE, "Trần", "Thị Hương"),
+    ("phuong.badinh", Role.WARD, "00004", "Lê", "Minh Tuấn"),
+    ("phuong.hoankiem", Role.WARD, "00070", "Phạm", "Thu Trang"),
+    (
+        "totruong.badinh",
+        Role.TEAM_LEADER,
+        "Tổ CNSCĐ Tổ dân phố số 1",
+        "Nguyễn",
+        "Văn An",
+    ),
+    ("thanhvien.badinh", Role.TEAM_MEMBER, "Tổ CNSCĐ Tổ dân phố số 1", "Đỗ", "Thị Lan"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo areas, teams and one account per role (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Seed even with DEBUG off (demo passwords are public: never in "
+            "production).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_without_debug"]:
+            raise CommandError(
+                "seed_demo creates accounts with a public password; it runs only "
+                "with DEBUG on (or --allow-without-debug on a throw-away database)."
+            )
+        areas_load()
+        with transaction.atomic():
+            teams = self._seed_teams()
+            users = self._seed_users(teams)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins:"))
+        for user in users:
+            self.stdout.write(
+                "  %-18s %-10s %-24s %s"
+                % (user.username, DEMO_PASSWORD, user.get_role_display(), _area(user))
+            )
+
+    def _seed_teams(self) -> dict[str, Team]:
+        hamlets = {}
+        for ward_code, rows in HAMLETS.items():
+            ward = Ward.objects.get(code=ward_code)
+            for name, kind in rows:
+                hamlets[(ward_code, name)], _created = Hamlet.objects.update_or_create(
+                    ward=ward, name=name, defaults={"kind": kind}
+                )
+        teams = {}
+        for ward_code, hamlet_name, name in TEAMS:
+            teams[name], _created = Team.objects.update_or_create(
+                ward_id=ward_code,
+                name=name,
+                defaults={"hamlet": hamlets.get((ward_code, hamlet_name))},
+            )
+        return teams
+
+    def _seed_users(self, teams: dict[str, Team]) -> list[User]:
+        users = []
+        for username, role, area, family_name, given_name in USERS:
+            fields = {
+                "role": role,
+                "last_name": family_name,
+                "first_name": given_name,
+                "province_id": area if role == Role.PROVINCE else None,
+                "ward_id": area if role == Role.WARD else None,
+                "team": teams[area]
+                if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER)
+                else None,
+                "is_superuser": role == Role.NATIONAL,
+            }
+            user = User.objects.filter(username=username).first() or User(
+                username=username
+            )
+            for name, value in fields.items():
+                setattr(user, name, value)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            users.append(user)
+        return users
+
+
+def _area(user: User) -> str:
+    if user.team_id:
+        return "%s, %s" % (user.team, user.ward)
+    return str(user.ward or user.province or "Việt Nam")
