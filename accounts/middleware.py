@@ -9,10 +9,10 @@ from .scope import scope_for
 
 logger = logging.getLogger(__name__)
 
-# Views from these modules show no area data or check it themselves: the admin
-# goes through accounts.admin_site, allauth only handles the user's own account.
+# Views from these modules show no area data: allauth only handles the user's
+# own account. The admin is not listed: it has its own deny-by-default in
+# accounts.admin_site, which every admin URL goes through.
 TRUSTED_VIEW_MODULES = (
-    "django.contrib.admin.",
     "django.views.i18n",
     "django.views.static",
     "django.contrib.staticfiles.",
@@ -20,7 +20,10 @@ TRUSTED_VIEW_MODULES = (
 )
 
 
-def _declares_scope(view_func) -> bool:
+def _declares_scope(request, view_func) -> bool:
+    match = request.resolver_match
+    if match is not None and match.app_name == "admin":
+        return True
     for candidate in (
         view_func,
         getattr(view_func, "view_class", None),  # Django class-based views
@@ -42,7 +45,7 @@ class ScopeRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if _declares_scope(view_func):
+        if _declares_scope(request, view_func):
             return None
         if scope_for(request.user).is_national:
             return None

@@ -121,6 +121,9 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.sync_area()
         self.is_staff = self.role in ADMIN_ROLES
+        # The national administrator runs the whole platform, libraries' admin
+        # pages included; every other role gets its rights from its scope.
+        self.is_superuser = self.role == Role.NATIONAL
         super().save(*args, **kwargs)
 
     def sync_area(self):

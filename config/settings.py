@@ -188,7 +188,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -236,7 +236,9 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis when configured; otherwise a real worker on kombu's file-system
 # transport, which needs no server and still runs tasks out of the web process.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = env(
+    "CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/"
+)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_QUEUE_DIR = VAR_DIR / "celery"
     for folder in ("queue", "control"):

@@ -117,7 +117,6 @@ class Command(BaseCommand):
                 "team": teams[area]
                 if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER)
                 else None,
-                "is_superuser": role == Role.NATIONAL,
             }
             user = User.objects.filter(username=username).first() or User(
                 username=username

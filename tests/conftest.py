@@ -1,0 +1,73 @@
+import pytest
+from django.core.cache import cache
+
+from accounts.models import Role
+from tests.accounts.factories import UserFactory
+from tests.areas.factories import HamletFactory, ProvinceFactory, WardFactory
+from tests.teams.factories import TeamFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Production hashing takes a third of a second per password on purpose;
+    # the suite creates and checks hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits live in the cache: one test's failed logins must not lock
+    # out the next test's user.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class Area:
+    """Two provinces, two wards in the first, one in the second, with teams."""
+
+    def __init__(self):
+        self.province = ProvinceFactory(code="01", name="Thành phố Hà Nội")
+        self.ward = WardFactory(
+            code="00004", province=self.province, name="Phường Ba Đình"
+        )
+        self.neighbour_ward = WardFactory(
+            code="00070", province=self.province, name="Phường Hoàn Kiếm"
+        )
+        self.other_province = ProvinceFactory(code="79", name="Thành phố Hồ Chí Minh")
+        self.other_ward = WardFactory(
+            code="26734", province=self.other_province, name="Phường Sài Gòn"
+        )
+        self.hamlet = HamletFactory(ward=self.ward, name="Tổ dân phố số 1")
+        self.neighbour_hamlet = HamletFactory(
+            ward=self.neighbour_ward, name="Tổ dân phố Hàng Bạc"
+        )
+        self.other_hamlet = HamletFactory(ward=self.other_ward, name="Khu phố 1")
+        self.team = TeamFactory(ward=self.ward, hamlet=self.hamlet)
+        self.neighbour_team = TeamFactory(
+            ward=self.neighbour_ward, hamlet=self.neighbour_hamlet
+        )
+        self.other_team = TeamFactory(ward=self.other_ward, hamlet=self.other_hamlet)
+
+
+@pytest.fixture
+def area(db):
+    return Area()
+
+
+@pytest.fixture
+def users(area):
+    """One account per role, all inside ``area.ward`` (or its province)."""
+    return {
+        Role.NATIONAL: UserFactory(username="quantri", role=Role.NATIONAL),
+        Role.PROVINCE: UserFactory(
+            username="tinh", role=Role.PROVINCE, province=area.province
+        ),
+        Role.WARD: UserFactory(username="phuong", role=Role.WARD, ward=area.ward),
+        Role.TEAM_LEADER: UserFactory(
+            username="totruong", role=Role.TEAM_LEADER, team=area.team
+        ),
+        Role.TEAM_MEMBER: UserFactory(
+            username="thanhvien", role=Role.TEAM_MEMBER, team=area.team
+        ),
+    }
