@@ -1,13 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Province(models.Model):
     """A province or centrally-run city, keyed by its official two-digit code."""
 
     class Kind(models.TextChoices):
-        PROVINCE = "tinh", _("province")
-        CITY = "thanh_pho", _("centrally-run city")
+        PROVINCE = "tinh", pgettext_lazy("division type", "province")
+        CITY = "thanh_pho", pgettext_lazy("division type", "centrally-run city")
 
     PROVINCE_PATH = ""  # a province is its own area
 
@@ -29,9 +30,9 @@ class Ward(models.Model):
     """A commune, ward or special zone (xã, phường, đặc khu) since July 2025."""
 
     class Kind(models.TextChoices):
-        COMMUNE = "xa", _("commune")
-        WARD = "phuong", _("ward")
-        SPECIAL_ZONE = "dac_khu", _("special zone")
+        COMMUNE = "xa", pgettext_lazy("division type", "commune")
+        WARD = "phuong", pgettext_lazy("division type", "ward")
+        SPECIAL_ZONE = "dac_khu", pgettext_lazy("division type", "special zone")
 
     WARD_PATH = ""  # a ward is its own area
 

@@ -14,8 +14,7 @@ python manage.py load_areas
 python manage.py seed_demo
 
 echo "==> Starting the Celery worker (file-system broker, beat included)"
-celery -A config worker --beat --loglevel warning --concurrency 1 \
-  --schedule var/celerybeat-schedule &
+celery -A config worker --beat --loglevel warning --concurrency 1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 
