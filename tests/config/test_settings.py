@@ -12,7 +12,12 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "tcns.example.gov.vn",
 }
 # Variables the test command sets for plain-HTTP testing must not leak in.
-RELAXED = ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
+RELAXED = (
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def run(args, **overrides):
