@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
@@ -82,11 +81,3 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
             allowed = GRANTABLE_ROLES.get(scope_for(request.user).level, [])
             kwargs["choices"] = [(role.value, role.label) for role in allowed]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if "role" in form.base_fields:
-            form.base_fields["role"].widget = forms.Select(
-                choices=form.base_fields["role"].choices
-            )
-        return form

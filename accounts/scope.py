@@ -64,9 +64,6 @@ class Scope:
             return queryset.filter(**{_lookup(ward_path, "pk"): self.ward})
         return queryset.none()
 
-    def contains(self, obj: Model) -> bool:
-        return self.filter(type(obj)._default_manager.filter(pk=obj.pk)).exists()
-
 
 NO_SCOPE = Scope(Level.NONE)
 
