@@ -7,12 +7,18 @@ from .admin_site import ScopedModelAdmin
 from .models import Role, User
 from .scope import Level, scope_for
 
-# Which roles an official may hand out: never wider than their own.
+# Which accounts an official manages: ward officials those of their wards'
+# teams, province staff the ward officials of their province. Nobody below
+# national level creates or edits an account of their own level or above.
 GRANTABLE_ROLES = {
     Level.NATIONAL: list(Role),
-    Level.PROVINCE: [Role.PROVINCE, Role.WARD, Role.TEAM_LEADER, Role.TEAM_MEMBER],
-    Level.WARD: [Role.WARD, Role.TEAM_LEADER, Role.TEAM_MEMBER],
+    Level.PROVINCE: [Role.WARD],
+    Level.WARD: [Role.TEAM_LEADER, Role.TEAM_MEMBER],
 }
+
+
+def grantable_roles(user) -> list[Role]:
+    return GRANTABLE_ROLES.get(scope_for(user).level, [])
 
 
 class PlatformUserCreationForm(UserCreationForm):
@@ -28,6 +34,7 @@ class PlatformUserChangeForm(UserChangeForm):
 
 @admin.register(User)
 class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
+    edit_roles = (Role.WARD, Role.PROVINCE)
     form = PlatformUserChangeForm
     add_form = PlatformUserCreationForm
     list_display = ("username", "role", "province", "ward", "team", "is_active")
@@ -76,8 +83,18 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
             )
         return fieldsets
 
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.role in grantable_roles(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are switched off (active unticked), not deleted: the
+        # history of what they recorded keeps its author.
+        return scope_for(request.user).is_national
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role":
-            allowed = GRANTABLE_ROLES.get(scope_for(request.user).level, [])
-            kwargs["choices"] = [(role.value, role.label) for role in allowed]
+            kwargs["choices"] = [
+                (role.value, role.label) for role in grantable_roles(request.user)
+            ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)

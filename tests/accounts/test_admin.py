@@ -126,8 +126,8 @@ def test_ward_official_creates_a_team_member_account(official, area):
     )
 
 
-@pytest.mark.parametrize("role", [Role.NATIONAL, Role.PROVINCE])
-def test_ward_official_cannot_grant_a_wider_role(official, area, role):
+@pytest.mark.parametrize("role", [Role.NATIONAL, Role.PROVINCE, Role.WARD])
+def test_ward_official_cannot_grant_their_own_role_or_above(official, area, role):
     response = official.post(
         "/admin/accounts/user/add/",
         {
@@ -136,6 +136,7 @@ def test_ward_official_cannot_grant_a_wider_role(official, area, role):
             "password2": "Mat-khau-manh-2026",
             "role": role,
             "province": area.province.pk,
+            "ward": area.ward.pk,
         },
     )
 
@@ -174,3 +175,82 @@ def test_national_administrator_sees_every_hamlet(client, users, area):
     response = client.get("/admin/areas/hamlet/")
 
     assert response.context["cl"].result_count == 3
+
+
+def test_ward_official_deactivates_a_team_members_account(official, users):
+    member = users[Role.TEAM_MEMBER]
+
+    official.post(
+        "/admin/accounts/user/%d/change/" % member.pk,
+        {
+            "username": member.username,
+            "role": member.role,
+            "team": member.team_id,
+            "last_name": member.last_name,
+            "first_name": member.first_name,
+            "email": "",
+        },
+    )
+
+    member.refresh_from_db()
+    assert member.is_active is False
+
+
+def test_ward_official_resets_a_team_members_password(official, users):
+    member = users[Role.TEAM_MEMBER]
+
+    official.post(
+        "/admin/accounts/user/%d/password/" % member.pk,
+        {"password1": "Mat-khau-moi-2026", "password2": "Mat-khau-moi-2026"},
+    )
+
+    member.refresh_from_db()
+    assert member.check_password("Mat-khau-moi-2026")
+
+
+def test_ward_official_cannot_edit_a_fellow_ward_official(official, area):
+    colleague = User.objects.create_user("dong.nghiep", role=Role.WARD, ward=area.ward)
+
+    response = official.post(
+        "/admin/accounts/user/%d/change/" % colleague.pk,
+        {"username": "doi-ten", "role": Role.WARD, "ward": area.ward.pk},
+    )
+
+    assert response.status_code == 403
+    colleague.refresh_from_db()
+    assert colleague.username == "dong.nghiep"
+
+
+def test_province_staff_create_ward_officials_in_their_province(client, users, area):
+    client.force_login(users[Role.PROVINCE])
+
+    client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "can.bo.moi",
+            "password1": "Mat-khau-manh-2026",
+            "password2": "Mat-khau-manh-2026",
+            "role": Role.WARD,
+            "ward": area.neighbour_ward.pk,
+        },
+    )
+
+    user = User.objects.get(username="can.bo.moi")
+    assert (user.ward, user.province) == (area.neighbour_ward, area.province)
+
+
+def test_province_staff_cannot_create_a_ward_official_elsewhere(client, users, area):
+    client.force_login(users[Role.PROVINCE])
+
+    client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "ngoai.tinh",
+            "password1": "Mat-khau-manh-2026",
+            "password2": "Mat-khau-manh-2026",
+            "role": Role.WARD,
+            "ward": area.other_ward.pk,
+        },
+    )
+
+    assert not User.objects.filter(username="ngoai.tinh").exists()
