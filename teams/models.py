@@ -1,11 +1,21 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.phones import phone_normalise
 from areas.models import Hamlet, Ward
 
 
 class Team(models.Model):
     """A community digital technology team (Tổ công nghệ số cộng đồng)."""
+
+    class Kind(models.TextChoices):
+        HAMLET = "hamlet", _("hamlet or residential-group team")
+        YOUTH = "youth", _("youth volunteer team")
+        TECHNICAL = "technical", _("technical response team")
+        OTHER = "other", _("other")
 
     WARD_PATH = "ward"
 
@@ -22,6 +32,8 @@ class Team(models.Model):
         help_text=_("Leave empty for a ward-level team."),
     )
     name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.HAMLET)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -36,3 +48,136 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.hamlet_id and self.ward_id and self.hamlet.ward_id != self.ward_id:
+            raise ValidationError(
+                {"hamlet": _("The hamlet must be in the team's ward.")}
+            )
+
+
+class Member(models.Model):
+    """A volunteer of the ward; serves in one or more of its teams."""
+
+    class Affiliation(models.TextChoices):
+        YOUTH_UNION = "youth_union", _("Youth Union")
+        POLICE = "police", _("police")
+        WOMENS_UNION = "womens_union", _("Women's Union")
+        FATHERLAND_FRONT = "fatherland_front", _("Fatherland Front")
+        STUDENT = "student", _("student")
+        TEACHER = "teacher", _("teacher")
+        HAMLET_STAFF = "hamlet_staff", _("hamlet staff")
+        TELECOM = "telecom", _("telecom or business")
+        OTHER = "other", _("other")
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="members", verbose_name=_("ward")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(
+        _("phone"),
+        max_length=15,
+        help_text=_("A Vietnamese number; stored as 0912345678."),
+    )
+    affiliation = models.CharField(
+        _("affiliation"), max_length=20, choices=Affiliation, default=Affiliation.OTHER
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("login account"),
+    )
+    teams = models.ManyToManyField(
+        Team, through="Membership", related_name="members", verbose_name=_("teams")
+    )
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["ward", "full_name"]
+        constraints = [
+            # The phone identifies a volunteer within the ward: re-imports
+            # update the person instead of adding a twin.
+            models.UniqueConstraint(
+                fields=["ward", "phone"], name="member_phone_unique_in_ward"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.phone = phone_normalise(self.phone)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        try:
+            self.phone = phone_normalise(self.phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error}) from error
+        if not self.phone:
+            raise ValidationError({"phone": _("A phone number is required.")})
+
+
+class Membership(models.Model):
+    """A member's place in a team, with its role and dates."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("leader")
+        DEPUTY = "deputy", _("deputy")
+        MEMBER = "member", _("member")
+
+    WARD_PATH = "team__ward"
+
+    member = models.ForeignKey(
+        Member, models.CASCADE, related_name="memberships", verbose_name=_("member")
+    )
+    team = models.ForeignKey(
+        Team, models.CASCADE, related_name="memberships", verbose_name=_("team")
+    )
+    role = models.CharField(
+        _("role in the team"), max_length=10, choices=Role, default=Role.MEMBER
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["team", "role", "member"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(role="leader", left_on__isnull=True),
+                name="one_current_leader_per_team",
+                violation_error_message=_(
+                    "This team already has a leader; record the date the "
+                    "current leader left first."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["team", "member"],
+                condition=Q(left_on__isnull=True),
+                name="one_current_membership_per_member_and_team",
+                violation_error_message=_("This person is already in this team."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="membership_left_after_joining",
+                violation_error_message=_(
+                    "The date of leaving cannot be before the date of joining."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return "%s — %s" % (self.member, self.team)
+
+    def clean(self):
+        if self.member_id and self.team_id and self.member.ward_id != self.team.ward_id:
+            raise ValidationError({"team": _("The team must be in the member's ward.")})
