@@ -149,7 +149,3 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.first_name
-
-    @property
-    def is_team_leader(self) -> bool:
-        return self.role == Role.TEAM_LEADER

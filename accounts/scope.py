@@ -47,10 +47,6 @@ class Scope:
     def is_national(self) -> bool:
         return self.level == Level.NATIONAL
 
-    @property
-    def is_area_limited(self) -> bool:
-        return self.level != Level.NATIONAL
-
     def filter(self, queryset: QuerySet) -> QuerySet:
         model = queryset.model
         ward_path, province_path = area_paths(model)

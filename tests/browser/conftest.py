@@ -16,7 +16,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
 ]
 PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(scope="session")
@@ -39,15 +38,6 @@ def browser():
 @pytest.fixture
 def phone_page(browser, live_server):
     context = browser.new_context(viewport=PHONE, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def desktop_page(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
