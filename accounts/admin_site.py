@@ -8,13 +8,21 @@ forgot, cannot leak to an area-limited user.
 
 from urllib.parse import urlencode
 
-from django.contrib import admin
+import tablib
+from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Role
 from .scope import Level, is_scoped_model, may_use_admin, scope, scope_for
+from .text import text_fold
 
 
 class ScopedAdminMixin:
@@ -62,6 +70,18 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return may_use_admin(request.user)
 
+    def get_search_results(self, request, queryset, search_term):
+        # Models with a folded ``search_text`` copy are searched without case
+        # or diacritics, the same way on PostgreSQL and SQLite; autocomplete
+        # widgets use this too.
+        try:
+            self.model._meta.get_field("search_text")
+        except FieldDoesNotExist:
+            return super().get_search_results(request, queryset, search_term)
+        for word in text_fold(search_term).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset, False
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         current = scope_for(request.user)
@@ -76,6 +96,110 @@ class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
 
 class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):
     pass
+
+
+class ScopedHistoryAdmin(SimpleHistoryAdmin):
+    """The audit trail of a row, shown only inside the user's area.
+
+    Historical rows carry their ward (see ``accounts.audit``), so the history
+    of a deleted household stays visible to its ward and to no one else.
+    """
+
+    def _history_in_scope(self, request, object_id, **lookup) -> None:
+        history = self.model.history.model
+        records = history.objects.filter(**{self.model._meta.pk.attname: object_id})
+        if not scope(records.filter(**lookup), request.user).exists():
+            raise Http404
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        records = super().get_history_queryset(
+            request, history_manager, pk_name, object_id
+        )
+        return scope(records, request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._history_in_scope(request, object_id, history_id=version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedImportExportMixin(ImportExportMixin):
+    """Excel and CSV in and out of a scoped admin, with downloadable templates.
+
+    Resources are built with the requesting user, so what they read, match
+    and write stays inside the user's area; only roles that edit may import.
+    """
+
+    formats = (base_formats.XLSX, base_formats.CSV)
+    import_template_name = "admin/registry_import.html"
+    template_formats = {"xlsx": base_formats.XLSX, "csv": base_formats.CSV}
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {"who": request.user}
+
+    def has_import_permission(self, request):
+        return self._may_edit(request)
+
+    def has_export_permission(self, request):
+        return may_use_admin(request.user)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import-template.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="%s_%s_import_template" % info,
+            ),
+        ] + super().get_urls()
+
+    def import_template_view(self, request, extension):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        file_format = self.template_formats.get(extension)
+        if file_format is None:
+            raise Http404
+        resource = self.get_import_resource_classes(request)[0](who=request.user)
+        dataset = tablib.Dataset(headers=resource.template_headers())
+        content = file_format().export_data(dataset)
+        if isinstance(content, str):
+            content = "\ufeff" + content  # Excel needs the BOM to read UTF-8
+        response = HttpResponse(content, content_type=file_format().get_content_type())
+        response["Content-Disposition"] = 'attachment; filename="%s.%s"' % (
+            "mau-%s" % self.opts.model_name,
+            extension,
+        )
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        info = self.opts.app_label, self.opts.model_name
+        context["template_links"] = [
+            (
+                extension.upper(),
+                reverse("admin:%s_%s_import_template" % info, args=[extension]),
+            )
+            for extension in self.template_formats
+        ]
+        return context
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The file changed between preview and confirmation: nothing was
+            # written (the resource rolled back), and the user must know.
+            messages.error(
+                request,
+                gettext(
+                    "Nothing was imported: the file has errors. "
+                    "Import it again to see them."
+                ),
+            )
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % info))
+        return super().process_result(result, request)
 
 
 class NationalOnlyAdmin:

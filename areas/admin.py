@@ -1,9 +1,10 @@
 from django.contrib import admin
 
-from accounts.admin_site import ScopedModelAdmin
+from accounts.admin_site import ScopedImportExportMixin, ScopedModelAdmin
 from accounts.models import Role
 
 from .models import Hamlet, Province, Ward
+from .resources import HamletResource
 
 
 class OfficialListAdmin(ScopedModelAdmin):
@@ -36,7 +37,8 @@ class WardAdmin(OfficialListAdmin):
 
 
 @admin.register(Hamlet)
-class HamletAdmin(ScopedModelAdmin):
+class HamletAdmin(ScopedImportExportMixin, ScopedModelAdmin):
+    resource_classes = [HamletResource]
     edit_roles = (Role.WARD,)
     list_display = ("name", "kind", "ward", "is_active")
     list_filter = ("kind", "is_active")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "simple_history",
     "accounts",
     "areas",
     "teams",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.ScopeRequiredMiddleware",
 ]
 
@@ -295,3 +297,14 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Registry import and export (django-import-export). Imports are all or
+# nothing: one bad row and the whole file is rolled back.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # the audit trail is simple-history's
+IMPORT_EXPORT_IMPORT_ERROR_DISPLAY = ("message",)  # never a traceback to users
+
+# Audit trail (django-simple-history). Reverting from the admin would skip the
+# registry's validation, so history is read-only.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

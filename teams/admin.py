@@ -1,8 +1,18 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_site import ScopedModelAdmin, ScopedTabularInline
+from accounts.admin_site import (
+    ScopedHistoryAdmin,
+    ScopedImportExportMixin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+)
 
-from .models import Member, Membership, Team
+from .models import Member, Membership, ServicePoint, Shift, Team
+from .resources import MemberResource, TeamResource
+
+ONLY_USED = admin.RelatedOnlyFieldListFilter
 
 
 class MembershipInline(ScopedTabularInline):
@@ -21,9 +31,10 @@ class MemberMembershipInline(MembershipInline):
 
 
 @admin.register(Team)
-class TeamAdmin(ScopedModelAdmin):
+class TeamAdmin(ScopedImportExportMixin, ScopedModelAdmin):
+    resource_classes = [TeamResource]
     list_display = ("name", "kind", "ward", "hamlet", "founded_on", "is_active")
-    list_filter = ("kind", "is_active")
+    list_filter = ("kind", "is_active", ("hamlet", ONLY_USED), ("ward", ONLY_USED))
     list_select_related = ("ward", "hamlet")
     search_fields = ("name", "hamlet__name")
     autocomplete_fields = ("ward", "hamlet")
@@ -32,11 +43,62 @@ class TeamAdmin(ScopedModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedModelAdmin):
+class MemberAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmin):
+    resource_classes = [MemberResource]
     list_display = ("full_name", "phone", "affiliation", "ward")
-    list_filter = ("affiliation",)
+    list_filter = ("affiliation", ("teams", ONLY_USED), ("ward", ONLY_USED))
     list_select_related = ("ward",)
-    search_fields = ("full_name", "phone")
+    search_fields = ("search_text",)
+    search_help_text = _("Name or phone; accents and case do not matter.")
     autocomplete_fields = ("ward",)
     raw_id_fields = ("user",)
     inlines = [MemberMembershipInline]
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(ScopedModelAdmin):
+    list_display = ("name", "kind", "hamlet", "address", "ward", "is_active")
+    list_filter = ("kind", "is_active", ("ward", ONLY_USED))
+    list_select_related = ("ward", "hamlet")
+    search_fields = ("name", "address")
+    autocomplete_fields = ("ward", "hamlet")
+
+
+class ShiftForm(forms.ModelForm):
+    class Meta:
+        model = Shift
+        fields = ("service_point", "date", "period", "members", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        point = cleaned.get("service_point")
+        outsiders = [
+            member
+            for member in cleaned.get("members") or ()
+            if point and member.ward_id != point.ward_id
+        ]
+        if outsiders:
+            self.add_error(
+                "members",
+                _("Only members of the service point's ward can be on duty: %(names)s.")
+                % {"names": ", ".join(member.full_name for member in outsiders)},
+            )
+        return cleaned
+
+
+@admin.register(Shift)
+class ShiftAdmin(ScopedModelAdmin):
+    form = ShiftForm
+    list_display = ("date", "period", "service_point", "on_duty")
+    list_filter = ("period", ("service_point", ONLY_USED))
+    list_select_related = ("service_point",)
+    search_fields = ("service_point__name", "note")
+    autocomplete_fields = ("service_point", "members")
+    date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members")
+
+    @admin.display(description=_("members on duty"))
+    def on_duty(self, shift):
+        return ", ".join(member.full_name for member in shift.members.all())

@@ -4,7 +4,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import ward_history
 from accounts.phones import phone_normalise
+from accounts.text import search_key, text_normalise
 from areas.models import Hamlet, Ward
 
 
@@ -95,6 +97,9 @@ class Member(models.Model):
     teams = models.ManyToManyField(
         Team, through="Membership", related_name="members", verbose_name=_("teams")
     )
+    search_text = models.TextField(editable=False, default="")
+
+    history = ward_history()
 
     class Meta:
         verbose_name = _("member")
@@ -112,10 +117,17 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.phone = phone_normalise(self.phone)
+        self.prepare()
         super().save(*args, **kwargs)
 
+    def prepare(self):
+        """Normalise what people type; bulk imports call this instead of save()."""
+        self.full_name = text_normalise(self.full_name)
+        self.phone = phone_normalise(self.phone)
+        self.search_text = search_key(self.full_name, self.phone)
+
     def clean(self):
+        self.full_name = text_normalise(self.full_name)
         try:
             self.phone = phone_normalise(self.phone)
         except ValidationError as error:
@@ -181,3 +193,94 @@ class Membership(models.Model):
     def clean(self):
         if self.member_id and self.team_id and self.member.ward_id != self.team.ward_id:
             raise ValidationError({"team": _("The team must be in the member's ward.")})
+
+
+class ServicePoint(models.Model):
+    """Where members serve citizens: the commune's centre or a mobile point."""
+
+    class Kind(models.TextChoices):
+        CENTRE = "centre", _("public administration service centre")
+        MOBILE = "mobile", _("mobile digital-literacy point")
+        OTHER = "other", _("other")
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="service_points", verbose_name=_("ward")
+    )
+    hamlet = models.ForeignKey(
+        Hamlet,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_points",
+        verbose_name=_("hamlet"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.MOBILE)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+        ordering = ["ward", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "name"], name="service_point_name_unique_in_ward"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.name = text_normalise(self.name)
+        if self.hamlet_id and self.ward_id and self.hamlet.ward_id != self.ward_id:
+            raise ValidationError(
+                {"hamlet": _("The hamlet must be in the service point's ward.")}
+            )
+
+
+class Shift(models.Model):
+    """A half-day of duty at a service point, with the members rostered on it."""
+
+    class Period(models.TextChoices):
+        MORNING = "morning", _("morning")
+        AFTERNOON = "afternoon", _("afternoon")
+
+    WARD_PATH = "service_point__ward"
+
+    service_point = models.ForeignKey(
+        ServicePoint,
+        models.CASCADE,
+        related_name="shifts",
+        verbose_name=_("service point"),
+    )
+    date = models.DateField(_("date"))
+    period = models.CharField(_("period"), max_length=10, choices=Period)
+    members = models.ManyToManyField(
+        Member, related_name="shifts", blank=True, verbose_name=_("members on duty")
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        ordering = ["-date", "period", "service_point"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_point", "date", "period"],
+                name="one_shift_per_point_and_half_day",
+                violation_error_message=_(
+                    "This service point already has a shift at that time."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return "%s, %s %s" % (
+            self.service_point,
+            self.get_period_display(),
+            self.date.strftime("%d/%m/%Y"),
+        )

@@ -1,0 +1,235 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.audit import ward_history
+from accounts.phones import phone_normalise
+from accounts.text import search_key, text_normalise
+from areas.models import Hamlet, Ward
+
+EARLIEST_BIRTH_YEAR = 1900
+LATEST_BIRTH_YEAR = 2100  # checked against today's year in Resident.clean()
+
+
+class Household(models.Model):
+    """A household of the ward, as the hamlet's register knows it."""
+
+    class Poverty(models.TextChoices):
+        NONE = "", _("not poor")
+        NEAR_POOR = "near_poor", _("near-poor")
+        POOR = "poor", _("poor")
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="households", verbose_name=_("ward")
+    )
+    hamlet = models.ForeignKey(
+        Hamlet, models.PROTECT, related_name="households", verbose_name=_("hamlet")
+    )
+    code = models.CharField(
+        _("household code"),
+        max_length=30,
+        help_text=_("The code in the ward's register; unique within the ward."),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    head_name = models.CharField(_("head of household"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=15, blank=True)
+    size = models.PositiveSmallIntegerField(
+        _("number of people"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
+    elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
+    disability = models.BooleanField(_("person with disability"), default=False)
+    poverty = models.CharField(
+        _("poor or near-poor"),
+        max_length=10,
+        choices=Poverty,
+        blank=True,
+        default=Poverty.NONE,
+    )
+    ethnic_minority = models.BooleanField(_("ethnic minority"), default=False)
+    no_smartphone = models.BooleanField(
+        _("no smartphone in the household"), default=False
+    )
+    registered_on = models.DateField(_("registered on"), auto_now_add=True)
+    search_text = models.TextField(editable=False, default="")
+
+    history = ward_history()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["ward", "hamlet", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "code"],
+                name="household_code_unique_in_ward",
+                violation_error_message=_(
+                    "A household with this code is already registered in the ward."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["hamlet", "code"])]
+
+    def __str__(self):
+        return "%s — %s" % (self.code, self.head_name)
+
+    def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
+    def prepare(self):
+        """Normalise what people type; bulk imports call this instead of save()."""
+        self.code = text_normalise(self.code).upper()
+        self.address = text_normalise(self.address)
+        self.head_name = text_normalise(self.head_name)
+        self.phone = phone_normalise(self.phone)
+        self.search_text = search_key(
+            self.code, self.head_name, self.address, self.phone
+        )
+
+    def clean(self):
+        self.code = text_normalise(self.code).upper()
+        self.head_name = text_normalise(self.head_name)
+        self.address = text_normalise(self.address)
+        try:
+            self.phone = phone_normalise(self.phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error}) from error
+        if self.hamlet_id and self.ward_id and self.hamlet.ward_id != self.ward_id:
+            raise ValidationError(
+                {"hamlet": _("The hamlet must be in the household's ward.")}
+            )
+
+    @property
+    def focal_person(self):
+        return self.residents.filter(is_focal_person=True).first()
+
+
+class Resident(models.Model):
+    """A person of a household. No national ID number is ever stored."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        OTHER = "other", _("other")
+
+    class VneidLevel(models.TextChoices):
+        NONE = "none", _("no e-ID")
+        LEVEL_1 = "level1", _("level 1")
+        LEVEL_2 = "level2", _("level 2")
+
+    class Skill(models.TextChoices):
+        NONE = "none", _("cannot use a smartphone")
+        BASIC = "basic", _("basic: calls, messages, photos")
+        INDEPENDENT = "independent", _("uses online services alone")
+        ADVANCED = "advanced", _("can help others")
+
+    # Denormalised from the household so that scoping, and the audit trail of a
+    # deleted resident, need no join.
+    WARD_PATH = "ward"
+
+    household = models.ForeignKey(
+        Household, models.CASCADE, related_name="residents", verbose_name=_("household")
+    )
+    ward = models.ForeignKey(
+        Ward,
+        models.PROTECT,
+        related_name="residents",
+        verbose_name=_("ward"),
+        editable=False,
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        validators=[
+            MinValueValidator(EARLIEST_BIRTH_YEAR),
+            MaxValueValidator(LATEST_BIRTH_YEAR),
+        ],
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender)
+    phone = models.CharField(_("phone"), max_length=15, blank=True)
+    has_smartphone = models.BooleanField(_("owns a smartphone"), default=False)
+    vneid_level = models.CharField(
+        _("VNeID"), max_length=10, choices=VneidLevel, default=VneidLevel.NONE
+    )
+    digital_skill = models.CharField(
+        _("digital skills"), max_length=12, choices=Skill, default=Skill.NONE
+    )
+    is_focal_person = models.BooleanField(
+        _("digital focal person"),
+        default=False,
+        help_text=_(
+            "The household's person able to use a smartphone for the others; "
+            "at most one per household."
+        ),
+    )
+    disability = models.BooleanField(_("person with disability"), default=False)
+    ethnic_minority = models.BooleanField(_("ethnic minority"), default=False)
+    search_text = models.TextField(editable=False, default="")
+
+    history = ward_history()
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["household", "birth_year", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(is_focal_person=True),
+                name="one_focal_person_per_household",
+                violation_error_message=_(
+                    "This household already has a digital focal person."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_focal_person=False) | Q(has_smartphone=True),
+                name="focal_person_owns_a_smartphone",
+                violation_error_message=_(
+                    "The digital focal person must own a smartphone."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["household", "full_name", "birth_year"],
+                name="resident_unique_in_household",
+                violation_error_message=_(
+                    "This household already has a resident with this name and "
+                    "birth year."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["ward", "vneid_level"])]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
+    def prepare(self):
+        """Normalise what people type; bulk imports call this instead of save()."""
+        self.full_name = text_normalise(self.full_name)
+        self.phone = phone_normalise(self.phone)
+        if self.household_id:
+            self.ward_id = self.household.ward_id
+        self.search_text = search_key(self.full_name, self.phone)
+
+    def clean(self):
+        self.full_name = text_normalise(self.full_name)
+        if self.household_id:
+            self.ward_id = self.household.ward_id
+        try:
+            self.phone = phone_normalise(self.phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error}) from error
+        if self.birth_year and self.birth_year > timezone.localdate().year:
+            raise ValidationError(
+                {"birth_year": _("The birth year cannot be in the future.")}
+            )
