@@ -64,7 +64,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        ordering = ["ward", "hamlet", "code"]
+        ordering = ["ward_id", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "code"],
@@ -178,7 +178,7 @@ class Resident(models.Model):
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
-        ordering = ["household", "birth_year", "full_name"]
+        ordering = ["household_id", "birth_year", "full_name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
