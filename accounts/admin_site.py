@@ -21,6 +21,7 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Role
+from .resources import PREVIEW_ROWS
 from .scope import Level, is_scoped_model, may_use_admin, scope, scope_for
 from .text import text_fold
 
@@ -177,6 +178,8 @@ class ScopedImportExportMixin(ImportExportMixin):
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
         info = self.opts.app_label, self.opts.model_name
+        context["preview_rows"] = PREVIEW_ROWS
+        context["preview_slice"] = ":%d" % PREVIEW_ROWS
         context["template_links"] = [
             (
                 extension.upper(),

@@ -34,6 +34,7 @@ from .scope import Level, Scope, scope_for
 from .text import text_fold, text_normalise
 
 WARD_COLUMN = "Mã xã/phường"
+PREVIEW_ROWS = 100  # rows shown, cell by cell, on the preview page
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -245,6 +246,29 @@ class HamletWidget(ResourceBoundWidget):
         return value.name if value else ""
 
 
+class PreviewDiff(resources.Diff):
+    """Cell-by-cell changes, computed only for the rows the preview shows.
+
+    A ward's file has thousands of rows; reading and rendering every cell twice
+    costs more than writing them, and no one reads past the first screens.
+    """
+
+    def __init__(self, resource, instance, new):
+        self.shown = resource.preview_rows_left > 0
+        if self.shown:
+            resource.preview_rows_left -= 1
+            super().__init__(resource, instance, new)
+        else:
+            self.left, self.right, self.new = [], [], new
+
+    def compare_with(self, resource, instance):
+        if self.shown:
+            super().compare_with(resource, instance)
+
+    def as_html(self):
+        return super().as_html() if self.shown else []
+
+
 class NaturalKeyInstanceLoader(BaseInstanceLoader):
     """Finds existing rows by natural key, loaded once per file, not per row."""
 
@@ -279,6 +303,8 @@ class RegistryResource(resources.ModelResource):
         self._wards = {}
         self._hamlets = {}
         self._seen = {}
+        self._import_fields = None
+        self.preview_rows_left = 0
         for field in self.fields.values():
             if isinstance(field.widget, ResourceBoundWidget):
                 field.widget.resource = self
@@ -366,7 +392,19 @@ class RegistryResource(resources.ModelResource):
 
     # Import ----------------------------------------------------------------
 
-    def import_data(self, dataset, **kwargs):
+    @classmethod
+    def get_diff_class(cls):
+        return PreviewDiff
+
+    def get_import_fields(self):
+        # The library recomputes this four times per row.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        self.preview_rows_left = PREVIEW_ROWS if dry_run else 0
+        kwargs["dry_run"] = dry_run
         # One bad row and nothing is written, in the admin's confirm step too.
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True

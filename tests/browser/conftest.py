@@ -44,6 +44,19 @@ def phone_page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def desktop_page(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        base_url=live_server.url,
+        accept_downloads=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
 def sign_in(page, username, password):
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
