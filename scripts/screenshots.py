@@ -23,6 +23,9 @@ PAGES = [
     ("phuong.badinh", "/dashboard/", "ward-dashboard"),
     ("phuong.badinh", "/admin/", "ward-admin"),
     ("phuong.badinh", "/admin/areas/hamlet/", "ward-admin-hamlets"),
+    ("phuong.badinh", "/admin/households/household/?q=nguyen", "ward-households"),
+    ("phuong.badinh", "/admin/households/household/import/", "ward-household-import"),
+    ("phuong.badinh", "/admin/teams/shift/", "ward-shifts"),
 ]
 SIZES = {"phone": (360, 740), "desktop": (1280, 800)}
 

@@ -2,15 +2,20 @@
 
 It lives in ``reports`` because that app sits at the end of the data flow and
 may read every other app. Running it again updates rows instead of adding more.
+The registry of the demo wards (members, service points, shifts, households,
+residents) comes from ``reports.demo_registry``.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from areas.models import Hamlet, Ward
 from areas.services import areas_load
+from reports.demo_registry import demo_registry_counts, demo_registry_seed
 from teams.models import Team
 
 DEMO_PASSWORD = "demo1234"
@@ -79,16 +84,30 @@ class Command(BaseCommand):
             )
         areas_load()
         with transaction.atomic():
-            teams = self._seed_teams()
+            hamlets = self._seed_hamlets()
+            teams = self._seed_teams(hamlets)
             users = self._seed_users(teams)
+            demo_registry_seed(
+                hamlets=list(hamlets.values()),
+                teams=list(teams.values()),
+                users=users,
+                today=timezone.localdate(),
+            )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins:"))
         for user in users:
             self.stdout.write(
                 "  %-18s %-10s %-24s %s"
                 % (user.username, DEMO_PASSWORD, user.get_role_display(), _area(user))
             )
+        self.stdout.write(
+            gettext(
+                "Demo wards: %(households)d households, %(residents)d residents, "
+                "%(members)d members, %(points)d service points, %(shifts)d shifts."
+            )
+            % demo_registry_counts(list(HAMLETS))
+        )
 
-    def _seed_teams(self) -> dict[str, Team]:
+    def _seed_hamlets(self) -> dict[tuple[str, str], Hamlet]:
         hamlets = {}
         for ward_code, rows in HAMLETS.items():
             ward = Ward.objects.get(code=ward_code)
@@ -96,6 +115,9 @@ class Command(BaseCommand):
                 hamlets[(ward_code, name)], _created = Hamlet.objects.update_or_create(
                     ward=ward, name=name, defaults={"kind": kind}
                 )
+        return hamlets
+
+    def _seed_teams(self, hamlets: dict[tuple[str, str], Hamlet]) -> dict[str, Team]:
         teams = {}
         for ward_code, hamlet_name, name in TEAMS:
             teams[name], _created = Team.objects.update_or_create(
