@@ -33,11 +33,15 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
+FAMILY = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
+)
 MIDDLE = "Văn Thị Đức Minh Ngọc Thu Hữu Quang Thanh Xuân Bảo Gia".split()
 GIVEN = "An Bình Chi Dũng Giang Hà Hải Hạnh Hiếu Hoa Hùng Hương Khánh Lan Linh Long Mai Minh Nam Nga Ngân Phúc Quân Sơn Tâm Thảo Trang Trung Tuấn Vy Yến".split()  # noqa: E501
 
-PREFIXES = "090 091 094 096 097 098 086 088 083 084 085 035 036 037 038 039 070 077".split()
+PREFIXES = (
+    "090 091 094 096 097 098 086 088 083 084 085 035 036 037 038 039 070 077".split()
+)
 
 
 def name(rng):
@@ -76,7 +80,11 @@ def timed_import(client, model: str, content: bytes) -> tuple[float, float, str]
     started = time.perf_counter()
     preview = client.post(
         "/admin/households/%s/import/" % model,
-        {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("f.xlsx", content)},
+        {
+            "resource": "0",
+            "format": "0",
+            "import_file": SimpleUploadedFile("f.xlsx", content),
+        },
     )
     previewed = time.perf_counter()
     form = preview.context.get("confirm_form")
@@ -114,10 +122,16 @@ def run(households: int):
     from households.models import Household, Resident
 
     rng = random.Random(2026)
-    province = Province.objects.create(code="01", name="Thành phố Hà Nội", kind="thanh_pho")
-    ward = Ward.objects.create(code="00004", name="Phường Ba Đình", kind="phuong", province=province)
+    province = Province.objects.create(
+        code="01", name="Thành phố Hà Nội", kind="thanh_pho"
+    )
+    ward = Ward.objects.create(
+        code="00004", name="Phường Ba Đình", kind="phuong", province=province
+    )
     hamlets = [
-        Hamlet.objects.create(ward=ward, name="Tổ dân phố số %d" % n, kind="to_dan_pho").name
+        Hamlet.objects.create(
+            ward=ward, name="Tổ dân phố số %d" % n, kind="to_dan_pho"
+        ).name
         for n in range(1, 41)
     ]
     official = User.objects.create_user("phuong", role=Role.WARD, ward=ward)
@@ -143,7 +157,10 @@ def run(households: int):
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
-    print("Import through the admin (%s, %s)" % (connection.vendor, time.strftime("%Y-%m-%d")))
+    print(
+        "Import through the admin (%s, %s)"
+        % (connection.vendor, time.strftime("%Y-%m-%d"))
+    )
     print("%-30s %8s %10s %10s %10s" % ("", "rows", "preview s", "confirm s", "rows/s"))
     for label, count, preview, confirm, rate in rows:
         print("%-30s %8d %10.1f %10.1f %10.0f" % (label, count, preview, confirm, rate))

@@ -55,6 +55,7 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
     )
     autocomplete_fields = ("ward", "hamlet")
     date_hierarchy = "registered_on"
+    ordering = ("ward_id", "code")  # the resident count's GROUP BY drops Meta's
     list_per_page = 50
     show_full_result_count = False  # a count(*) per page is wasted on big wards
     fieldsets = (

@@ -82,6 +82,8 @@ class Household(models.Model):
     def save(self, *args, **kwargs):
         self.prepare()
         super().save(*args, **kwargs)
+        # Residents carry the ward for scoping: they move with their household.
+        self.residents.exclude(ward=self.ward_id).update(ward=self.ward_id)
 
     def prepare(self):
         """Normalise what people type; bulk imports call this instead of save()."""

@@ -57,9 +57,12 @@ def test_official_imports_the_filled_template_and_finds_the_households(
     assert totals == "2 mới, 0 cập nhật, 0 không đổi."
     assert not Household.objects.filter(code="TH-001").exists()
     page.get_by_role("button", name="Xác nhận nhập").click()
+    page.wait_for_url("**/admin/households/household/")
+    assert "2 mới" in page.locator(".messagelist").inner_text()
 
     page.locator("#searchbar").fill("dang thi thom")
     page.locator("#searchbar").press("Enter")
+    page.wait_for_url("**/admin/households/household/?q=dang+thi+thom")
     results = page.locator("#result_list tbody tr")
     assert results.count() == 1
     assert "Đặng Thị Thơm" in results.first.inner_text()

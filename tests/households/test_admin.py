@@ -1,77 +1,15 @@
 """The households registry in the admin: each role sees and edits its own area."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from accounts.models import Role
-from households.models import Household, Resident
-from tests.accounts.factories import UserFactory
-from tests.households.factories import HouseholdFactory, ResidentFactory
+from households.models import Household
+from tests.households.helpers import household_form
 
 pytestmark = pytest.mark.django_db
 
 HOUSEHOLDS = "/admin/households/household/"
 RESIDENTS = "/admin/households/resident/"
-
-
-@pytest.fixture
-def registry(area):
-    """A household with one resident in each ward of the area."""
-    mine = HouseholdFactory(
-        ward=area.ward,
-        hamlet=area.hamlet,
-        code="BD-0001",
-        head_name="Hoàng Văn Bảy",
-        phone="0912345678",
-    )
-    neighbours = HouseholdFactory(
-        ward=area.neighbour_ward,
-        hamlet=area.neighbour_hamlet,
-        code="HK-0001",
-        head_name="Phạm Văn Bốn",
-        phone="0987654321",
-    )
-    far = HouseholdFactory(
-        ward=area.other_ward,
-        hamlet=area.other_hamlet,
-        code="SG-0001",
-        head_name="Võ Thị Sáu",
-        phone="0909123456",
-    )
-    return SimpleNamespace(
-        mine=mine,
-        neighbours=neighbours,
-        far=far,
-        my_resident=ResidentFactory(household=mine, full_name="Nguyễn Thị Hoa"),
-        neighbours_resident=ResidentFactory(
-            household=neighbours, full_name="Phạm Thị Năm", phone="0977111222"
-        ),
-        far_resident=ResidentFactory(household=far, full_name="Võ Văn Tám"),
-    )
-
-
-@pytest.fixture
-def neighbour_official(area):
-    return UserFactory(username="hoankiem", role=Role.WARD, ward=area.neighbour_ward)
-
-
-def household_form(household, **changes):
-    """The change form of a household without residents, as the browser posts it."""
-    data = {
-        "ward": household.ward_id,
-        "hamlet": household.hamlet_id,
-        "code": household.code,
-        "head_name": household.head_name,
-        "address": household.address,
-        "phone": household.phone,
-        "size": household.size,
-        "poverty": household.poverty,
-        "residents-TOTAL_FORMS": "0",
-        "residents-INITIAL_FORMS": "0",
-    }
-    data.update(changes)
-    return data
 
 
 @pytest.mark.parametrize("role", [Role.WARD, Role.PROVINCE, Role.NATIONAL])
@@ -144,6 +82,47 @@ def test_another_wards_resident_cannot_be_opened_by_url(client, users, registry)
     assert response.redirect_chain == [("/admin/", 302)]
     assert "Phạm Thị Năm" not in response.text
     assert "0977111222" not in response.text
+
+
+def test_another_wards_household_cannot_be_deleted_by_url(client, users, registry):
+    client.force_login(users[Role.WARD])
+
+    response = client.post(
+        "%s%d/delete/" % (HOUSEHOLDS, registry.neighbours.pk), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert Household.objects.filter(pk=registry.neighbours.pk).exists()
+
+
+def test_another_wards_household_cannot_be_deleted_from_the_list(
+    client, users, registry
+):
+    client.force_login(users[Role.WARD])
+
+    client.post(
+        HOUSEHOLDS,
+        {
+            "action": "delete_selected",
+            "_selected_action": [registry.neighbours.pk],
+            "post": "yes",
+        },
+    )
+
+    assert Household.objects.filter(pk=registry.neighbours.pk).exists()
+
+
+def test_province_staff_cannot_open_another_provinces_household(
+    client, users, registry
+):
+    client.force_login(users[Role.PROVINCE])
+
+    response = client.get("%s%d/change/" % (HOUSEHOLDS, registry.far.pk), follow=True)
+
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert "Võ Thị Sáu" not in response.text
+    assert "0909123456" not in response.text
 
 
 def test_province_staff_view_a_household_of_their_province(client, users, registry):
@@ -250,89 +229,58 @@ def test_ward_official_cannot_add_a_household_to_another_ward(client, users, are
     assert not Household.objects.filter(code="HK-0099").exists()
 
 
-def test_history_lists_a_change_with_who_made_it(client, users, registry):
-    official = users[Role.WARD]
-    client.force_login(official)
-    saved = client.post(
-        "%s%d/change/" % (HOUSEHOLDS, registry.mine.pk),
-        household_form(
-            registry.mine,
-            address="Số 12 ngõ 45 phố Đội Cấn",
-            **{
-                "residents-TOTAL_FORMS": "1",
-                "residents-INITIAL_FORMS": "1",
-                "residents-0-id": registry.my_resident.pk,
-                "residents-0-household": registry.mine.pk,
-                "residents-0-full_name": registry.my_resident.full_name,
-                "residents-0-birth_year": registry.my_resident.birth_year,
-                "residents-0-gender": registry.my_resident.gender,
-                "residents-0-vneid_level": registry.my_resident.vneid_level,
-                "residents-0-digital_skill": registry.my_resident.digital_skill,
-            },
-        ),
-    )
-    assert saved.status_code == 302
-
-    response = client.get("%s%d/history/" % (HOUSEHOLDS, registry.mine.pk))
-
-    records = response.context["page_obj"].object_list
-    assert [(r.history_type, r.history_user) for r in records] == [
-        ("~", official),
-        ("+", None),
-    ]
-    assert '<a href="/admin/accounts/user/%d/change/">%s</a>' % (
-        official.pk,
-        official.username,
-    ) in " ".join(response.text.split()).replace("> ", ">").replace(" <", "<")
-
-
-def test_history_of_another_wards_household_is_not_found(
-    client, registry, neighbour_official
-):
-    client.force_login(neighbour_official)
-
-    response = client.get("%s%d/history/" % (HOUSEHOLDS, registry.mine.pk))
-
-    assert response.status_code == 404
-    assert "Hoàng Văn Bảy" not in response.text
-
-
-def test_history_of_another_wards_deleted_household_is_not_found(
+def test_ward_official_cannot_move_a_resident_into_another_wards_household(
     client, users, registry
 ):
-    household_id = registry.neighbours.pk
-    registry.neighbours.delete()
     client.force_login(users[Role.WARD])
+    resident = registry.my_resident
 
-    response = client.get("%s%d/history/" % (HOUSEHOLDS, household_id))
-
-    assert response.status_code == 404
-    assert "Phạm Văn Bốn" not in response.text
-
-
-def test_history_of_a_deleted_household_stays_with_its_ward(
-    client, registry, neighbour_official
-):
-    household_id = registry.neighbours.pk
-    registry.neighbours.delete()
-    client.force_login(neighbour_official)
-
-    response = client.get("%s%d/history/" % (HOUSEHOLDS, household_id))
+    response = client.post(
+        "%s%d/change/" % (RESIDENTS, resident.pk),
+        {
+            "household": registry.neighbours.pk,
+            "full_name": resident.full_name,
+            "birth_year": resident.birth_year,
+            "gender": resident.gender,
+            "vneid_level": resident.vneid_level,
+            "digital_skill": resident.digital_skill,
+        },
+    )
 
     assert response.status_code == 200
-    records = response.context["page_obj"].object_list
-    assert [r.history_type for r in records] == ["-", "+"]
-    assert "Phạm Văn Bốn" in response.text
+    assert set(response.context["adminform"].form.errors) == {"household"}
+    resident.refresh_from_db()
+    assert (resident.household, resident.ward) == (registry.mine, registry.mine.ward)
 
 
-def test_history_of_another_wards_deleted_resident_is_not_found(
+def test_residents_follow_their_household_to_another_ward(client, users, registry):
+    client.force_login(users[Role.NATIONAL])
+    household, resident = registry.mine, registry.my_resident
+    neighbour_hamlet = registry.neighbours.hamlet
+
+    response = client.post(
+        "%s%d/change/" % (HOUSEHOLDS, household.pk),
+        household_form(
+            household, ward=neighbour_hamlet.ward_id, hamlet=neighbour_hamlet.pk
+        ),
+    )
+
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.ward_id == neighbour_hamlet.ward_id
+
+
+def test_residents_of_a_moved_household_leave_the_old_wards_list(
     client, users, registry
 ):
-    resident_id = registry.neighbours_resident.pk
-    registry.neighbours_resident.delete()
+    household = registry.mine
+    household.ward, household.hamlet = (
+        registry.neighbours.ward,
+        registry.neighbours.hamlet,
+    )
+    household.save()
     client.force_login(users[Role.WARD])
 
-    response = client.get("%s%d/history/" % (RESIDENTS, resident_id))
+    listed = set(client.get(RESIDENTS).context["cl"].result_list)
 
-    assert response.status_code == 404
-    assert not Resident.objects.filter(pk=resident_id).exists()
+    assert listed == set()

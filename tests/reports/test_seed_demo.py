@@ -99,10 +99,10 @@ def test_it_fills_the_registry_of_each_demo_ward(demo, ward_code):
 def test_it_prints_the_registry_counts(capsys):
     output = seed(capsys)
 
-    assert "%d households" % Household.objects.count() in output
-    assert "%d residents" % Resident.objects.count() in output
-    assert "%d members" % Member.objects.count() in output
-    assert "%d shifts" % Shift.objects.count() in output
+    assert "%d hộ gia đình" % Household.objects.count() in output
+    assert "%d nhân khẩu" % Resident.objects.count() in output
+    assert "%d thành viên" % Member.objects.count() in output
+    assert "%d ca trực" % Shift.objects.count() in output
 
 
 def test_running_twice_adds_nothing_to_the_registry(demo):
