@@ -33,19 +33,18 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-FAMILY = (
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
+# Plain word lists, kept on a few lines rather than one name per line.
+FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý"
+MIDDLE = "Văn Thị Đức Minh Ngọc Thu Hữu Quang Thanh Xuân Bảo Gia"
+GIVEN = (
+    "An Bình Chi Dũng Giang Hà Hải Hạnh Hiếu Hoa Hùng Hương Khánh Lan Linh Long "
+    "Mai Minh Nam Nga Ngân Phúc Quân Sơn Tâm Thảo Trang Trung Tuấn Vy Yến"
 )
-MIDDLE = "Văn Thị Đức Minh Ngọc Thu Hữu Quang Thanh Xuân Bảo Gia".split()
-GIVEN = "An Bình Chi Dũng Giang Hà Hải Hạnh Hiếu Hoa Hùng Hương Khánh Lan Linh Long Mai Minh Nam Nga Ngân Phúc Quân Sơn Tâm Thảo Trang Trung Tuấn Vy Yến".split()  # noqa: E501
-
-PREFIXES = (
-    "090 091 094 096 097 098 086 088 083 084 085 035 036 037 038 039 070 077".split()
-)
+PREFIXES = "090 091 094 096 097 098 086 088 083 084 085 035 036 037 038 039"
 
 
 def name(rng):
-    return "%s %s %s" % (rng.choice(FAMILY), rng.choice(MIDDLE), rng.choice(GIVEN))
+    return " ".join(rng.choice(words.split()) for words in (FAMILY, MIDDLE, GIVEN))
 
 
 def build_files(households: int, hamlets: list[str], rng):
@@ -58,7 +57,7 @@ def build_files(households: int, hamlets: list[str], rng):
         household_rows.append(
             ["", rng.choice(hamlets), code, name(rng),
              "Số %d ngõ %d phố Đội Cấn" % (rng.randint(1, 200), rng.randint(1, 99)),
-             rng.choice(PREFIXES) + "%07d" % rng.randint(0, 9_999_999), size,
+             rng.choice(PREFIXES.split()) + "%07d" % rng.randint(0, 9_999_999), size,
              "có" if rng.random() < 0.08 else "", "", "", "", ""]
         )  # fmt: skip
         for person in range(size):
@@ -121,7 +120,7 @@ def run(households: int):
     from areas.models import Hamlet, Province, Ward
     from households.models import Household, Resident
 
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 - reproducible data, not secrets
     province = Province.objects.create(
         code="01", name="Thành phố Hà Nội", kind="thanh_pho"
     )

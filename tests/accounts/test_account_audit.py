@@ -1,6 +1,7 @@
 """Every account action taken in the admin leaves a record: who, when, what."""
 
 import json
+
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 
