@@ -71,6 +71,23 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return may_use_admin(request.user)
 
+    def get_list_display(self, request):
+        # A ward official's lists are all one ward: its column is noise.
+        columns = super().get_list_display(request)
+        if scope_for(request.user).level == Level.WARD:
+            columns = [column for column in columns if column != "ward"]
+        return columns
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if scope_for(request.user).level == Level.WARD:
+            filters = [
+                item
+                for item in filters
+                if (item[0] if isinstance(item, tuple) else item) != "ward"
+            ]
+        return filters
+
     def get_search_results(self, request, queryset, search_term):
         # Models with a folded ``search_text`` copy are searched without case
         # or diacritics, the same way on PostgreSQL and SQLite; autocomplete
