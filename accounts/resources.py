@@ -18,20 +18,21 @@ file format that officials exchange, so a file exported in one language
 imports in the other.
 """
 
-import datetime
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import translation
 from django.utils.translation import gettext
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from areas.models import Hamlet, Ward
 
-from .phones import phone_normalise
+from .import_widgets import (
+    ResourceBoundWidget,
+    WardWidget,
+    cell_text,
+)
 from .scope import Level, Scope, scope_for
-from .text import text_fold, text_normalise
+from .text import text_fold
 
 WARD_COLUMN = "Mã xã/phường"
 PREVIEW_ROWS = 100  # rows shown, cell by cell, on the preview page
@@ -43,207 +44,6 @@ def formula_neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def cell_text(value) -> str:
-    """The text of a cell, whatever type the spreadsheet reader gave it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return text_normalise(str(value))
-
-
-class TextWidget(widgets.Widget):
-    def __init__(self, required=False, max_length=None, upper=False):
-        super().__init__()
-        self.required = required
-        self.max_length = max_length
-        self.upper = upper
-
-    def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
-        if self.upper:
-            text = text.upper()
-        if self.required and not text:
-            raise ValueError(gettext("This cell must not be empty."))
-        if self.max_length and len(text) > self.max_length:
-            raise ValueError(
-                gettext("Too long: at most %(limit)d characters.")
-                % {"limit": self.max_length}
-            )
-        return text
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class PhoneWidget(TextWidget):
-    def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
-        if text.isdigit() and len(text) == 9:
-            text = "0" + text  # Excel drops the leading zero of numbers
-        try:
-            return phone_normalise(text)
-        except ValidationError as error:
-            raise ValueError(error.messages[0]) from error
-
-
-class IntegerWidget(widgets.Widget):
-    def __init__(self, required=False):
-        super().__init__()
-        self.required = required
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        text = cell_text(value)
-        if not text:
-            if self.required:
-                raise ValueError(gettext("This cell must not be empty."))
-            return None
-        if not text.isdigit():
-            raise ValueError(
-                gettext("“%(value)s” is not a whole number.") % {"value": text}
-            )
-        return int(text)
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
-YES_WORDS = {"co", "c", "x", "1", "yes", "y", "true", "dung"}
-NO_WORDS = {"", "khong", "k", "0", "no", "n", "false", "sai"}
-
-
-class YesNoWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            return value
-        word = text_fold(cell_text(value))
-        if word in YES_WORDS:
-            return True
-        if word in NO_WORDS:
-            return False
-        raise ValueError(
-            gettext("“%(value)s” is not a yes/no answer: write “có” or “không”.")
-            % {"value": cell_text(value)}
-        )
-
-    def render(self, value, obj=None, **kwargs):
-        return "có" if value else "không"
-
-
-class ChoiceWidget(widgets.Widget):
-    """Accepts the stored code or the label in Vietnamese or English."""
-
-    def __init__(self, choices, required=True, default=""):
-        super().__init__()
-        self.choices = choices
-        self.required = required
-        self.default = default
-
-    def _lookup(self) -> dict[str, str]:
-        if getattr(self, "_cache", None) is not None:
-            return self._cache
-        lookup = {}
-        for language in ("en", "vi"):
-            with translation.override(language):
-                for value, label in self.choices.choices:
-                    lookup[text_fold(str(label))] = value
-        for value in self.choices.values:
-            lookup[text_fold(value)] = value
-        self._cache = lookup
-        return lookup
-
-    def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
-        if not text and not self.required:
-            return self.default
-        found = self._lookup().get(text_fold(text))
-        if found is None:
-            with translation.override("vi"):
-                allowed = ", ".join(str(label) for label in self.choices.labels)
-            raise ValueError(
-                gettext("“%(value)s” is not one of: %(allowed)s.")
-                % {"value": text, "allowed": allowed}
-            )
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        if not value:
-            return ""
-        with translation.override("vi"):
-            return str(self.choices(value).label)
-
-
-class DateWidget(widgets.Widget):
-    FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = cell_text(value)
-        if not text:
-            return None
-        for pattern in self.FORMATS:
-            try:
-                return datetime.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-        raise ValueError(
-            gettext("“%(value)s” is not a date: write it as dd/mm/yyyy.")
-            % {"value": text}
-        )
-
-    def render(self, value, obj=None, **kwargs):
-        return value.strftime("%d/%m/%Y") if value else ""
-
-
-class ResourceBoundWidget(widgets.Widget):
-    """A widget that resolves a cell through its resource's caches and scope."""
-
-    resource = None
-
-
-class WardWidget(ResourceBoundWidget):
-    def clean(self, value, row=None, **kwargs):
-        return self.resource.ward_resolve(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return value.pk if value else ""
-
-
-class HamletWidget(ResourceBoundWidget):
-    def __init__(self, required=True):
-        super().__init__()
-        self.required = required
-
-    def clean(self, value, row=None, **kwargs):
-        ward = self.resource.row_ward(row)
-        name = cell_text(value)
-        if not name:
-            if self.required:
-                raise ValueError(gettext("This cell must not be empty."))
-            return None
-        if ward is None:
-            return None  # the ward column carries the error
-        hamlet = self.resource.hamlets(ward).get(text_fold(name))
-        if hamlet is None:
-            raise ValueError(
-                gettext(
-                    "There is no hamlet or residential group “%(name)s” in %(ward)s."
-                )
-                % {"name": name, "ward": ward.name}
-            )
-        return hamlet
-
-    def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
 
 
 class PreviewDiff(resources.Diff):

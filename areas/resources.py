@@ -1,12 +1,12 @@
 from import_export import fields
 
-from accounts.resources import (
+from accounts.import_widgets import (
     ChoiceWidget,
-    RegistryResource,
     TextWidget,
     YesNoWidget,
     cell_text,
 )
+from accounts.resources import RegistryResource
 from accounts.text import text_fold
 
 from .models import Hamlet

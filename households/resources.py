@@ -1,17 +1,17 @@
 from django.utils.translation import gettext
 from import_export import fields
 
-from accounts.resources import (
+from accounts.import_widgets import (
     ChoiceWidget,
     HamletWidget,
     IntegerWidget,
     PhoneWidget,
-    RegistryResource,
     ResourceBoundWidget,
     TextWidget,
     YesNoWidget,
     cell_text,
 )
+from accounts.resources import RegistryResource
 from accounts.text import text_fold
 
 from .models import Household, Resident
