@@ -9,7 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from import_export import widgets
 
 from .phones import phone_normalise
@@ -189,29 +189,46 @@ class WardWidget(ResourceBoundWidget):
         return value.pk if value else ""
 
 
-class HamletWidget(ResourceBoundWidget):
-    def __init__(self, required=True):
+class InWardWidget(ResourceBoundWidget):
+    """A registry row of the ward named on the same line, by name or code.
+
+    ``lookup`` names the resource method that maps a ward's rows by key (one
+    query per ward and file); ``missing`` is the message when nothing matches,
+    formatted with the cell as ``name`` and ``code`` and the ward's ``ward``.
+    """
+
+    def __init__(self, lookup, missing, *, key=text_fold, shown="name", required=True):
         super().__init__()
+        self.lookup = lookup
+        self.missing = missing
+        self.key = key
+        self.shown = shown
         self.required = required
 
     def clean(self, value, row=None, **kwargs):
-        ward = self.resource.row_ward(row)
-        name = cell_text(value)
-        if not name:
+        text = cell_text(value)
+        if not text:
             if self.required:
                 raise ValueError(gettext("This cell must not be empty."))
             return None
+        ward = self.resource.row_ward(row)
         if ward is None:
             return None  # the ward column carries the error
-        hamlet = self.resource.hamlets(ward).get(text_fold(name))
-        if hamlet is None:
+        found = getattr(self.resource, self.lookup)(ward).get(self.key(text))
+        if found is None:
             raise ValueError(
-                gettext(
-                    "There is no hamlet or residential group “%(name)s” in %(ward)s."
-                )
-                % {"name": name, "ward": ward.name}
+                gettext(self.missing)
+                % {"name": text, "code": text.upper(), "ward": ward.name}
             )
-        return hamlet
+        return found
 
     def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
+        return getattr(value, self.shown) if value else ""
+
+
+def hamlet_widget(required=True) -> InWardWidget:
+    return InWardWidget(
+        "hamlets",
+        gettext_noop("There is no hamlet or residential group “%(name)s” in %(ward)s."),
+        required=required,
+    )

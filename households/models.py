@@ -96,12 +96,9 @@ class Household(models.Model):
         )
 
     def clean(self):
-        self.code = text_normalise(self.code).upper()
-        self.head_name = text_normalise(self.head_name)
-        self.address = text_normalise(self.address)
         try:
-            self.phone = phone_normalise(self.phone)
-        except ValidationError as error:
+            self.prepare()
+        except ValidationError as error:  # only the phone can be refused
             raise ValidationError({"phone": error}) from error
         if self.hamlet_id and self.ward_id and self.hamlet.ward_id != self.ward_id:
             raise ValidationError(
@@ -217,19 +214,16 @@ class Resident(models.Model):
 
     def prepare(self):
         """Normalise what people type; bulk imports call this instead of save()."""
-        self.full_name = text_normalise(self.full_name)
-        self.phone = phone_normalise(self.phone)
         if self.household_id:
             self.ward_id = self.household.ward_id
+        self.full_name = text_normalise(self.full_name)
+        self.phone = phone_normalise(self.phone)
         self.search_text = search_key(self.full_name, self.phone)
 
     def clean(self):
-        self.full_name = text_normalise(self.full_name)
-        if self.household_id:
-            self.ward_id = self.household.ward_id
         try:
-            self.phone = phone_normalise(self.phone)
-        except ValidationError as error:
+            self.prepare()
+        except ValidationError as error:  # only the phone can be refused
             raise ValidationError({"phone": error}) from error
         if self.birth_year and self.birth_year > timezone.localdate().year:
             raise ValidationError(

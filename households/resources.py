@@ -1,15 +1,15 @@
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from import_export import fields
 
 from accounts.import_widgets import (
     ChoiceWidget,
-    HamletWidget,
     IntegerWidget,
+    InWardWidget,
     PhoneWidget,
-    ResourceBoundWidget,
     TextWidget,
     YesNoWidget,
     cell_text,
+    hamlet_widget,
 )
 from accounts.resources import RegistryResource
 from accounts.text import text_fold
@@ -21,7 +21,7 @@ CODE_COLUMN = "Mã hộ"
 
 class HouseholdResource(RegistryResource):
     hamlet = fields.Field(
-        attribute="hamlet", column_name="Thôn/Tổ dân phố", widget=HamletWidget()
+        attribute="hamlet", column_name="Thôn/Tổ dân phố", widget=hamlet_widget()
     )
     code = fields.Field(
         attribute="code",
@@ -101,29 +101,16 @@ class HouseholdResource(RegistryResource):
         return super().existing_queryset(wards).select_related("ward", "hamlet")
 
 
-class HouseholdWidget(ResourceBoundWidget):
-    def clean(self, value, row=None, **kwargs):
-        ward = self.resource.row_ward(row)
-        code = cell_text(value).upper()
-        if not code:
-            raise ValueError(gettext("This cell must not be empty."))
-        if ward is None:
-            return None
-        household = self.resource.households(ward).get(code)
-        if household is None:
-            raise ValueError(
-                gettext("There is no household with code %(code)s in %(ward)s.")
-                % {"code": code, "ward": ward.name}
-            )
-        return household
-
-    def render(self, value, obj=None, **kwargs):
-        return value.code if value else ""
-
-
 class ResidentResource(RegistryResource):
     household = fields.Field(
-        attribute="household", column_name=CODE_COLUMN, widget=HouseholdWidget()
+        attribute="household",
+        column_name=CODE_COLUMN,
+        widget=InWardWidget(
+            "households",
+            gettext_noop("There is no household with code %(code)s in %(ward)s."),
+            key=str.upper,
+            shown="code",
+        ),
     )
     full_name = fields.Field(
         attribute="full_name",

@@ -127,10 +127,9 @@ class Member(models.Model):
         self.search_text = search_key(self.full_name, self.phone)
 
     def clean(self):
-        self.full_name = text_normalise(self.full_name)
         try:
-            self.phone = phone_normalise(self.phone)
-        except ValidationError as error:
+            self.prepare()
+        except ValidationError as error:  # only the phone can be refused
             raise ValidationError({"phone": error}) from error
         if not self.phone:
             raise ValidationError({"phone": _("A phone number is required.")})

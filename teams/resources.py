@@ -1,16 +1,16 @@
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from import_export import fields
 
 from accounts.import_widgets import (
     ChoiceWidget,
     DateWidget,
-    HamletWidget,
+    InWardWidget,
     PhoneWidget,
-    ResourceBoundWidget,
     TextWidget,
     YesNoWidget,
     cell_text,
+    hamlet_widget,
 )
 from accounts.resources import RegistryResource
 from accounts.text import text_fold
@@ -30,7 +30,7 @@ class TeamResource(RegistryResource):
     hamlet = fields.Field(
         attribute="hamlet",
         column_name="Thôn/Tổ dân phố",
-        widget=HamletWidget(required=False),
+        widget=hamlet_widget(required=False),
     )
     kind = fields.Field(
         attribute="kind",
@@ -61,24 +61,6 @@ class TeamResource(RegistryResource):
         return (instance.ward_id, text_fold(instance.name))
 
 
-class TeamWidget(ResourceBoundWidget):
-    def clean(self, value, row=None, **kwargs):
-        name = cell_text(value)
-        ward = self.resource.row_ward(row)
-        if not name or ward is None:
-            return None
-        team = self.resource.teams(ward).get(text_fold(name))
-        if team is None:
-            raise ValueError(
-                gettext("There is no team “%(name)s” in %(ward)s.")
-                % {"name": name, "ward": ward.name}
-            )
-        return team
-
-    def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
-
-
 class MemberResource(RegistryResource):
     """Members, and optionally their place in one team per row."""
 
@@ -98,7 +80,14 @@ class MemberResource(RegistryResource):
         ),
     )
     # Not model fields: a current membership written after the members.
-    team = fields.Field(column_name=TEAM_COLUMN, widget=TeamWidget())
+    team = fields.Field(
+        column_name=TEAM_COLUMN,
+        widget=InWardWidget(
+            "teams",
+            gettext_noop("There is no team “%(name)s” in %(ward)s."),
+            required=False,
+        ),
+    )
     team_role = fields.Field(
         column_name="Vai trò trong tổ",
         widget=ChoiceWidget(
