@@ -17,6 +17,7 @@ TRUSTED_VIEW_MODULES = (
     "django.views.static",
     "django.contrib.staticfiles.",
     "allauth.",
+    "drf_spectacular.",  # the API's schema and its documentation page
 )
 
 

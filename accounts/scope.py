@@ -13,6 +13,10 @@ class attributes, so this module never imports the apps downstream of it:
     model with a province but no ward (a province itself, a province-wide
     course) sets only this one; ward and team users then see the rows of
     their own province.
+``TEAM_PATH`` (optional)
+    the lookup to the team that owns the row (``"team"`` for an assistance
+    session, ``""`` for a team). Team leaders and members then see their own
+    team's rows only, not the ward's.
 
 A model that declares neither is refused loudly: deny by default.
 """
@@ -54,6 +58,8 @@ class Scope:
             return queryset
         if self.level == Level.PROVINCE:
             return queryset.filter(**{_lookup(province_path, "pk"): self.province})
+        if self.level == Level.TEAM and getattr(model, "TEAM_PATH", None) is not None:
+            return queryset.filter(**{_lookup(model.TEAM_PATH, "pk"): self.team})
         if self.level in (Level.WARD, Level.TEAM):
             if ward_path is None:
                 return queryset.filter(**{_lookup(province_path, "pk"): self.province})

@@ -1,6 +1,36 @@
-from django.contrib import admin
+import uuid
 
-from .models import ServiceType
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_site import (
+    ScopedHistoryAdmin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+)
+from accounts.models import Role
+
+from .models import (
+    AssistanceSession,
+    Campaign,
+    CampaignTarget,
+    ServiceType,
+    SessionService,
+)
+from .selectors import campaign_progress
+from .services import (
+    WALK_IN_FIELDS,
+    ServiceLine,
+    services_check,
+    session_after_save,
+    session_check,
+)
+
+ONLY_USED = admin.RelatedOnlyFieldListFilter
 
 
 # The catalogue is national: the admin site keeps it to national
@@ -11,3 +41,202 @@ class ServiceTypeAdmin(admin.ModelAdmin):
     list_editable = ("is_active",)
     list_filter = ("category", "is_filing", "is_active")
     search_fields = ("code", "name_vi", "name_en")
+
+
+class SessionServiceFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        lines = [
+            ServiceLine(
+                form.cleaned_data["service_type"],
+                form.cleaned_data.get("outcome") or "",
+                form.cleaned_data.get("reason") or "",
+                form.cleaned_data.get("dossier_ref") or "",
+            )
+            for form in self.forms
+            if form.cleaned_data.get("service_type")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        services_check(lines)
+
+
+class SessionServiceInline(ScopedTabularInline):
+    model = SessionService
+    formset = SessionServiceFormSet
+    extra = 1
+    min_num = 0
+    fields = ("service_type", "outcome", "reason", "dossier_ref", "closed_at")
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = AssistanceSession
+        fields = (
+            "team",
+            "members",
+            "started_at",
+            "place",
+            "service_point",
+            "household",
+            "resident",
+            *WALK_IN_FIELDS,
+            "duration_minutes",
+            "notes",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not cleaned.get("team"):
+            return cleaned
+        session_check(
+            team=cleaned["team"],
+            members=list(cleaned.get("members") or ()),
+            started_at=cleaned["started_at"],
+            place=cleaned.get("place"),
+            services=None,
+            household=cleaned.get("household"),
+            resident=cleaned.get("resident"),
+            service_point=cleaned.get("service_point"),
+            **{name: cleaned.get(name) for name in WALK_IN_FIELDS},
+        )
+        return cleaned
+
+
+@admin.register(AssistanceSession)
+class AssistanceSessionAdmin(ScopedHistoryAdmin, ScopedModelAdmin):
+    form = SessionForm
+    inlines = [SessionServiceInline]
+    list_display = (
+        "started_at",
+        "place",
+        "team",
+        "household",
+        "service_list",
+        "source",
+        "ward",
+    )
+    list_filter = (
+        "place",
+        "source",
+        "services__outcome",
+        ("team", ONLY_USED),
+        ("ward", ONLY_USED),
+    )
+    list_select_related = ("team", "household", "ward")
+    search_fields = ("household__search_text", "resident__search_text")
+    search_help_text = _("Household or resident; accents and case do not matter.")
+    date_hierarchy = "started_at"
+    autocomplete_fields = ("team", "household", "resident", "service_point")
+    filter_horizontal = ("members",)
+    readonly_fields = ("source", "recorded_by", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("team", "members", "started_at", "place", "service_point")}),
+        (_("Who was helped"), {"fields": ("household", "resident")}),
+        (
+            _("Walk-in (no personal data)"),
+            {"fields": WALK_IN_FIELDS, "classes": ("collapse",)},
+        ),
+        (None, {"fields": ("duration_minutes", "notes")}),
+        (
+            _("Record"),
+            {"fields": ("source", "recorded_by", "created_at", "updated_at")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("services__service_type")
+
+    @admin.display(description=_("services"))
+    def service_list(self, session):
+        return ", ".join(str(line.service_type) for line in session.services.all())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.client_uuid = uuid.uuid4()
+            obj.source = AssistanceSession.Source.ADMIN
+            obj.recorded_by = request.user
+        obj.ward_id = obj.team.ward_id
+        obj.started_on = timezone.localdate(obj.started_at)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        session_after_save(form.instance)
+
+
+class CampaignTargetInline(ScopedTabularInline):
+    model = CampaignTarget
+    edit_roles = (Role.PROVINCE, Role.WARD)
+    extra = 1
+
+
+class CampaignForm(forms.ModelForm):
+    user = None  # set per request by CampaignAdmin.get_form
+
+    class Meta:
+        model = Campaign
+        fields = ("name", "province", "ward", "starts_on", "ends_on", "description")
+
+    def clean_ward(self):
+        ward = self.cleaned_data.get("ward")
+        if self.user is not None and self.user.role == Role.WARD and ward is None:
+            raise ValidationError(
+                _("A ward official runs drives over their own ward: choose it.")
+            )
+        return ward
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ScopedModelAdmin):
+    """Province staff run province-wide drives; ward officials their ward's."""
+
+    edit_roles = (Role.PROVINCE, Role.WARD)
+    form = CampaignForm
+    inlines = [CampaignTargetInline]
+    list_display = ("name", "province", "ward", "starts_on", "ends_on", "progress")
+    list_filter = (("ward", ONLY_USED),)
+    list_select_related = ("province", "ward")
+    search_fields = ("name",)
+    autocomplete_fields = ("province", "ward")
+    date_hierarchy = "starts_on"
+
+    def get_queryset(self, request):
+        campaigns = super().get_queryset(request).prefetch_related("targets")
+        if request.user.role == Role.WARD:
+            # Ward officials see the province's drives and their own ward's.
+            campaigns = campaigns.filter(
+                Q(ward__isnull=True) | Q(ward_id=request.user.ward_id)
+            )
+        return campaigns
+
+    def _owns(self, request, campaign) -> bool:
+        if campaign is None or request.user.role != Role.WARD:
+            return True
+        return campaign.ward_id == request.user.ward_id
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._owns(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._owns(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if request.user.province_id:
+            initial.setdefault("province", request.user.province_id)
+        if request.user.role == Role.WARD:
+            initial.setdefault("ward", request.user.ward_id)
+        return initial
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    @admin.display(description=_("progress"))
+    def progress(self, campaign):
+        counts = campaign_progress(campaign)
+        return "; ".join(
+            "%s: %s / %s"
+            % (target.get_indicator_display(), counts[target.indicator], target.target)
+            for target in campaign.targets.all()
+        )

@@ -20,6 +20,7 @@ class Team(models.Model):
         OTHER = "other", _("other")
 
     WARD_PATH = "ward"
+    TEAM_PATH = ""
 
     ward = models.ForeignKey(
         Ward, models.PROTECT, related_name="teams", verbose_name=_("ward")

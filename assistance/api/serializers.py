@@ -1,0 +1,153 @@
+"""Input and output shapes of the capture API; validation of input only."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.scope import Level, scope, scope_for
+from households.models import Household, Resident
+from teams.models import Member, ServicePoint, Team
+
+from ..models import AssistanceSession, ServiceType, SessionService
+from ..services import session_may_edit
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference to a row the requesting user may see; others do not exist."""
+
+    def get_queryset(self):
+        return scope(super().get_queryset(), self.context["request"].user)
+
+
+class ServiceLineInput(serializers.Serializer):
+    service = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ServiceType.objects.filter(is_active=True),
+        help_text=_("The service's code in the catalogue, e.g. vneid_level2."),
+    )
+    outcome = serializers.ChoiceField(choices=SessionService.Outcome.choices)
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    dossier_ref = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+
+class SessionInput(serializers.Serializer):
+    client_uuid = serializers.UUIDField(
+        help_text=_("Made up by the client; a resend with the same UUID is harmless.")
+    )
+    team = ScopedPrimaryKeyField(
+        queryset=Team.objects.all(),
+        required=False,
+        help_text=_("Defaults to the team of a team member or leader."),
+    )
+    members = ScopedPrimaryKeyField(
+        queryset=Member.objects.all(),
+        many=True,
+        required=False,
+        help_text=_("Defaults to the member linked to the signed-in account."),
+    )
+    started_at = serializers.DateTimeField()
+    place = serializers.ChoiceField(choices=AssistanceSession.Place.choices)
+    service_point = ScopedPrimaryKeyField(
+        queryset=ServicePoint.objects.all(), required=False, allow_null=True
+    )
+    household = ScopedPrimaryKeyField(
+        queryset=Household.objects.all(), required=False, allow_null=True
+    )
+    resident = ScopedPrimaryKeyField(
+        queryset=Resident.objects.all(), required=False, allow_null=True
+    )
+    walk_in_gender = serializers.ChoiceField(
+        choices=Resident.Gender.choices, required=False, allow_blank=True
+    )
+    walk_in_age_group = serializers.ChoiceField(
+        choices=AssistanceSession.AgeGroup.choices, required=False, allow_blank=True
+    )
+    walk_in_elderly_alone = serializers.BooleanField(required=False, default=False)
+    walk_in_disability = serializers.BooleanField(required=False, default=False)
+    walk_in_poor = serializers.BooleanField(required=False, default=False)
+    walk_in_ethnic_minority = serializers.BooleanField(required=False, default=False)
+    walk_in_no_smartphone = serializers.BooleanField(required=False, default=False)
+    services = ServiceLineInput(many=True, allow_empty=False)
+    duration_minutes = serializers.IntegerField(
+        min_value=1, max_value=600, required=False, allow_null=True
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    source = serializers.ChoiceField(
+        choices=[
+            (AssistanceSession.Source.FIELD, AssistanceSession.Source.FIELD.label),
+            (AssistanceSession.Source.API, AssistanceSession.Source.API.label),
+        ],
+        default=AssistanceSession.Source.API,
+    )
+
+    def validate_team(self, team):
+        current = scope_for(self.context["request"].user)
+        if current.level == Level.TEAM and team.pk != current.team:
+            raise serializers.ValidationError(
+                _("You can only log your own team's work.")
+            )
+        return team
+
+
+class SessionUpdateInput(SessionInput):
+    """An edit: everything but the UUID, which names the session for good."""
+
+    client_uuid = None
+    source = None
+
+
+class ServiceLineOutput(serializers.ModelSerializer):
+    service = serializers.SlugRelatedField(
+        source="service_type", slug_field="code", read_only=True
+    )
+    service_name = serializers.CharField(source="service_type.name", read_only=True)
+
+    class Meta:
+        model = SessionService
+        fields = [
+            "service",
+            "service_name",
+            "outcome",
+            "reason",
+            "dossier_ref",
+            "closed_at",
+        ]
+
+
+class SessionOutput(serializers.ModelSerializer):
+    ward = serializers.CharField(source="ward_id", read_only=True)
+    services = ServiceLineOutput(many=True, read_only=True)
+    may_edit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssistanceSession
+        fields = [
+            "id",
+            "client_uuid",
+            "ward",
+            "team",
+            "members",
+            "started_at",
+            "started_on",
+            "place",
+            "service_point",
+            "household",
+            "resident",
+            "walk_in_gender",
+            "walk_in_age_group",
+            "walk_in_elderly_alone",
+            "walk_in_disability",
+            "walk_in_poor",
+            "walk_in_ethnic_minority",
+            "walk_in_no_smartphone",
+            "services",
+            "duration_minutes",
+            "notes",
+            "source",
+            "created_at",
+            "updated_at",
+            "may_edit",
+        ]
+        read_only_fields = fields
+
+    def get_may_edit(self, session) -> bool:
+        return session_may_edit(self.context["request"].user, session)

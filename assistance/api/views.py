@@ -1,0 +1,194 @@
+"""The capture API: sessions created once per UUID, read and edited in scope."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from accounts.scope import Level, scope_for, scoped
+
+from ..models import SessionService
+from ..selectors import member_for, session_list
+from ..services import (
+    ServiceLine,
+    SessionConflict,
+    session_may_edit,
+    session_record,
+    session_update,
+)
+from .filters import SessionFilter
+from .serializers import SessionInput, SessionOutput, SessionUpdateInput
+
+WRITE_LEVELS = (Level.NATIONAL, Level.WARD, Level.TEAM)
+
+
+class SessionPagination(CursorPagination):
+    # The primary key is unique and always increasing: a pull never skips.
+    ordering = "-id"
+    page_size = 50
+    max_page_size = 500
+    page_size_query_param = "page_size"
+
+
+def _sessions(user):
+    return session_list(user=user).prefetch_related(
+        Prefetch("services", SessionService.objects.select_related("service_type")),
+        "members",
+    )
+
+
+def _fields(data: dict, user, *, complete: bool) -> dict:
+    """Turn validated API input into :func:`session_record` keywords.
+
+    ``complete`` input (a new session, a full replacement) falls back to the
+    caller's own team and member where it names none.
+    """
+    fields = dict(data)
+    if complete and "team" not in fields:
+        if scope_for(user).level != Level.TEAM:
+            raise ApiValidationError({"team": [_("Say which team gave the help.")]})
+        fields["team"] = user.team
+    if complete and not fields.get("members"):
+        member = member_for(user)
+        if member is None:
+            raise ApiValidationError(
+                {"members": [_("Say which members gave the help.")]}
+            )
+        fields["members"] = [member]
+    if "services" in fields:
+        fields["services"] = [
+            ServiceLine(
+                line["service"],
+                line["outcome"],
+                line.get("reason", ""),
+                line.get("dossier_ref", ""),
+            )
+            for line in fields["services"]
+        ]
+    return fields
+
+
+def _refused(error: DjangoValidationError) -> ApiValidationError:
+    return ApiValidationError(error.message_dict)
+
+
+@scoped
+class SessionListCreateApi(ListAPIView):
+    serializer_class = SessionOutput
+    pagination_class = SessionPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SessionFilter
+
+    def get_queryset(self):
+        return _sessions(self.request.user)
+
+    @extend_schema(
+        summary="List assistance sessions",
+        description="Sessions in the caller's scope, newest first, cursor-paged.",
+    )
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Record an assistance session",
+        request=SessionInput,
+        responses={
+            201: SessionOutput,
+            200: OpenApiResponse(
+                SessionOutput, description="Resent UUID: the stored session."
+            ),
+            400: OpenApiResponse(description="Each refused field and the reason."),
+            409: OpenApiResponse(
+                description="The UUID is already stored with other content."
+            ),
+        },
+    )
+    def post(self, request):
+        if scope_for(request.user).level not in WRITE_LEVELS:
+            raise PermissionDenied(_("Your role can read sessions but not log them."))
+        data = SessionInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        fields = _fields(data.validated_data, request.user, complete=True)
+        try:
+            session, created = session_record(recorded_by=request.user, **fields)
+        except DjangoValidationError as error:
+            raise _refused(error) from error
+        except SessionConflict as conflict:
+            return Response(
+                {
+                    "client_uuid": [
+                        _(
+                            "Session %(uuid)s is already stored with other "
+                            "content; to change it, edit the stored session."
+                        )
+                        % {"uuid": conflict.session.client_uuid}
+                    ],
+                    "id": conflict.session.pk,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        session = _sessions(request.user).get(pk=session.pk)
+        return Response(
+            SessionOutput(session, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+@scoped
+class SessionDetailApi(GenericAPIView):
+    serializer_class = SessionOutput
+
+    def get_queryset(self):
+        return _sessions(self.request.user)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(summary="Read an assistance session")
+    def get(self, request, pk):
+        session = self.get_object()
+        return Response(SessionOutput(session, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Change an assistance session",
+        request=SessionUpdateInput,
+        responses={200: SessionOutput, 400: OpenApiResponse(), 403: OpenApiResponse()},
+    )
+    def put(self, request, pk):
+        return self._update(request, partial=False)
+
+    @extend_schema(
+        summary="Change part of an assistance session",
+        request=SessionUpdateInput,
+        responses={200: SessionOutput, 400: OpenApiResponse(), 403: OpenApiResponse()},
+    )
+    def patch(self, request, pk):
+        return self._update(request, partial=True)
+
+    def _update(self, request, *, partial):
+        session = self.get_object()
+        if not session_may_edit(request.user, session):
+            raise PermissionDenied(
+                _("Only its author can change a session, and only for 24 hours.")
+            )
+        data = SessionUpdateInput(
+            data=request.data, partial=partial, context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        changes.setdefault("team", session.team)
+        changes = _fields(changes, request.user, complete=not partial)
+        try:
+            session_update(session=session, **changes)
+        except DjangoValidationError as error:
+            raise _refused(error) from error
+        session = self.get_queryset().get(pk=session.pk)
+        return Response(SessionOutput(session, context={"request": request}).data)

@@ -1,0 +1,185 @@
+"""What a user may read of assistance work: every query goes through the scope."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.scope import Level, scope, scope_for
+from accounts.text import text_fold
+from households.models import Household, Resident
+from teams.models import Member, Shift
+
+from .models import (
+    AssistanceSession,
+    Campaign,
+    Indicator,
+    ServiceType,
+    SessionService,
+)
+
+FIND_LIMIT = 15
+
+
+def session_list(*, user) -> QuerySet[AssistanceSession]:
+    return scope(AssistanceSession.objects.all(), user).select_related(
+        "team", "household", "resident", "service_point"
+    )
+
+
+def session_recent(*, user, days: int = 7) -> QuerySet[AssistanceSession]:
+    """A member's own recent sessions; a leader's team's (the scope keeps the team)."""
+    since = timezone.now() - timedelta(days=days)
+    sessions = session_list(user=user).filter(started_at__gte=since)
+    if user.role == Role.TEAM_MEMBER:
+        sessions = sessions.filter(
+            Q(recorded_by=user) | Q(members__user=user)
+        ).distinct()
+    return sessions.prefetch_related(
+        Prefetch("services", SessionService.objects.select_related("service_type")),
+        "members",
+    )
+
+
+def follow_up_list(*, user) -> QuerySet[SessionService]:
+    """Services started but not finished, oldest first."""
+    lines = scope(SessionService.objects.all(), user).filter(
+        outcome=SessionService.Outcome.FOLLOW_UP, closed_at__isnull=True
+    )
+    if user.role == Role.TEAM_MEMBER:
+        lines = lines.filter(
+            Q(session__recorded_by=user) | Q(session__members__user=user)
+        ).distinct()
+    return lines.select_related(
+        "service_type", "session__household", "session__resident"
+    ).order_by("session__started_at")
+
+
+def member_for(user) -> Member | None:
+    return scope(Member.objects.filter(user=user), user).first()
+
+
+def team_members(*, user) -> QuerySet[Member]:
+    """The members of the user's team today, for the "who helped" choice."""
+    current = scope_for(user)
+    if current.level != Level.TEAM:
+        return Member.objects.none()
+    today = timezone.localdate()
+    return (
+        scope(Member.objects.all(), user)
+        .filter(
+            memberships__team_id=current.team,
+            memberships__joined_on__lte=today,
+        )
+        .filter(
+            Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gte=today)
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def shift_next(*, user) -> Shift | None:
+    member = member_for(user)
+    if member is None:
+        return None
+    now = timezone.localtime()
+    upcoming = scope(Shift.objects.filter(members=member), user).filter(
+        date__gte=now.date()
+    )
+    if now.hour >= 12:  # the morning shift has passed
+        upcoming = upcoming.exclude(date=now.date(), period=Shift.Period.MORNING)
+    return upcoming.select_related("service_point").order_by("date", "period").first()
+
+
+def session_counts(*, user) -> dict[str, int]:
+    """Today's and this week's sessions of the user (a leader: of the team)."""
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    sessions = session_list(user=user).filter(started_on__gte=monday)
+    if user.role == Role.TEAM_MEMBER:
+        sessions = sessions.filter(Q(recorded_by=user) | Q(members__user=user))
+    return sessions.aggregate(
+        today=Count("pk", filter=Q(started_on=today), distinct=True),
+        week=Count("pk", distinct=True),
+    )
+
+
+def household_find(*, user, query: str) -> list[Household]:
+    """Households, with their matching residents, for an as-you-type search."""
+    words = text_fold(query).split()
+    if not words or len("".join(words)) < 2:
+        return []
+    households = scope(Household.objects.all(), user)
+    residents = scope(Resident.objects.all(), user)
+    for word in words:
+        households = households.filter(search_text__contains=word)
+        residents = residents.filter(search_text__contains=word)
+    matched_residents = residents.order_by("full_name")[:FIND_LIMIT]
+    by_household: dict[int, list[Resident]] = {}
+    for resident in matched_residents:
+        by_household.setdefault(resident.household_id, []).append(resident)
+    ids = set(households.values_list("pk", flat=True)[:FIND_LIMIT]) | set(by_household)
+    found = list(
+        scope(Household.objects.filter(pk__in=ids), user)
+        .select_related("hamlet")
+        .prefetch_related("residents")
+        .order_by("code")[:FIND_LIMIT]
+    )
+    for household in found:
+        household.matched_residents = by_household.get(household.pk, [])
+    return found
+
+
+def campaign_list(*, user) -> QuerySet[Campaign]:
+    """Campaigns over the user's province, or over the user's own ward."""
+    campaigns = scope(Campaign.objects.select_related("province", "ward"), user)
+    current = scope_for(user)
+    if current.level in (Level.WARD, Level.TEAM):
+        campaigns = campaigns.filter(Q(ward__isnull=True) | Q(ward_id=current.ward))
+    return campaigns.prefetch_related("targets")
+
+
+def campaign_progress(campaign: Campaign) -> dict[str, int]:
+    """Each indicator counted over the sessions in the campaign's area and days."""
+    sessions = AssistanceSession.objects.in_period(campaign.starts_on, campaign.ends_on)
+    if campaign.ward_id:
+        sessions = sessions.filter(ward_id=campaign.ward_id)
+    else:
+        sessions = sessions.filter(ward__province_id=campaign.province_id)
+    done = SessionService.objects.filter(
+        session__in=sessions, outcome=SessionService.Outcome.DONE
+    )
+    priority = (
+        Q(household__elderly_alone=True)
+        | Q(household__disability=True)
+        | Q(household__poverty__in=["poor", "near_poor"])
+        | Q(resident__disability=True)
+        | Q(walk_in_age_group=AssistanceSession.AgeGroup.ELDER)
+        | Q(walk_in_elderly_alone=True)
+        | Q(walk_in_disability=True)
+        | Q(walk_in_poor=True)
+    )
+    return {
+        Indicator.SESSIONS: sessions.count(),
+        Indicator.HOUSEHOLDS_REACHED: sessions.exclude(household=None)
+        .values("household")
+        .distinct()
+        .count(),
+        Indicator.LEVEL2_ACTIVATIONS: done.filter(
+            service_type__code=ServiceType.LEVEL2_ACTIVATION
+        ).count(),
+        Indicator.ONLINE_FILINGS: done.filter(service_type__is_filing=True).count(),
+        Indicator.CASHLESS_SETUPS: done.filter(
+            service_type__category=ServiceType.Category.CASHLESS
+        ).count(),
+        Indicator.PRIORITY_REACHED: sessions.filter(priority).distinct().count(),
+    }
+
+
+def campaign_days_left(campaign: Campaign, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return max((campaign.ends_on - today).days, 0)
