@@ -155,6 +155,8 @@ class AssistanceSessionAdmin(ScopedHistoryAdmin, ScopedModelAdmin):
             obj.client_uuid = uuid.uuid4()
             obj.source = AssistanceSession.Source.ADMIN
             obj.recorded_by = request.user
+        if obj.resident_id and obj.household_id is None:
+            obj.household_id = obj.resident.household_id
         obj.ward_id = obj.team.ward_id
         obj.started_on = timezone.localdate(obj.started_at)
         super().save_model(request, obj, form, change)

@@ -68,14 +68,14 @@ def team_members(*, user) -> QuerySet[Member]:
     if current.level != Level.TEAM:
         return Member.objects.none()
     today = timezone.localdate()
+    # One filter() call: the three conditions must hold for the same
+    # membership, not for any of the member's memberships.
     return (
         scope(Member.objects.all(), user)
         .filter(
+            Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gte=today),
             memberships__team_id=current.team,
             memberships__joined_on__lte=today,
-        )
-        .filter(
-            Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gte=today)
         )
         .distinct()
         .order_by("full_name")

@@ -257,6 +257,10 @@ def _save(session: AssistanceSession, content: dict) -> None:
     for name, value in content.items():
         if name not in ("members", "services"):
             setattr(session, name, value)
+    if session.resident_id and session.household_id is None:
+        # A person helped is their household reached: counts and filters go
+        # by household.
+        session.household_id = session.resident.household_id
     session.ward_id = session.team.ward_id
     session.started_on = timezone.localdate(session.started_at)
     session.save()
@@ -301,6 +305,19 @@ def _follow_ups_close(session: AssistanceSession) -> None:
         closed_at__isnull=True,
         session__started_at__lte=session.started_at,
     ).exclude(session=session).update(closed_at=timezone.now())
+    # Phones log offline, so this follow-up may arrive after the session
+    # that already finished it.
+    finished_later = (
+        SessionService.objects.filter(who, session__started_at__gte=session.started_at)
+        .exclude(session=session)
+        .exclude(outcome=SessionService.Outcome.FOLLOW_UP)
+        .values("service_type")
+    )
+    session.services.filter(
+        outcome=SessionService.Outcome.FOLLOW_UP,
+        closed_at__isnull=True,
+        service_type__in=finished_later,
+    ).update(closed_at=timezone.now())
 
 
 def _vneid_follow(session: AssistanceSession) -> None:

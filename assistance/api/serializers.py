@@ -28,6 +28,18 @@ class ServiceLineInput(serializers.Serializer):
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
     dossier_ref = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
+    def validate(self, attrs):
+        # A PATCH is partial for the session, which DRF carries down to the
+        # lines; a line itself is always given whole.
+        missing = {
+            name: [self.fields[name].error_messages["required"]]
+            for name in ("service", "outcome")
+            if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
 
 class SessionInput(serializers.Serializer):
     client_uuid = serializers.UUIDField(

@@ -18,6 +18,18 @@ CHROMIUM_FLAGS = [
 PHONE = {"width": 360, "height": 740}
 
 
+@pytest.fixture(autouse=True)
+def _static_files_by_name(settings):
+    # The live server serves static files through the finders, which know
+    # the files by their plain names, not by the manifest's hashed ones.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

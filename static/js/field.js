@@ -1,0 +1,477 @@
+/* Field pages: the offline queue of sessions, the log form, offline search.
+ *
+ * Plain JavaScript, no build step. Sessions are put in an IndexedDB queue
+ * first and sent from there, each with the UUID made for it here, so a
+ * resend after a lost answer is stored once by the server.
+ */
+(function () {
+  "use strict";
+
+  var config = document.currentScript.dataset;
+  var USER = config.user;
+
+  /* ---- The queue: one IndexedDB store of sessions waiting to be sent ---- */
+
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open("field", 1);
+      request.onupgradeneeded = function () {
+        request.result.createObjectStore("queue", { keyPath: "uuid" });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function withStore(mode, action) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var transaction = db.transaction("queue", mode);
+        var request = action(transaction.objectStore("queue"));
+        transaction.oncomplete = function () { db.close(); resolve(request.result); };
+        transaction.onerror = function () { db.close(); reject(transaction.error); };
+      });
+    });
+  }
+
+  var queue = {
+    put: function (item) { return withStore("readwrite", function (s) { return s.put(item); }); },
+    remove: function (uuid) { return withStore("readwrite", function (s) { return s.delete(uuid); }); },
+    get: function (uuid) { return withStore("readonly", function (s) { return s.get(uuid); }); },
+    mine: function () {
+      return withStore("readonly", function (s) { return s.getAll(); }).then(function (items) {
+        // A shared phone: each account sends only what it logged itself.
+        return items.filter(function (item) { return item.user === USER; });
+      });
+    },
+  };
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var input = document.querySelector("[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function callApi(method, url, body) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken(),
+      },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /* Every message in a DRF error body, flattened ("services" holds a list). */
+  function messages(body) {
+    var found = [];
+    (function walk(value) {
+      if (typeof value === "string") found.push(value);
+      else if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === "object") Object.keys(value).forEach(function (key) {
+        if (key !== "id") walk(value[key]);
+      });
+    })(body);
+    return found.join(" ");
+  }
+
+  /* Send one queued session: "sent", "refused", or why it must wait. */
+  function send(item) {
+    return callApi("POST", config.api, item.payload).then(function (response) {
+      if (response.ok) return queue.remove(item.uuid).then(function () { return "sent"; });
+      if (response.status === 400 || response.status === 409) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          item.status = "refused";
+          item.error = messages(body) || String(response.status);
+          return queue.put(item).then(function () { return "refused"; });
+        });
+      }
+      if (response.status === 401 || response.status === 403) return "signin";
+      return "later";
+    }, function () { return "offline"; });
+  }
+
+  var syncing = null;
+  var lastState = "idle";
+
+  function sync() {
+    if (syncing) return syncing;
+    syncing = queue.mine().then(function (items) {
+      var pending = items.filter(function (item) { return item.status === "pending"; });
+      return pending.reduce(function (chain, item) {
+        return chain.then(function (state) {
+          if (state === "offline" || state === "signin" || state === "later") return state;
+          return send(item);
+        });
+      }, Promise.resolve("idle"));
+    }).then(function (state) {
+      lastState = state;
+      syncing = null;
+      return showQueue().then(function () { return state; });
+    }, function (error) {
+      syncing = null;
+      throw error;
+    });
+    return syncing;
+  }
+
+  /* ---- What is waiting, and what was refused, on every field page ---- */
+
+  function showQueue() {
+    var box = document.getElementById("queue-status");
+    if (!box || !window.indexedDB) return Promise.resolve();
+    return queue.mine().then(function (items) {
+      var pending = items.filter(function (item) { return item.status === "pending"; });
+      var refused = items.filter(function (item) { return item.status === "refused"; });
+      document.querySelectorAll("[data-pending-count]").forEach(function (node) {
+        node.textContent = String(pending.length);
+      });
+      box.textContent = "";
+      var text = box.dataset;
+      if (!navigator.onLine) addLine(box, text.offline, "offline");
+      if (pending.length) {
+        addLine(box, pending.length === 1 ? text.pendingOne
+          : text.pendingMany.replace("%(count)s", pending.length), "pending");
+      }
+      if (lastState === "signin" && pending.length) addLine(box, text.signin, "signin");
+      refused.forEach(function (item) {
+        var line = addLine(box, text.refused + ": " + item.label + " — " + item.error, "refused");
+        var discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "linklike";
+        discard.textContent = text.discard;
+        discard.addEventListener("click", function () {
+          queue.remove(item.uuid).then(showQueue);
+        });
+        line.appendChild(document.createTextNode(" "));
+        line.appendChild(discard);
+      });
+      box.hidden = !box.firstChild;
+    });
+  }
+
+  function addLine(box, message, kind) {
+    var line = document.createElement("p");
+    line.className = "queue-" + kind;
+    line.textContent = message;
+    box.appendChild(line);
+    return line;
+  }
+
+  /* ---- Search without diacritics, also offline ---- */
+
+  function fold(value) {
+    return (value || "").replace(/[đĐ]/g, "d").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/\s+/).filter(Boolean);
+  }
+
+  function offlineFind(query, target, form) {
+    var words = fold(query);
+    if (words.join("").length < 2) { target.textContent = ""; return; }
+    var matches = function (key) {
+      return words.every(function (word) { return key.indexOf(word) !== -1; });
+    };
+    fetch(config.index, { credentials: "same-origin" }).then(function (response) {
+      return response.json();
+    }).then(function (index) {
+      var found = index.households.filter(function (row) {
+        return matches(row.key) || row.residents.some(function (person) { return matches(person[3]); });
+      }).slice(0, 15);
+      target.textContent = "";
+      var note = document.createElement("p");
+      note.className = "help";
+      note.textContent = found.length ? form.dataset.offlineFind : form.dataset.noneFound;
+      target.appendChild(note);
+      if (!found.length) return;
+      var list = document.createElement("ul");
+      list.className = "found";
+      found.forEach(function (row) {
+        var item = document.createElement("li");
+        var label = row.code + " — " + row.head;
+        item.appendChild(pickButton(row.id, "", label, row.head + " " + row.code,
+          [row.address, row.hamlet].filter(Boolean).join(" · ")));
+        var people = document.createElement("div");
+        people.className = "people";
+        row.residents.forEach(function (person) {
+          people.appendChild(pickButton(row.id, person[0], label + " · " + person[1],
+            person[1] + " " + (person[2] || ""), ""));
+        });
+        item.appendChild(people);
+        list.appendChild(item);
+      });
+      target.appendChild(list);
+    }).catch(function () { target.textContent = form.dataset.noneFound; });
+  }
+
+  function pickButton(household, resident, label, title, detail) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = resident ? "pick person" : "pick";
+    button.dataset.household = household;
+    if (resident) button.dataset.resident = resident;
+    button.dataset.label = label;
+    button.textContent = title;
+    if (detail) {
+      var small = document.createElement("small");
+      small.textContent = detail;
+      button.appendChild(document.createElement("br"));
+      button.appendChild(small);
+    }
+    return button;
+  }
+
+  /* ---- The log form ---- */
+
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function localNow() {
+    var now = new Date();
+    now.setMinutes(now.getMinutes() - now.getTimezoneOffset());
+    return now.toISOString().slice(0, 16);
+  }
+
+  function checked(form, name) {
+    var input = form.querySelector("[name='" + name + "']:checked");
+    return input ? input.value : "";
+  }
+
+  function collect(form, uuid) {
+    var fields = form.elements;
+    var data = {
+      started_at: new Date(fields.started_at.value || localNow()).toISOString(),
+      place: checked(form, "place"),
+      notes: fields.notes.value.trim(),
+      services: [],
+    };
+    if (uuid) { data.client_uuid = uuid; data.source = "field"; }
+    var members = Array.prototype.map.call(
+      form.querySelectorAll("[name=members]:checked"), function (input) { return +input.value; });
+    if (members.length) data.members = members;
+    data.service_point = fields.service_point && fields.service_point.value ? +fields.service_point.value : null;
+    var duration = checked(form, "duration_minutes");
+    data.duration_minutes = duration ? +duration : null;
+    if (checked(form, "who") === "walkin") {
+      data.household = null;
+      data.resident = null;
+      data.walk_in_gender = checked(form, "walk_in_gender");
+      data.walk_in_age_group = checked(form, "walk_in_age_group");
+      ["elderly_alone", "disability", "poor", "ethnic_minority", "no_smartphone"].forEach(function (flag) {
+        data["walk_in_" + flag] = fields["walk_in_" + flag].checked;
+      });
+    } else {
+      data.household = fields.household.value ? +fields.household.value : null;
+      data.resident = fields.resident.value ? +fields.resident.value : null;
+    }
+    form.querySelectorAll("[name=service]:checked").forEach(function (input) {
+      var code = input.value;
+      var dossier = fields["dossier-" + code];
+      data.services.push({
+        service: code,
+        outcome: checked(form, "outcome-" + code),
+        reason: fields["reason-" + code].value.trim(),
+        dossier_ref: dossier ? dossier.value.trim() : "",
+      });
+    });
+    return data;
+  }
+
+  /* The checks a phone can make alone, so that little is refused later. */
+  function problems(form, data) {
+    var text = form.dataset;
+    var found = [];
+    if (checked(form, "who") === "walkin") {
+      if (!data.walk_in_gender || !data.walk_in_age_group) found.push(text.needWalkin);
+    } else if (!data.household && !data.resident) {
+      found.push(text.needWho);
+    }
+    if (!data.services.length) found.push(text.needService);
+    data.services.forEach(function (line) {
+      if (line.outcome === "failed" && !line.reason) found.push(text.needReason);
+    });
+    return found;
+  }
+
+  function summary(form, data) {
+    var who = data.household ? document.getElementById("chosen-label").textContent.trim()
+      : form.querySelector("[name=who][value=walkin]").parentNode.textContent.trim();
+    var names = data.services.map(function (line) {
+      return form.querySelector(".svc[data-service='" + line.service + "'] .svc-name").textContent.trim();
+    });
+    return who + ": " + names.join(", ");
+  }
+
+  function showErrors(form, list) {
+    var box = document.getElementById("log-errors");
+    box.textContent = "";
+    list.forEach(function (message) {
+      var line = document.createElement("p");
+      line.textContent = message;
+      box.appendChild(line);
+    });
+    box.hidden = !list.length;
+    if (list.length) box.scrollIntoView({ block: "center" });
+  }
+
+  function showDone(form, message, detail) {
+    form.hidden = true;
+    var done = document.getElementById("log-done");
+    document.getElementById("log-done-message").textContent = message;
+    document.getElementById("log-done-summary").textContent = detail;
+    done.hidden = false;
+    window.scrollTo(0, 0);
+  }
+
+  function choose(form, household, resident, label) {
+    form.elements.household.value = household;
+    form.elements.resident.value = resident || "";
+    document.getElementById("chosen-label").textContent = label;
+    document.getElementById("chosen").hidden = false;
+    document.getElementById("find-results").textContent = "";
+    form.elements.q.value = "";
+  }
+
+  function resetForm(form) {
+    form.reset();
+    ["household", "resident"].forEach(function (name) { form.elements[name].value = ""; });
+    document.getElementById("chosen").hidden = true;
+    document.getElementById("find-results").textContent = "";
+    form.elements.started_at.value = localNow();
+    showErrors(form, []);
+  }
+
+  function setupForm(form) {
+    var editing = JSON.parse(document.getElementById("session-editing").textContent);
+    var results = document.getElementById("find-results");
+    if (!form.elements.started_at.value) form.elements.started_at.value = localNow();
+    if (editing) {
+      editing.services.forEach(function (line) {
+        var box = form.querySelector(".svc[data-service='" + line.service + "']");
+        if (!box) return;
+        box.querySelector("[name=service]").checked = true;
+        var outcome = box.querySelector("[value='" + line.outcome + "']");
+        if (outcome) outcome.checked = true;
+        form.elements["reason-" + line.service].value = line.reason;
+        if (form.elements["dossier-" + line.service]) form.elements["dossier-" + line.service].value = line.dossier_ref;
+      });
+    }
+    form.addEventListener("click", function (event) {
+      var pick = event.target.closest(".pick");
+      if (pick) choose(form, pick.dataset.household, pick.dataset.resident, pick.dataset.label);
+    });
+    document.getElementById("chosen-clear").addEventListener("click", function () {
+      form.elements.household.value = "";
+      form.elements.resident.value = "";
+      document.getElementById("chosen").hidden = true;
+      form.elements.q.focus();
+    });
+    form.elements.q.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();
+    });
+    document.body.addEventListener("htmx:sendError", function (event) {
+      if (event.detail.elt === form.elements.q) offlineFind(form.elements.q.value, results, form);
+    });
+    document.body.addEventListener("htmx:responseError", function (event) {
+      if (event.detail.elt === form.elements.q) offlineFind(form.elements.q.value, results, form);
+    });
+    document.getElementById("log-again").addEventListener("click", function () {
+      resetForm(form);
+      document.getElementById("log-done").hidden = true;
+      form.hidden = false;
+      window.scrollTo(0, 0);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = collect(form, editing ? null : newUuid());
+      var found = problems(form, data);
+      showErrors(form, found);
+      if (found.length) return;
+      var button = form.querySelector("[type=submit]");
+      button.disabled = true;
+      var done = editing ? saveEdit(form, editing, data) : saveNew(form, data);
+      done.then(function () { button.disabled = false; }, function () { button.disabled = false; });
+    });
+    keepIndexFresh();
+  }
+
+  function saveEdit(form, editing, data) {
+    return callApi("PUT", config.api + editing.id + "/", data).then(function (response) {
+      if (response.ok) {
+        showDone(form, form.dataset.changed, summary(form, data));
+        return;
+      }
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        showErrors(form, [messages(body) || String(response.status)]);
+      });
+    }, function () {
+      showErrors(form, [document.getElementById("queue-status").dataset.offline]);
+    });
+  }
+
+  function saveNew(form, data) {
+    var item = {
+      uuid: data.client_uuid,
+      user: USER,
+      status: "pending",
+      created: Date.now(),
+      label: summary(form, data),
+      payload: data,
+    };
+    return queue.put(item).then(sync).then(function () {
+      return queue.get(item.uuid);
+    }).then(function (stored) {
+      if (!stored) {
+        showDone(form, form.dataset.saved, item.label);
+      } else if (stored.status === "refused") {
+        // Refused while the member is still here: fix it on the form instead.
+        return queue.remove(item.uuid).then(function () {
+          showErrors(form, [stored.error]);
+          return showQueue();
+        });
+      } else {
+        showDone(form, form.dataset.queued, item.label);
+      }
+    });
+  }
+
+  /* Fetched while online so that the service worker keeps it for offline search. */
+  function keepIndexFresh() {
+    var key = "field-index-" + USER;
+    var last = +(localStorage.getItem(key) || 0);
+    if (!navigator.onLine || Date.now() - last < 3600 * 1000) return;
+    fetch(config.index, { credentials: "same-origin" }).then(function (response) {
+      if (response.ok) localStorage.setItem(key, String(Date.now()));
+    }).catch(function () {});
+  }
+
+  /* ---- Start ---- */
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(config.sw, { scope: config.scope }).catch(function () {});
+  }
+  document.querySelectorAll("form[action*='logout']").forEach(function (logout) {
+    logout.addEventListener("submit", function () {
+      localStorage.removeItem("field-index-" + USER);
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage("forget");
+      }
+    });
+  });
+  var form = document.getElementById("log-form");
+  if (form) setupForm(form);
+  window.addEventListener("online", sync);
+  window.addEventListener("offline", showQueue);
+  setInterval(function () { if (navigator.onLine) sync(); }, 30000);
+  if (window.indexedDB) sync();
+  window.fieldQueue = { sync: sync, mine: queue.mine };
+})();
