@@ -4,6 +4,7 @@ import hashlib
 import json
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -226,7 +227,7 @@ def service_worker(request):
             ),
             "pages_json": json.dumps([reverse(name) for name in OFFLINE_PAGES]),
             "assets_json": json.dumps([static(path) for path in OFFLINE_STATIC]),
-            "static_prefix": static(""),
+            "static_prefix": settings.STATIC_URL,
             "version": _offline_version(),
         },
         content_type="application/javascript",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from accounts.models import Role, User
 from areas.models import Hamlet, Ward
 from areas.services import areas_load
+from reports.demo_assistance import demo_assistance_counts, demo_assistance_seed
 from reports.demo_registry import demo_registry_counts, demo_registry_seed
 from teams.models import Team
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                 users=users,
                 today=timezone.localdate(),
             )
+            demo_assistance_seed(ward_codes=list(HAMLETS), today=timezone.localdate())
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins:"))
         for user in users:
             self.stdout.write(
@@ -105,6 +107,13 @@ class Command(BaseCommand):
                 "%(members)d members, %(points)d service points, %(shifts)d shifts."
             )
             % demo_registry_counts(list(HAMLETS))
+        )
+        self.stdout.write(
+            gettext(
+                "Assistance: %(sessions)d sessions over 60 days, %(follow_ups)d "
+                "open follow-ups; 2 campaigns."
+            )
+            % demo_assistance_counts(list(HAMLETS))
         )
 
     def _seed_hamlets(self) -> dict[tuple[str, str], Hamlet]:

@@ -1,0 +1,155 @@
+"""Two phones sending one session at the same moment store it once.
+
+Each thread has its own database connection, as two web workers would. Only
+PostgreSQL runs the two transactions truly at once (SQLite locks the whole
+file), so these tests need it; CI runs the suite on PostgreSQL.
+"""
+
+import datetime
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from assistance import services
+from assistance.catalogue import catalogue_load
+from assistance.models import AssistanceSession, ServiceType, SessionService
+from assistance.services import ServiceLine, session_record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TIMEOUT = 20  # seconds; a thread that waits longer has deadlocked
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL row locking: two connections writing at once "
+            "(SQLite serialises writers on a file lock)"
+        )
+
+
+@pytest.fixture
+def safety():
+    # A transactional test's database may have been flushed by an earlier
+    # one, taking the seeded catalogue with it.
+    catalogue_load(ServiceType)
+    return ServiceType.objects.get(code="online_safety")
+
+
+def run_together(count, work):
+    """Run ``work(index)`` in ``count`` threads released at once; return results."""
+    start = threading.Barrier(count, timeout=TIMEOUT)
+    results, errors = [None] * count, []
+
+    def thread(index):
+        try:
+            start.wait()
+            results[index] = work(index)
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=thread, args=(i,)) for i in range(count)]
+    for each in threads:
+        each.start()
+    for each in threads:
+        each.join(TIMEOUT)
+    assert not any(each.is_alive() for each in threads), "a thread hung"
+    assert errors == []
+    return results
+
+
+@pytest.fixture
+def fields(area, users, member, household, safety):
+    return {
+        "client_uuid": uuid.uuid4(),
+        "team": area.team,
+        "members": [member],
+        "started_at": timezone.now() - datetime.timedelta(hours=1),
+        "place": "home",
+        "services": [ServiceLine(safety, "done")],
+        "source": "api",
+        "recorded_by": users[Role.TEAM_MEMBER],
+        "household": household,
+    }
+
+
+def test_two_simultaneous_sends_store_one_session(fields):
+    results = run_together(2, lambda index: session_record(**fields))
+
+    stored = AssistanceSession.objects.get()
+    assert [session.pk for session, _created in results] == [stored.pk, stored.pk]
+    assert sorted(created for _session, created in results) == [False, True]
+    assert SessionService.objects.filter(session=stored).count() == 1
+
+
+def test_both_sends_pass_the_lookup_before_either_writes(fields, monkeypatch):
+    """Force the race: neither finds the UUID, both insert, one must yield."""
+    checked = threading.Barrier(2, timeout=TIMEOUT)
+    session_check = services.session_check
+
+    def check_then_wait(**content):
+        session_check(**content)
+        checked.wait()
+
+    monkeypatch.setattr(services, "session_check", check_then_wait)
+
+    results = run_together(2, lambda index: session_record(**fields))
+
+    stored = AssistanceSession.objects.get()
+    assert {session.pk for session, _created in results} == {stored.pk}
+    assert sorted(created for _session, created in results) == [False, True]
+    assert SessionService.objects.count() == 1
+    assert stored.members.count() == 1
+
+
+def test_a_simultaneous_send_with_other_content_is_a_conflict(fields, monkeypatch):
+    checked = threading.Barrier(2, timeout=TIMEOUT)
+    session_check = services.session_check
+
+    def check_then_wait(**content):
+        session_check(**content)
+        checked.wait()
+
+    monkeypatch.setattr(services, "session_check", check_then_wait)
+
+    def send(index):
+        try:
+            return session_record(**{**fields, "notes": "Máy %d" % index})
+        except services.SessionConflict as conflict:
+            return conflict
+
+    results = run_together(2, send)
+
+    stored = AssistanceSession.objects.get()
+    conflicts = [r for r in results if isinstance(r, services.SessionConflict)]
+    assert len(conflicts) == 1
+    assert conflicts[0].session.pk == stored.pk
+
+
+def test_two_simultaneous_api_posts_store_one_session(users, household, fields):
+    body = {
+        "client_uuid": str(fields["client_uuid"]),
+        "started_at": fields["started_at"].isoformat(),
+        "place": "home",
+        "household": household.pk,
+        "services": [{"service": "online_safety", "outcome": "done"}],
+    }
+    clients = [APIClient(), APIClient()]
+    for client in clients:
+        client.force_login(users[Role.TEAM_MEMBER])
+
+    responses = run_together(
+        2, lambda index: clients[index].post("/api/v1/sessions/", body, format="json")
+    )
+
+    stored = AssistanceSession.objects.get()
+    assert sorted(response.status_code for response in responses) == [200, 201]
+    assert [response.json()["id"] for response in responses] == [stored.pk] * 2
