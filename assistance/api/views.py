@@ -76,6 +76,13 @@ def _fields(data: dict, user, *, complete: bool) -> dict:
     return fields
 
 
+def _conflict(message: str, session) -> Response:
+    body = {"client_uuid": [message]}
+    if session is not None:
+        body["id"] = session.pk
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
 def _refused(error: DjangoValidationError) -> ApiValidationError:
     return ApiValidationError(error.message_dict)
 
@@ -122,20 +129,24 @@ class SessionListCreateApi(ListAPIView):
         except DjangoValidationError as error:
             raise _refused(error) from error
         except SessionConflict as conflict:
-            return Response(
-                {
-                    "client_uuid": [
-                        _(
-                            "Session %(uuid)s is already stored with other "
-                            "content; to change it, edit the stored session."
-                        )
-                        % {"uuid": conflict.session.client_uuid}
-                    ],
-                    "id": conflict.session.pk,
-                },
-                status=status.HTTP_409_CONFLICT,
+            return _conflict(
+                _(
+                    "Session %(uuid)s is already stored with other content; to "
+                    "change it, edit the stored session."
+                )
+                % {"uuid": conflict.session.client_uuid},
+                _sessions(request.user).filter(pk=conflict.session.pk).first(),
             )
-        session = _sessions(request.user).get(pk=session.pk)
+        visible = _sessions(request.user).filter(pk=session.pk).first()
+        if visible is None:
+            # Stored, then moved out of the sender's scope by an official: the
+            # resend is answered for good, without showing the session.
+            return _conflict(
+                _("Session %(uuid)s is already stored and now belongs to another team.")
+                % {"uuid": session.client_uuid},
+                None,
+            )
+        session = visible
         return Response(
             SessionOutput(session, context={"request": request}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

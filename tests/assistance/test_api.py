@@ -109,6 +109,21 @@ def test_the_same_uuid_with_other_notes_is_a_409_naming_the_stored_session(
     assert AssistanceSession.objects.get().notes == data["notes"]
 
 
+def test_a_resend_after_an_official_moved_the_session_is_answered_for_good(
+    as_member, household, sister_team
+):
+    data = body(household)
+    stored = post(as_member, data).json()
+    AssistanceSession.objects.filter(pk=stored["id"]).update(team=sister_team)
+
+    response = post(as_member, data)
+
+    assert response.status_code == 409
+    assert "another team" in response.json()["client_uuid"][0]
+    assert "id" not in response.json()
+    assert AssistanceSession.objects.count() == 1
+
+
 def test_a_session_without_services_is_a_400_on_services(as_member, household):
     data = body(household)
     del data["services"]
