@@ -13,6 +13,7 @@ from accounts.text import text_fold
 from households.models import Household, Resident
 from teams.models import Member, Shift
 
+from .groups import priority
 from .models import (
     AssistanceSession,
     Campaign,
@@ -153,16 +154,6 @@ def campaign_progress(campaign: Campaign) -> dict[str, int]:
     done = SessionService.objects.filter(
         session__in=sessions, outcome=SessionService.Outcome.DONE
     )
-    priority = (
-        Q(household__elderly_alone=True)
-        | Q(household__disability=True)
-        | Q(household__poverty__in=["poor", "near_poor"])
-        | Q(resident__disability=True)
-        | Q(walk_in_age_group=AssistanceSession.AgeGroup.ELDER)
-        | Q(walk_in_elderly_alone=True)
-        | Q(walk_in_disability=True)
-        | Q(walk_in_poor=True)
-    )
     return {
         Indicator.SESSIONS: sessions.count(),
         Indicator.HOUSEHOLDS_REACHED: sessions.exclude(household=None)
@@ -176,7 +167,7 @@ def campaign_progress(campaign: Campaign) -> dict[str, int]:
         Indicator.CASHLESS_SETUPS: done.filter(
             service_type__category=ServiceType.Category.CASHLESS
         ).count(),
-        Indicator.PRIORITY_REACHED: sessions.filter(priority).distinct().count(),
+        Indicator.PRIORITY_REACHED: sessions.filter(priority()).distinct().count(),
     }
 
 

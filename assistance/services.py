@@ -20,6 +20,7 @@ from households.models import Household, Resident
 from teams.models import Member, Membership, ServicePoint, Team
 
 from .models import AssistanceSession, ServiceType, SessionService
+from .signals import buckets_changed
 
 # Phones' clocks drift; a session a few minutes "in the future" is not an error.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -250,7 +251,7 @@ def services_check(services: list[ServiceLine]) -> None:
 def follow_up_close(*, line: SessionService) -> None:
     if line.closed_at is None:
         line.closed_at = timezone.now()
-        line.save(update_fields=["closed_at"])
+        line.save(update_fields=["closed_at"])  # a save: the reports follow
 
 
 def _save(session: AssistanceSession, content: dict) -> None:
@@ -298,13 +299,19 @@ def _follow_ups_close(session: AssistanceSession) -> None:
         if session.resident_id
         else Q(session__household=session.household)
     )
-    SessionService.objects.filter(
+    earlier = SessionService.objects.filter(
         who,
         service_type__in=list(finished),
         outcome=SessionService.Outcome.FOLLOW_UP,
         closed_at__isnull=True,
         session__started_at__lte=session.started_at,
-    ).exclude(session=session).update(closed_at=timezone.now())
+    ).exclude(session=session)
+    buckets = set(earlier.values_list("session__ward_id", "session__started_on"))
+    if buckets:
+        earlier.update(closed_at=timezone.now())
+        transaction.on_commit(
+            lambda: buckets_changed.send(sender=SessionService, buckets=buckets)
+        )
     # Phones log offline, so this follow-up may arrive after the session
     # that already finished it.
     finished_later = (

@@ -276,6 +276,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.login_session_cleanup_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Refreshes after each save can be lost (broker down, worker killed):
+    # the recent days are recomputed from the raw rows every ten minutes.
+    "statistics-reconcile": {
+        "task": "reports.tasks.stats_reconcile_task",
+        "schedule": crontab(minute="*/10"),
+    },
+    "registry-statistics": {
+        "task": "reports.tasks.registry_stats_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Logs carry no personal data: every handler passes through the redacting

@@ -20,6 +20,11 @@ FLAGS = [
 PAGES = [
     (None, "/accounts/login/", "login"),
     ("thanhvien.badinh", "/field/", "field-home"),
+    ("thanhvien.badinh", "/field/log/", "field-log"),
+    ("thanhvien.badinh", "/field/sessions/", "field-sessions"),
+    ("totruong.badinh", "/field/follow-ups/", "field-follow-ups"),
+    ("phuong.badinh", "/admin/assistance/assistancesession/", "ward-sessions"),
+    ("tinh.hanoi", "/admin/assistance/campaign/", "province-campaigns"),
     ("phuong.badinh", "/dashboard/", "ward-dashboard"),
     ("phuong.badinh", "/admin/", "ward-admin"),
     ("phuong.badinh", "/admin/areas/hamlet/", "ward-admin-hamlets"),

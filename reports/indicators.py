@@ -1,0 +1,494 @@
+"""The programme's indicators, each defined once, over the summary tables.
+
+Every function takes an :class:`Area` (national, a province or a ward) and,
+for activity, a period of days; none reads a raw session, so the cost does
+not grow with their number. The registry shares are "now", not per period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Hamlet, Province, Ward
+from assistance.models import Campaign, Indicator, ServiceType
+from teams.models import Member, Team
+
+from .models import (
+    DayHousehold,
+    DayMemberStat,
+    DayServiceStat,
+    DayTeamStat,
+    TeamRegistryStat,
+    WardRegistryStat,
+)
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where figures are counted: ``level`` national, province or ward."""
+
+    level: str
+    code: str | None = None
+    name: str = ""
+
+    def filter(self, queryset, ward_field: str = "ward"):
+        if self.level == "province":
+            return queryset.filter(**{"%s__province_id" % ward_field: self.code})
+        if self.level == "ward":
+            return queryset.filter(**{"%s_id" % ward_field: self.code})
+        return queryset
+
+
+@dataclass(frozen=True)
+class Definition:
+    code: str
+    label: str
+    description: str
+    share: bool = False  # a ratio between 0 and 1, shown as a percentage
+
+
+DEFINITIONS = [
+    Definition("sessions", _("Sessions"), _("Assistance sessions logged.")),
+    Definition(
+        "services_given",
+        _("Services given"),
+        _("Services given in sessions, whatever their outcome."),
+    ),
+    Definition(
+        "households_reached",
+        _("Households reached"),
+        _("Registered households helped at least once in the period."),
+    ),
+    Definition(
+        "level2_activations",
+        _("Level-2 e-ID activations"),
+        _("“Activate level-2 e-ID” services done."),
+    ),
+    Definition(
+        "online_filings",
+        _("Online filings"),
+        _("Online public-service filings done."),
+    ),
+    Definition(
+        "cashless_setups",
+        _("Cashless set-ups"),
+        _("Cashless payment services done (bank or e-wallet app, bills by QR)."),
+    ),
+    Definition(
+        "priority_sessions",
+        _("Priority groups reached"),
+        _(
+            "Sessions with a person of a priority group: elderly, disability, "
+            "poor or near-poor, ethnic minority, basic phone."
+        ),
+    ),
+    Definition(
+        "elderly_sessions", _("Elderly"), _("Sessions with a person 60 or over.")
+    ),
+    Definition(
+        "disability_sessions",
+        _("People with disability"),
+        _("Sessions with a person with disability."),
+    ),
+    Definition(
+        "poor_sessions",
+        _("Poor households"),
+        _("Sessions with a poor or near-poor household."),
+    ),
+    Definition(
+        "sessions_per_member_day",
+        _("Sessions per member per duty day"),
+        _("Sessions a member took part in, per day the member logged any."),
+    ),
+    Definition(
+        "open_follow_ups",
+        _("Open follow-ups"),
+        _("Services started, needing follow-up, not yet finished (any day)."),
+    ),
+    Definition(
+        "focal_share",
+        _("Households with a digital focal person"),
+        _("Share of registered households with a digital focal person (now)."),
+        share=True,
+    ),
+    Definition(
+        "level2_share",
+        _("Residents with level-2 e-ID"),
+        _("Share of registered residents with level-2 e-ID (now)."),
+        share=True,
+    ),
+    Definition(
+        "hamlet_coverage",
+        _("Hamlet coverage"),
+        _("Share of hamlets served by an active team (now)."),
+        share=True,
+    ),
+    Definition(
+        "members_per_team",
+        _("Members per team"),
+        _("Current members of active teams, per team (now)."),
+    ),
+]
+BY_CODE = {definition.code: definition for definition in DEFINITIONS}
+INTERVALS = ("day", "week", "month")
+
+
+def _ratio(part, whole) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def activity(area: Area, start: date, end: date) -> dict:
+    """Every activity indicator over the days ``start`` to ``end``."""
+    days = {"day__gte": start, "day__lte": end}
+    teams = area.filter(DayTeamStat.objects.filter(**days)).aggregate(
+        sessions=Coalesce(Sum("sessions"), 0),
+        priority_sessions=Coalesce(Sum("priority"), 0),
+        elderly_sessions=Coalesce(Sum("elderly"), 0),
+        disability_sessions=Coalesce(Sum("disability"), 0),
+        poor_sessions=Coalesce(Sum("poor"), 0),
+    )
+    services = area.filter(DayServiceStat.objects.filter(**days)).aggregate(
+        services_given=Coalesce(Sum(F("done") + F("follow_up") + F("failed")), 0),
+        level2_activations=Coalesce(
+            Sum("done", filter=Q(service_type__code=ServiceType.LEVEL2_ACTIVATION)), 0
+        ),
+        online_filings=Coalesce(Sum("done", filter=Q(service_type__is_filing=True)), 0),
+        cashless_setups=Coalesce(
+            Sum("done", filter=Q(category=ServiceType.Category.CASHLESS)), 0
+        ),
+    )
+    households = (
+        area.filter(DayHousehold.objects.filter(**days))
+        .values("household")
+        .distinct()
+        .count()
+    )
+    members = area.filter(DayMemberStat.objects.filter(**days)).aggregate(
+        helped=Coalesce(Sum("sessions"), 0), member_days=Count("pk")
+    )
+    return {
+        **teams,
+        **services,
+        "households_reached": households,
+        "sessions_per_member_day": _ratio(members["helped"], members["member_days"]),
+    }
+
+
+def registry(area: Area) -> dict:
+    """The registry shares of the area now, from the cached ward figures."""
+    totals = area.filter(WardRegistryStat.objects.all()).aggregate(
+        households=Coalesce(Sum("households"), 0),
+        households_with_focal=Coalesce(Sum("households_with_focal"), 0),
+        residents=Coalesce(Sum("residents"), 0),
+        residents_level2=Coalesce(Sum("residents_level2"), 0),
+        hamlets=Coalesce(Sum("hamlets"), 0),
+        hamlets_covered=Coalesce(Sum("hamlets_covered"), 0),
+        teams=Coalesce(Sum("teams"), 0),
+        members=Coalesce(Sum("members"), 0),
+    )
+    return {
+        **totals,
+        "focal_share": _ratio(totals["households_with_focal"], totals["households"]),
+        "level2_share": _ratio(totals["residents_level2"], totals["residents"]),
+        "hamlet_coverage": _ratio(totals["hamlets_covered"], totals["hamlets"]),
+        "members_per_team": _ratio(totals["members"], totals["teams"]),
+    }
+
+
+def open_follow_ups(area: Area) -> int:
+    return area.filter(DayServiceStat.objects.all()).aggregate(
+        total=Coalesce(Sum("open_follow_up"), 0)
+    )["total"]
+
+
+def headline(area: Area, start: date, end: date) -> dict:
+    """All indicators, and the activity of the period just before, to compare."""
+    length = (end - start).days + 1
+    before = activity(area, start - timedelta(days=length), start - timedelta(days=1))
+    return {
+        **activity(area, start, end),
+        **registry(area),
+        "open_follow_ups": open_follow_ups(area),
+        "previous": before,
+    }
+
+
+def trend(area: Area, start: date, end: date, interval: str = "day") -> list[dict]:
+    """Sessions and services given per day, week or month."""
+    period = {"day": F("day"), "week": TruncWeek("day"), "month": TruncMonth("day")}[
+        interval
+    ]
+    days = {"day__gte": start, "day__lte": end}
+    sessions = {
+        row["period"]: row["sessions"]
+        for row in area.filter(DayTeamStat.objects.filter(**days))
+        .annotate(period=period)
+        .values("period")
+        .annotate(sessions=Sum("sessions"))
+        .order_by()
+    }
+    by_category = {}
+    for row in (
+        area.filter(DayServiceStat.objects.filter(**days))
+        .annotate(period=period)
+        .values("period", "category")
+        .annotate(given=Sum(F("done") + F("follow_up") + F("failed")))
+        .order_by()
+    ):
+        by_category.setdefault(row["period"], {})[row["category"]] = row["given"]
+    periods = sorted(set(sessions) | set(by_category), key=_as_date)
+    return [
+        {
+            "period": _as_date(period),
+            "sessions": sessions.get(period, 0),
+            "categories": by_category.get(period, {}),
+        }
+        for period in periods
+    ]
+
+
+def service_mix(area: Area, start: date, end: date) -> list[dict]:
+    """Services given in the period by service type, most given first."""
+    rows = (
+        area.filter(DayServiceStat.objects.filter(day__gte=start, day__lte=end))
+        .values("service_type", "category")
+        .annotate(
+            done=Sum("done"),
+            follow_up=Sum("follow_up"),
+            failed=Sum("failed"),
+        )
+        .order_by()
+    )
+    names = {service.pk: service for service in ServiceType.objects.all()}
+    mix = [
+        {
+            "service": names[row["service_type"]],
+            "category": row["category"],
+            "done": row["done"],
+            "follow_up": row["follow_up"],
+            "failed": row["failed"],
+            "given": row["done"] + row["follow_up"] + row["failed"],
+        }
+        for row in rows
+    ]
+    return sorted(mix, key=lambda row: -row["given"])
+
+
+def campaign_progress(campaign: Campaign) -> list[dict]:
+    """Each target of a campaign against its count from the summary tables."""
+    area = (
+        Area("ward", campaign.ward_id)
+        if campaign.ward_id
+        else Area("province", campaign.province_id)
+    )
+    counts = activity(area, campaign.starts_on, campaign.ends_on)
+    counted = {
+        Indicator.SESSIONS: counts["sessions"],
+        Indicator.HOUSEHOLDS_REACHED: counts["households_reached"],
+        Indicator.LEVEL2_ACTIVATIONS: counts["level2_activations"],
+        Indicator.ONLINE_FILINGS: counts["online_filings"],
+        Indicator.CASHLESS_SETUPS: counts["cashless_setups"],
+        Indicator.PRIORITY_REACHED: counts["priority_sessions"],
+    }
+    return [
+        {
+            "indicator": target.indicator,
+            "label": target.get_indicator_display(),
+            "target": target.target,
+            "count": counted[target.indicator],
+            "share": _ratio(counted[target.indicator], target.target),
+        }
+        for target in campaign.targets.all()
+    ]
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") else value
+
+
+def ranking(area: Area, start: date, end: date) -> list[dict]:
+    """The child areas side by side: a province's wards, or the provinces."""
+    child = "ward" if area.level == "province" else "ward__province"
+    days = {"day__gte": start, "day__lte": end}
+
+    def grouped(queryset, **sums):
+        rows = area.filter(queryset).values(child).annotate(**sums).order_by()
+        return {row[child]: row for row in rows}
+
+    teams = grouped(
+        DayTeamStat.objects.filter(**days),
+        sessions=Sum("sessions"),
+        priority_sessions=Sum("priority"),
+    )
+    services = grouped(
+        DayServiceStat.objects.filter(**days),
+        level2_activations=Coalesce(
+            Sum("done", filter=Q(service_type__code=ServiceType.LEVEL2_ACTIVATION)), 0
+        ),
+        online_filings=Coalesce(Sum("done", filter=Q(service_type__is_filing=True)), 0),
+    )
+    households = grouped(
+        DayHousehold.objects.filter(**days),
+        households_reached=Count("household", distinct=True),
+    )
+    registry_rows = grouped(
+        WardRegistryStat.objects.all(),
+        households=Sum("households"),
+        households_with_focal=Sum("households_with_focal"),
+        residents=Sum("residents"),
+        residents_level2=Sum("residents_level2"),
+        hamlets=Sum("hamlets"),
+        hamlets_covered=Sum("hamlets_covered"),
+        teams=Sum("teams"),
+        members=Sum("members"),
+    )
+    if area.level == "province":
+        children = Ward.objects.filter(province_id=area.code).order_by("code")
+    else:
+        children = Province.objects.order_by("code")
+    rows = []
+    for unit in children:
+        activity_row = teams.get(unit.pk, {})
+        service_row = services.get(unit.pk, {})
+        registry_row = registry_rows.get(unit.pk, {})
+        rows.append(
+            {
+                "code": unit.pk,
+                "name": unit.name,
+                "sessions": activity_row.get("sessions") or 0,
+                "priority_sessions": activity_row.get("priority_sessions") or 0,
+                "level2_activations": service_row.get("level2_activations") or 0,
+                "online_filings": service_row.get("online_filings") or 0,
+                "households_reached": households.get(unit.pk, {}).get(
+                    "households_reached", 0
+                ),
+                "households": registry_row.get("households") or 0,
+                "teams": registry_row.get("teams") or 0,
+                "members": registry_row.get("members") or 0,
+                "focal_share": _ratio(
+                    registry_row.get("households_with_focal") or 0,
+                    registry_row.get("households") or 0,
+                ),
+                "level2_share": _ratio(
+                    registry_row.get("residents_level2") or 0,
+                    registry_row.get("residents") or 0,
+                ),
+                "hamlet_coverage": _ratio(
+                    registry_row.get("hamlets_covered") or 0,
+                    registry_row.get("hamlets") or 0,
+                ),
+            }
+        )
+    return rows
+
+
+def lagging(rows: list[dict], *, level2_below: float = 0.6) -> list[dict]:
+    """Wards (or provinces) that need attention, each with its reasons."""
+    if not rows:
+        return []
+    active = sorted(row["sessions"] for row in rows)
+    low_activity = active[len(active) // 4]  # the bottom quarter
+    flagged = []
+    for row in rows:
+        reasons = []
+        if not row["teams"]:
+            reasons.append(_("no team"))
+        elif row["hamlet_coverage"] is not None and row["hamlet_coverage"] < 1:
+            reasons.append(_("hamlets without a team"))
+        if row["sessions"] <= low_activity:
+            reasons.append(_("little activity"))
+        if row["level2_share"] is not None and row["level2_share"] < level2_below:
+            reasons.append(_("low level-2 e-ID share"))
+        if reasons:
+            flagged.append({**row, "reasons": reasons})
+    return flagged
+
+
+def by_team(area: Area, start: date, end: date) -> list[dict]:
+    """A ward's teams: sessions, priority reach and members in the period."""
+    rows = {
+        row["team"]: row
+        for row in area.filter(DayTeamStat.objects.filter(day__gte=start, day__lte=end))
+        .values("team", "team__name", "hamlet__name")
+        .annotate(sessions=Sum("sessions"), priority=Sum("priority"))
+        .order_by()
+    }
+    members = {
+        row.team_id: row.members
+        for row in area.filter(TeamRegistryStat.objects.select_related("team"))
+    }
+    for team_id in members:
+        rows.setdefault(team_id, None)
+    names = {
+        team.pk: team
+        for team in Team.objects.filter(pk__in=rows).select_related("hamlet")
+    }
+    table = []
+    for team_id, row in rows.items():
+        team = names[team_id]
+        count = members.get(team_id, 0)
+        sessions = row["sessions"] if row else 0
+        table.append(
+            {
+                "team": team,
+                "hamlet": team.hamlet,
+                "members": count,
+                "sessions": sessions,
+                "priority": row["priority"] if row else 0,
+                "per_member": _ratio(sessions, count),
+            }
+        )
+    return sorted(table, key=lambda row: -row["sessions"])
+
+
+def by_hamlet(area: Area, start: date, end: date) -> list[dict]:
+    """A ward's hamlets: sessions of their teams and households reached."""
+    days = {"day__gte": start, "day__lte": end}
+    sessions = {
+        row["hamlet"]: row["sessions"]
+        for row in area.filter(DayTeamStat.objects.filter(**days))
+        .values("hamlet")
+        .annotate(sessions=Sum("sessions"))
+        .order_by()
+    }
+    reached = {
+        row["hamlet"]: row["households"]
+        for row in area.filter(DayHousehold.objects.filter(**days))
+        .values("hamlet")
+        .annotate(households=Count("household", distinct=True))
+        .order_by()
+    }
+    hamlets = area.filter(Hamlet.objects.all()).order_by("name")
+    return [
+        {
+            "hamlet": hamlet,
+            "sessions": sessions.get(hamlet.pk, 0),
+            "households_reached": reached.get(hamlet.pk, 0),
+        }
+        for hamlet in hamlets
+    ]
+
+
+def workload(area: Area, start: date, end: date) -> list[dict]:
+    """Each member's sessions, duty days and sessions per duty day."""
+    rows = list(
+        area.filter(DayMemberStat.objects.filter(day__gte=start, day__lte=end))
+        .values("member")
+        .annotate(sessions=Sum("sessions"), days=Count("day", distinct=True))
+        .order_by("-sessions")
+    )
+    names = Member.objects.in_bulk([row["member"] for row in rows])
+    return [
+        {
+            "member": names[row["member"]],
+            "sessions": row["sessions"],
+            "days": row["days"],
+            "per_day": _ratio(row["sessions"], row["days"]),
+        }
+        for row in rows
+    ]

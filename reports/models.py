@@ -1,0 +1,187 @@
+"""Summary tables: what dashboards and the statistics API read.
+
+Rows are keyed by ward and day (and team, service, member or household) and
+are only ever recomputed from the raw rows of their bucket, never
+incremented, so a repeated or lost refresh cannot make them drift. The
+registry counts are one row per ward, recomputed on a schedule.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Hamlet, Ward
+from assistance.models import ServiceType
+from households.models import Household
+from teams.models import Member, Team
+
+
+class DayTeamStat(models.Model):
+    """Sessions of one team on one day."""
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    day = models.DateField()
+    team = models.ForeignKey(Team, models.CASCADE, related_name="+")
+    hamlet = models.ForeignKey(
+        Hamlet, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sessions = models.PositiveIntegerField(default=0)
+    walk_ins = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+    elderly = models.PositiveIntegerField(default=0)
+    disability = models.PositiveIntegerField(default=0)
+    poor = models.PositiveIntegerField(default=0)
+    priority = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sessions by team and day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "day", "team"], name="day_team_stat_bucket"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "ward"])]
+
+    def __str__(self):
+        return "%s %s %s" % (self.ward_id, self.day, self.team_id)
+
+
+class DayServiceStat(models.Model):
+    """Services given in one ward on one day, by outcome."""
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    day = models.DateField()
+    service_type = models.ForeignKey(ServiceType, models.CASCADE, related_name="+")
+    category = models.CharField(max_length=20)
+    done = models.PositiveIntegerField(default=0)
+    follow_up = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    open_follow_up = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("services by ward and day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "day", "service_type"], name="day_service_stat_bucket"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "ward"])]
+
+    def __str__(self):
+        return "%s %s %s" % (self.ward_id, self.day, self.service_type_id)
+
+
+class DayMemberStat(models.Model):
+    """Sessions each member took part in on one day: workload."""
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    day = models.DateField()
+    member = models.ForeignKey(Member, models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, models.CASCADE, related_name="+")
+    sessions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sessions by member and day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "day", "member", "team"], name="day_member_stat_bucket"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "ward"])]
+
+    def __str__(self):
+        return "%s %s %s" % (self.ward_id, self.day, self.member_id)
+
+
+class DayHousehold(models.Model):
+    """A household helped on a day, so that households reached count once."""
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    day = models.DateField()
+    household = models.ForeignKey(Household, models.CASCADE, related_name="+")
+    hamlet = models.ForeignKey(
+        Hamlet, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("household reached on a day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "day", "household"], name="day_household_bucket"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "ward"])]
+
+    def __str__(self):
+        return "%s %s %s" % (self.ward_id, self.day, self.household_id)
+
+
+class WardRegistryStat(models.Model):
+    """The registry of one ward in figures, recomputed on a schedule."""
+
+    WARD_PATH = "ward"
+
+    ward = models.OneToOneField(
+        Ward, models.CASCADE, primary_key=True, related_name="+"
+    )
+    households = models.PositiveIntegerField(default=0)
+    households_with_focal = models.PositiveIntegerField(default=0)
+    priority_households = models.PositiveIntegerField(default=0)
+    residents = models.PositiveIntegerField(default=0)
+    residents_level2 = models.PositiveIntegerField(default=0)
+    hamlets = models.PositiveIntegerField(default=0)
+    hamlets_covered = models.PositiveIntegerField(default=0)
+    teams = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registry figures of a ward")
+
+    def __str__(self):
+        return str(self.ward_id)
+
+
+class TeamRegistryStat(models.Model):
+    """Members of each active team, for the ward's table by team."""
+
+    WARD_PATH = "ward"
+
+    team = models.OneToOneField(
+        Team, models.CASCADE, primary_key=True, related_name="+"
+    )
+    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    hamlet = models.ForeignKey(
+        Hamlet, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    members = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("registry figures of a team")
+
+    def __str__(self):
+        return str(self.team_id)
+
+
+class WardStamp(models.Model):
+    """When a ward's figures last changed: the statistics API's ETag."""
+
+    WARD_PATH = "ward"
+
+    ward = models.OneToOneField(
+        Ward, models.CASCADE, primary_key=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("figures last changed")
+
+    def __str__(self):
+        return "%s %s" % (self.ward_id, self.changed_at)

@@ -1,0 +1,92 @@
+"""Sessions saved, changed or deleted queue a coalesced refresh of their bucket.
+
+Connected in ``ReportsConfig.ready``: assistance is upstream of reports and
+does not know it exists. Many saves in one bucket within seconds queue one
+refresh; if the broker is down the save still succeeds and the beat's
+reconcile recomputes the bucket later.
+"""
+
+import logging
+from datetime import date
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from assistance.models import AssistanceSession, SessionService
+from assistance.signals import buckets_changed
+
+from .tasks import bucket_refresh_task, pending_key
+
+logger = logging.getLogger(__name__)
+COALESCE_SECONDS = 5
+
+
+def refresh_soon(buckets) -> None:
+    """Queue one refresh per bucket after commit, unless one is already queued."""
+    buckets = {(ward, day) for ward, day in buckets if ward and day}
+    if buckets:
+        transaction.on_commit(lambda: _enqueue(buckets))
+
+
+def _enqueue(buckets: set[tuple[str, date]]) -> None:
+    for ward_id, day in sorted(buckets):
+        key = pending_key(ward_id, day)
+        if not cache.add(key, 1, timeout=60):
+            continue  # a refresh of this bucket is already waiting
+        try:
+            bucket_refresh_task.apply_async(
+                (ward_id, day.isoformat()), countdown=COALESCE_SECONDS
+            )
+        except Exception:  # broker down: the reconcile catches up
+            cache.delete(key)
+            logger.warning(
+                "Could not queue the refresh of ward %s on %s; the reconcile "
+                "will recompute it",
+                ward_id,
+                day,
+            )
+
+
+@receiver(pre_save, sender=AssistanceSession)
+def _remember_old_bucket(sender, instance, **kwargs):
+    if instance.pk:
+        instance._old_bucket = (
+            AssistanceSession.objects.filter(pk=instance.pk)
+            .values_list("ward_id", "started_on")
+            .first()
+        )
+
+
+@receiver(post_save, sender=AssistanceSession)
+@receiver(post_delete, sender=AssistanceSession)
+def _session_changed(sender, instance, **kwargs):
+    buckets = {(instance.ward_id, instance.started_on)}
+    old = getattr(instance, "_old_bucket", None)
+    if old:
+        buckets.add(old)
+    refresh_soon(buckets)
+
+
+@receiver(post_save, sender=SessionService)
+@receiver(post_delete, sender=SessionService)
+def _line_changed(sender, instance, **kwargs):
+    session = (
+        AssistanceSession.objects.filter(pk=instance.session_id)
+        .values_list("ward_id", "started_on")
+        .first()
+    )
+    if session:
+        refresh_soon({session})
+
+
+@receiver(m2m_changed, sender=AssistanceSession.members.through)
+def _members_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and isinstance(instance, AssistanceSession):
+        refresh_soon({(instance.ward_id, instance.started_on)})
+
+
+@receiver(buckets_changed)
+def _buckets_changed(sender, buckets, **kwargs):
+    _enqueue(set(buckets))

@@ -1,0 +1,305 @@
+"""Recomputing the summary tables from the raw rows, bucket by bucket.
+
+A bucket is a ward and a day. :func:`stats_recompute` deletes the summary
+rows of the buckets it is given and inserts them again from one grouped
+query per table, inside one transaction that holds the wards' stamps, so two
+refreshes of one ward queue instead of interleaving. The same function
+serves one bucket (after a session is saved), the recent days (the beat
+schedule) and everything (``rebuild_stats``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from areas.models import Hamlet
+from assistance.groups import disability, elderly, poor, priority
+from assistance.models import AssistanceSession, SessionService
+from households.models import Household, Resident
+from teams.models import Membership, Team
+
+from .models import (
+    DayHousehold,
+    DayMemberStat,
+    DayServiceStat,
+    DayTeamStat,
+    TeamRegistryStat,
+    WardRegistryStat,
+    WardStamp,
+)
+
+BUCKET_TABLES = (DayTeamStat, DayServiceStat, DayMemberStat, DayHousehold)
+BATCH = 2000
+
+
+def stats_recompute(
+    *,
+    ward_ids: list[str] | None = None,
+    day_from: date | None = None,
+    day_to: date | None = None,
+) -> None:
+    """Recompute the buckets of ``ward_ids`` (all when None) between two days."""
+    sessions = _buckets(AssistanceSession.objects.all(), "", ward_ids, day_from, day_to)
+    with transaction.atomic():
+        wards = _lock_wards(ward_ids, sessions)
+        for table in BUCKET_TABLES:
+            _buckets(table.objects.all(), None, ward_ids, day_from, day_to).delete()
+        _team_rows(sessions)
+        lines = SessionService.objects.all()
+        _service_rows(_buckets(lines, "session__", ward_ids, day_from, day_to))
+        helpers = AssistanceSession.members.through.objects.all()
+        _member_rows(
+            _buckets(helpers, "assistancesession__", ward_ids, day_from, day_to)
+        )
+        _household_rows(sessions)
+        now = timezone.now()
+        WardStamp.objects.filter(ward__in=wards).update(changed_at=now)
+
+
+def bucket_refresh(*, ward_id: str, day: date) -> None:
+    stats_recompute(ward_ids=[ward_id], day_from=day, day_to=day)
+
+
+def stats_rebuild() -> None:
+    stats_recompute()
+    registry_recompute()
+
+
+def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
+    """The registry's figures per ward and members per team, recomputed."""
+
+    def per_ward(queryset, ward_field="ward_id", **counts):
+        if ward_ids is not None:
+            queryset = queryset.filter(**{"%s__in" % ward_field: ward_ids})
+        rows = queryset.values(ward_field).annotate(**counts).order_by()
+        return {row[ward_field]: row for row in rows}
+
+    focal = Resident.objects.filter(household=OuterRef("pk"), is_focal_person=True)
+    households = per_ward(
+        Household.objects.annotate(has_focal=Exists(focal)),
+        households=Count("pk"),
+        households_with_focal=Count("pk", filter=Q(has_focal=True)),
+        priority_households=Count(
+            "pk",
+            filter=Q(elderly_alone=True)
+            | Q(disability=True)
+            | Q(poverty__in=("poor", "near_poor"))
+            | Q(ethnic_minority=True)
+            | Q(no_smartphone=True),
+        ),
+    )
+    residents = per_ward(
+        Resident.objects.all(),
+        residents=Count("pk"),
+        residents_level2=Count("pk", filter=Q(vneid_level="level2")),
+    )
+    covered = Team.objects.filter(hamlet=OuterRef("pk"), is_active=True)
+    hamlets = per_ward(
+        Hamlet.objects.annotate(covered=Exists(covered)),
+        hamlets=Count("pk"),
+        hamlets_covered=Count("pk", filter=Q(covered=True)),
+    )
+    today = timezone.localdate()
+    current = Membership.objects.filter(
+        team__is_active=True, joined_on__lte=today
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+    teams = per_ward(Team.objects.filter(is_active=True), teams=Count("pk"))
+    members = per_ward(current, "team__ward_id", members=Count("member", distinct=True))
+    wards = set(households) | set(residents) | set(hamlets) | set(teams)
+    if ward_ids is not None:
+        wards |= set(ward_ids)
+    rows = []
+    for ward in sorted(wards):
+        row = WardRegistryStat(ward_id=ward)
+        for source in (households, residents, hamlets, teams):
+            for name, value in source.get(ward, {}).items():
+                if name != "ward_id":
+                    setattr(row, name, value)
+        row.members = members.get(ward, {}).get("members", 0)
+        rows.append(row)
+    team_rows = [
+        TeamRegistryStat(
+            team_id=row["team_id"],
+            ward_id=row["team__ward_id"],
+            hamlet_id=row["team__hamlet_id"],
+            members=row["members"],
+        )
+        for row in (
+            current.filter(team__ward__in=wards)
+            .values("team_id", "team__ward_id", "team__hamlet_id")
+            .annotate(members=Count("member", distinct=True))
+            .order_by()
+        )
+    ]
+    with transaction.atomic():
+        stale = WardRegistryStat.objects.all()
+        team_stale = TeamRegistryStat.objects.all()
+        if ward_ids is not None:
+            stale = stale.filter(ward__in=ward_ids)
+            team_stale = team_stale.filter(ward__in=ward_ids)
+        stale.delete()
+        team_stale.delete()
+        WardRegistryStat.objects.bulk_create(rows, batch_size=BATCH)
+        TeamRegistryStat.objects.bulk_create(team_rows, batch_size=BATCH)
+
+
+def _buckets(queryset, prefix, ward_ids, day_from, day_to):
+    """Filter ``queryset`` to the buckets; ``prefix=None`` for summary tables."""
+    ward_field, day_field = (
+        ("ward_id", "day")
+        if prefix is None
+        else (prefix + "ward_id", prefix + "started_on")
+    )
+    if ward_ids is not None:
+        queryset = queryset.filter(**{ward_field + "__in": ward_ids})
+    if day_from is not None:
+        queryset = queryset.filter(**{day_field + "__gte": day_from})
+    if day_to is not None:
+        queryset = queryset.filter(**{day_field + "__lte": day_to})
+    return queryset
+
+
+def _lock_wards(ward_ids, sessions) -> list[str]:
+    """Stamp rows for the wards, locked until commit; return the ward codes."""
+    if ward_ids is None:
+        ward_ids = set(sessions.values_list("ward_id", flat=True).distinct())
+        for table in BUCKET_TABLES:
+            ward_ids |= set(table.objects.values_list("ward_id", flat=True).distinct())
+    ward_ids = sorted(ward_ids)
+    now = timezone.now()
+    WardStamp.objects.bulk_create(
+        [WardStamp(ward_id=ward, changed_at=now) for ward in ward_ids],
+        ignore_conflicts=True,
+        batch_size=BATCH,
+    )
+    list(
+        WardStamp.objects.select_for_update()
+        .filter(ward__in=ward_ids)
+        .order_by("ward_id")
+        .values_list("ward_id", flat=True)
+    )
+    return ward_ids
+
+
+def _team_rows(sessions) -> None:
+    walk_in = Q(household__isnull=True, resident__isnull=True)
+    rows = (
+        sessions.values("ward_id", "started_on", "team_id", "team__hamlet_id")
+        .annotate(
+            n_sessions=Count("pk"),
+            n_walk_ins=Count("pk", filter=walk_in),
+            n_minutes=Sum("duration_minutes", default=0),
+            n_elderly=Count("pk", filter=elderly()),
+            n_disability=Count("pk", filter=disability()),
+            n_poor=Count("pk", filter=poor()),
+            n_priority=Count("pk", filter=priority()),
+        )
+        .order_by()
+    )
+    DayTeamStat.objects.bulk_create(
+        (
+            DayTeamStat(
+                ward_id=row["ward_id"],
+                day=row["started_on"],
+                team_id=row["team_id"],
+                hamlet_id=row["team__hamlet_id"],
+                sessions=row["n_sessions"],
+                walk_ins=row["n_walk_ins"],
+                minutes=row["n_minutes"],
+                elderly=row["n_elderly"],
+                disability=row["n_disability"],
+                poor=row["n_poor"],
+                priority=row["n_priority"],
+            )
+            for row in rows.iterator()
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _service_rows(lines) -> None:
+    outcome = SessionService.Outcome
+    rows = (
+        lines.values(
+            "session__ward_id",
+            "session__started_on",
+            "service_type_id",
+            "service_type__category",
+        )
+        .annotate(
+            n_done=Count("pk", filter=Q(outcome=outcome.DONE)),
+            n_follow_up=Count("pk", filter=Q(outcome=outcome.FOLLOW_UP)),
+            n_failed=Count("pk", filter=Q(outcome=outcome.FAILED)),
+            n_open=Count(
+                "pk", filter=Q(outcome=outcome.FOLLOW_UP, closed_at__isnull=True)
+            ),
+        )
+        .order_by()
+    )
+    DayServiceStat.objects.bulk_create(
+        (
+            DayServiceStat(
+                ward_id=row["session__ward_id"],
+                day=row["session__started_on"],
+                service_type_id=row["service_type_id"],
+                category=row["service_type__category"],
+                done=row["n_done"],
+                follow_up=row["n_follow_up"],
+                failed=row["n_failed"],
+                open_follow_up=row["n_open"],
+            )
+            for row in rows.iterator()
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _member_rows(helpers) -> None:
+    rows = (
+        helpers.values(
+            "assistancesession__ward_id",
+            "assistancesession__started_on",
+            "member_id",
+            "assistancesession__team_id",
+        )
+        .annotate(n_sessions=Count("assistancesession_id"))
+        .order_by()
+    )
+    DayMemberStat.objects.bulk_create(
+        (
+            DayMemberStat(
+                ward_id=row["assistancesession__ward_id"],
+                day=row["assistancesession__started_on"],
+                member_id=row["member_id"],
+                team_id=row["assistancesession__team_id"],
+                sessions=row["n_sessions"],
+            )
+            for row in rows.iterator()
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _household_rows(sessions) -> None:
+    rows = (
+        sessions.filter(household__isnull=False)
+        .values("ward_id", "started_on", "household_id", "household__hamlet_id")
+        .distinct()
+        .order_by()
+    )
+    DayHousehold.objects.bulk_create(
+        (
+            DayHousehold(
+                ward_id=row["ward_id"],
+                day=row["started_on"],
+                household_id=row["household_id"],
+                hamlet_id=row["household__hamlet_id"],
+            )
+            for row in rows.iterator()
+        ),
+        batch_size=BATCH,
+    )

@@ -1,0 +1,38 @@
+"""Celery tasks of the reports: each recomputes from the raw rows, so a
+repeated or retried task changes nothing and a lost one is caught up by the
+next reconcile."""
+
+from datetime import date, timedelta
+
+from celery import shared_task
+from django.core.cache import cache
+from django.db import OperationalError
+from django.utils import timezone
+
+from .services import bucket_refresh, registry_recompute, stats_recompute
+
+RECENT_DAYS = 3
+
+
+def pending_key(ward_id: str, day: date) -> str:
+    return "reports:pending:%s:%s" % (ward_id, day.isoformat())
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def bucket_refresh_task(ward_id: str, day: str) -> None:
+    bucket = date.fromisoformat(day)
+    # Released first: a session saved while this runs queues the next refresh.
+    cache.delete(pending_key(ward_id, bucket))
+    bucket_refresh(ward_id=ward_id, day=bucket)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def stats_reconcile_task(days: int = RECENT_DAYS) -> None:
+    """Recompute the recent days everywhere: catches refreshes that were lost."""
+    today = timezone.localdate()
+    stats_recompute(day_from=today - timedelta(days=days), day_to=today)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def registry_stats_task() -> None:
+    registry_recompute()
