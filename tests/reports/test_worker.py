@@ -1,0 +1,92 @@
+"""A real Celery worker, on the configured broker (Redis in CI), refreshes the
+summary tables after a session is saved; with the broker unreachable the
+session is still saved and the reconcile catches up."""
+
+import datetime
+import time
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from assistance.catalogue import catalogue_load
+from assistance.models import AssistanceSession, ServiceType
+from assistance.services import ServiceLine, session_record
+from config.celery import app as celery_app
+from reports.models import DayTeamStat
+from reports.tasks import stats_reconcile_task
+from tests.assistance.factories import MembershipFactory
+from tests.households.factories import HouseholdFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def visit(area):
+    """What a valid home visit needs, committed for the worker to see."""
+    catalogue_load(ServiceType)  # a transactional test's flush removed it
+    member = MembershipFactory(member__ward=area.ward, team=area.team).member
+    household = HouseholdFactory(ward=area.ward, hamlet=area.hamlet)
+
+    def record():
+        return session_record(
+            client_uuid=uuid.uuid4(),
+            team=area.team,
+            members=[member],
+            started_at=timezone.now() - datetime.timedelta(minutes=30),
+            place="home",
+            services=[ServiceLine(ServiceType.objects.get(code="bill_qr"), "done")],
+            source="field",
+            household=household,
+        )[0]
+
+    return record
+
+
+def wait_for(condition, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_a_new_session_reaches_the_summary_table_through_the_worker(visit):
+    celery_app.control.purge()  # refreshes queued by earlier tests' sessions
+    with start_worker(celery_app, pool="solo", perform_ping_check=False):
+        session = visit()
+        counted = wait_for(
+            lambda: DayTeamStat.objects.filter(
+                ward=session.ward_id, day=session.started_on, sessions=1
+            ).exists()
+        )
+
+    assert counted, "the worker did not refresh the bucket within 30 s"
+
+
+@pytest.fixture
+def broker_down():
+    """Point the app at a port where no broker listens, then restore it."""
+    saved = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:9/0"
+    celery_app.pool.force_close_all()
+    celery_app._pool = None
+    yield
+    celery_app.conf.broker_url = saved
+    celery_app._pool = None
+
+
+def test_with_the_broker_down_saving_succeeds_and_the_reconcile_catches_up(
+    visit, broker_down, caplog
+):
+    session = visit()  # queues the refresh after commit: the broker refuses
+
+    assert AssistanceSession.objects.filter(pk=session.pk).exists()
+    assert not DayTeamStat.objects.exists()
+    assert "reconcile will recompute it" in caplog.text
+
+    stats_reconcile_task()  # what the beat schedule runs every ten minutes
+
+    assert DayTeamStat.objects.get().sessions == 1
