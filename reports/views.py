@@ -1,12 +1,190 @@
-from django.shortcuts import render
+"""Ward, province and national dashboards, read only through the indicators.
+
+The ward's own official lands on ``/dashboard/`` (their ward), province staff
+on their province; each area also has its own address, and an area outside
+the user's scope is a 404. ``?export=<table>`` on any of them returns that
+table as an Excel file.
+"""
+
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.decorators import role_required
 from accounts.models import Role
-from accounts.scope import Level, scope_for
+from accounts.scope import Level, scope, scope_for
+from areas.models import Province, Ward
+from assistance.selectors import campaign_list
+
+from . import indicators
+from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_table
+from .exports import table_response
+from .indicators import Area
+from .tables import (
+    hamlet_table,
+    lagging_table,
+    ranking_columns,
+    ranking_table,
+    service_table,
+    sort_rows,
+    team_table,
+    workload_table,
+)
+
+# Team leaders may open their own ward's dashboard; team members none.
+DASHBOARD_ROLES = (Role.PROVINCE, Role.WARD, Role.TEAM_LEADER)
+LAGGING_SHOWN = 10
 
 
 @role_required(Role.WARD, Role.PROVINCE)
 def dashboard(request):
+    """The landing page: the official's own ward or province."""
     current = scope_for(request.user)
-    area = request.user.ward if current.level == Level.WARD else request.user.province
-    return render(request, "reports/dashboard.html", {"area": area})
+    if current.level == Level.WARD:
+        return _ward_page(request, request.user.ward)
+    if current.level == Level.PROVINCE:
+        return _province_page(request, request.user.province)
+    if current.is_national:
+        return _national_page(request)
+    raise Http404
+
+
+@role_required(*DASHBOARD_ROLES)
+def ward_dashboard(request, code):
+    wards = scope(Ward.objects.select_related("province"), request.user)
+    return _ward_page(request, get_object_or_404(wards, pk=code))
+
+
+@role_required(*DASHBOARD_ROLES)
+def province_dashboard(request, code):
+    if scope_for(request.user).level not in (Level.NATIONAL, Level.PROVINCE):
+        raise Http404
+    province = get_object_or_404(scope(Province.objects.all(), request.user), pk=code)
+    return _province_page(request, province)
+
+
+@role_required(*DASHBOARD_ROLES)
+def national_dashboard(request):
+    if not scope_for(request.user).is_national:
+        raise Http404
+    return _national_page(request)
+
+
+def _export(request, builders: dict, area_code: str, period):
+    """The response for ``?export=``, or None when the page itself is asked for."""
+    name = request.GET.get("export")
+    if name is None:
+        return None
+    if name not in builders:
+        raise Http404
+    return table_response(
+        builders[name](), area_code=area_code, start=period.start, end=period.end
+    )
+
+
+def _trend(area: Area, period):
+    rows = indicators.trend(area, period.start, period.end, period.interval)
+    return trend_table(rows, period)
+
+
+def _common(area: Area, period) -> dict:
+    trend, chart = _trend(area, period)
+    return {
+        "period": period,
+        "intervals": INTERVAL_LABELS,
+        "query": urlencode(period.query),
+        "tiles": headline_tiles(indicators.headline(area, period.start, period.end)),
+        "trend": trend,
+        "chart": chart,
+    }
+
+
+def _ward_page(request, ward: Ward):
+    period = period_parse(request.GET, timezone.localdate())
+    area = Area("ward", ward.pk, ward.name)
+    span = (area, period.start, period.end)
+    builders = {
+        "hamlets": lambda: hamlet_table(indicators.by_hamlet(*span)),
+        "teams": lambda: team_table(indicators.by_team(*span)),
+        "services": lambda: service_table(indicators.service_mix(*span)),
+        "workload": lambda: workload_table(indicators.workload(*span)),
+        "trend": lambda: _trend(area, period)[0],
+    }
+    exported = _export(request, builders, ward.pk, period)
+    if exported:
+        return exported
+    campaigns = (
+        campaign_list(user=request.user)
+        .filter(Q(ward=ward) | Q(ward__isnull=True, province_id=ward.province_id))
+        .filter(starts_on__lte=period.end, ends_on__gte=period.start)
+    )
+    current = scope_for(request.user)
+    up = None
+    if current.level in (Level.NATIONAL, Level.PROVINCE):
+        up = {
+            "name": ward.province.name,
+            "url": reverse("reports:province", args=[ward.province_id]),
+        }
+    context = {
+        **_common(area, period),
+        "area": area,
+        "up": up,
+        **{name: builders[name]() for name in ("hamlets", "teams", "workload")},
+        "services": builders["services"](),
+        "campaigns": [
+            (campaign, indicators.campaign_progress(campaign)) for campaign in campaigns
+        ],
+    }
+    return render(request, "reports/ward.html", context)
+
+
+def _province_page(request, province: Province):
+    area = Area("province", province.pk, province.name)
+    up = None
+    if scope_for(request.user).is_national:
+        up = {"name": gettext("Whole country"), "url": reverse("reports:national")}
+    return _overview(request, area, "reports:ward", up)
+
+
+def _national_page(request):
+    area = Area("national", None, gettext("Whole country"))
+    return _overview(request, area, "reports:province", None)
+
+
+def _overview(request, area: Area, child_url: str, up):
+    """A province's wards, or the provinces, compared side by side."""
+    period = period_parse(request.GET, timezone.localdate())
+    query = urlencode(period.query)
+    rows = indicators.ranking(area, period.start, period.end)
+    for row in rows:
+        row["url"] = "%s?%s" % (reverse(child_url, args=[row["code"]]), query)
+    rows, sort, descending = sort_rows(rows, ranking_columns(area.level), request.GET)
+    span = (area, period.start, period.end)
+    builders = {
+        "ranking": lambda: ranking_table(
+            area.level, rows, sort=sort, descending=descending, query=period.query
+        ),
+        "lagging": lambda: lagging_table(area.level, indicators.lagging(rows)),
+        "services": lambda: service_table(indicators.service_mix(*span)),
+        "trend": lambda: _trend(area, period)[0],
+    }
+    exported = _export(request, builders, area.code or "VN", period)
+    if exported:
+        return exported
+    lagging = builders["lagging"]()
+    context = {
+        **_common(area, period),
+        "area": area,
+        "up": up,
+        "ranking": builders["ranking"](),
+        "lagging": lagging,
+        "lagging_first": lagging.rows[:LAGGING_SHOWN],
+        "lagging_rest": lagging.rows[LAGGING_SHOWN:],
+        "services": builders["services"](),
+    }
+    return render(request, "reports/overview.html", context)

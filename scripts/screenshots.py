@@ -26,6 +26,8 @@ PAGES = [
     ("phuong.badinh", "/admin/assistance/assistancesession/", "ward-sessions"),
     ("tinh.hanoi", "/admin/assistance/campaign/", "province-campaigns"),
     ("phuong.badinh", "/dashboard/", "ward-dashboard"),
+    ("tinh.hanoi", "/dashboard/?sort=sessions&dir=desc", "province-dashboard"),
+    ("admin", "/dashboard/national/", "national-overview"),
     ("phuong.badinh", "/admin/", "ward-admin"),
     ("phuong.badinh", "/admin/areas/hamlet/", "ward-admin-hamlets"),
     ("phuong.badinh", "/admin/households/household/?q=nguyen", "ward-households"),
