@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .admin_site import ScopedModelAdmin
-from .models import Role, User
+from .api_keys import api_key_issue
+from .models import ApiKey, Role, User
 from .scope import Level, scope_for
 
 # Which accounts an official manages: ward officials those of their wards'
@@ -98,3 +100,99 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
                 (role.value, role.label) for role in grantable_roles(request.user)
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+# Keys are issued by national administrators (any level) and province staff
+# (their province, or a ward in it); ward officials neither see nor make them.
+KEY_ISSUERS = (Level.NATIONAL, Level.PROVINCE)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ScopedModelAdmin):
+    edit_roles = (Role.PROVINCE,)
+    list_display = (
+        "name",
+        "prefix",
+        "level",
+        "province",
+        "ward",
+        "is_active",
+        "last_used_at",
+        "created_by",
+    )
+    list_filter = ("level", "is_active")
+    list_select_related = ("province", "ward", "created_by")
+    search_fields = ("name", "prefix")
+    autocomplete_fields = ("province", "ward")
+    add_fields = ("name", "level", "province", "ward", "is_active")
+    shown_fields = (
+        "name",
+        "prefix",
+        "level",
+        "province",
+        "ward",
+        "is_active",
+        "created_by",
+        "created_at",
+        "last_used_at",
+    )
+
+    def _issuer(self, request) -> bool:
+        return scope_for(request.user).level in KEY_ISSUERS
+
+    def has_module_permission(self, request):
+        return self._issuer(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._issuer(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._issuer(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._issuer(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._issuer(request) and super().has_delete_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.shown_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        # A key's area is what its client was promised: to change it, issue
+        # a new key and switch this one off.
+        return [
+            field for field in self.shown_fields if field not in ("name", "is_active")
+        ]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        current = scope_for(request.user)
+        if current.level == Level.PROVINCE:
+            initial.setdefault("level", ApiKey.Level.PROVINCE)
+            initial.setdefault("province", current.province)
+        return initial
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "level" and not scope_for(request.user).is_national:
+            kwargs["choices"] = [
+                (level.value, level.label)
+                for level in ApiKey.Level
+                if level != ApiKey.Level.NATIONAL
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        secret = api_key_issue(key=obj, created_by=request.user)
+        messages.warning(
+            request,
+            gettext(
+                "Copy the key for “%(name)s” now: it is shown only this once "
+                "and cannot be found again. Key: %(key)s"
+            )
+            % {"name": obj.name, "key": secret},
+        )

@@ -149,3 +149,110 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.first_name
+
+
+class ApiKey(models.Model):
+    """A machine client's key: it reads the statistics and areas of one area.
+
+    Only a hash of the key is stored (see ``accounts.api_keys``); the key
+    itself is shown once, to the administrator who creates it. A key stands
+    in for a user in the statistics API, so it answers the few questions
+    authentication and scoping ask of one.
+    """
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national")
+        PROVINCE = "province", _("province")
+        WARD = "ward", _("commune / ward")
+
+    PROVINCE_PATH = "province"
+    WARD_PATH = "ward"
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        help_text=_("Who uses the key, e.g. “Provincial data warehouse”."),
+    )
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    key_hash = models.CharField(
+        _("key hash"), max_length=64, unique=True, editable=False
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level)
+    province = models.ForeignKey(
+        "areas.Province",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    ward = models.ForeignKey(
+        "areas.Ward",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune / ward"),
+    )
+    created_by = models.ForeignKey(
+        User,
+        models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, editable=False)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Untick to switch the key off at once."),
+    )
+
+    # Read by Django REST framework and accounts.scope from ``request.user``.
+    is_authenticated = True
+    is_anonymous = False
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(level="national", province__isnull=True, ward__isnull=True)
+                    | Q(level="province", province__isnull=False, ward__isnull=True)
+                    | Q(level="ward", province__isnull=False, ward__isnull=False)
+                ),
+                name="api_key_level_matches_area",
+                violation_error_message=_(
+                    "The level and the area do not match: a province key needs "
+                    "a province, a ward key a ward."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return "%s (%s…)" % (self.name, self.prefix)
+
+    def save(self, *args, **kwargs):
+        self.sync_area()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.sync_area()
+        if self.level == self.Level.PROVINCE and self.province_id is None:
+            raise ValidationError({"province": _("A province key needs a province.")})
+        if self.level == self.Level.WARD and self.ward_id is None:
+            raise ValidationError({"ward": _("A ward key needs a ward.")})
+
+    def sync_area(self):
+        """Fill the province from the ward and clear what the level does not use."""
+        if self.level == self.Level.WARD and self.ward_id:
+            self.province_id = self.ward.province_id
+        if self.level != self.Level.WARD:
+            self.ward = None
+        if self.level == self.Level.NATIONAL:
+            self.province = None

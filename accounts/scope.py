@@ -29,7 +29,7 @@ from enum import StrEnum
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
 
-from .models import ADMIN_ROLES, TEAM_ROLES, Role
+from .models import ADMIN_ROLES, TEAM_ROLES, ApiKey, Role
 
 
 class Level(StrEnum):
@@ -94,13 +94,15 @@ def is_scoped_model(model: type[Model]) -> bool:
 
 
 def scope_for(user) -> Scope:
-    """Turn a user into their scope; anything incomplete sees nothing."""
+    """Turn a user, or an API key, into a scope; anything incomplete sees nothing."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
     cached = getattr(user, "_scope_cache", None)
     if cached is not None:
         return cached
-    if user.is_superuser or user.role == Role.NATIONAL:
+    if isinstance(user, ApiKey):
+        result = _key_scope(user)
+    elif user.is_superuser or user.role == Role.NATIONAL:
         result = Scope(Level.NATIONAL)
     elif user.role == Role.PROVINCE and user.province_id:
         result = Scope(Level.PROVINCE, province=user.province_id)
@@ -117,6 +119,16 @@ def scope_for(user) -> Scope:
         result = NO_SCOPE
     user._scope_cache = result
     return result
+
+
+def _key_scope(key: ApiKey) -> Scope:
+    if key.level == ApiKey.Level.NATIONAL:
+        return Scope(Level.NATIONAL)
+    if key.level == ApiKey.Level.PROVINCE and key.province_id:
+        return Scope(Level.PROVINCE, province=key.province_id)
+    if key.level == ApiKey.Level.WARD and key.ward_id and key.province_id:
+        return Scope(Level.WARD, province=key.province_id, ward=key.ward_id)
+    return NO_SCOPE
 
 
 def scope(queryset: QuerySet, who) -> QuerySet:

@@ -227,9 +227,20 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Requests per API key or account across the statistics API.
+    "DEFAULT_THROTTLE_RATES": {"stats": env("API_STATS_RATE", default="120/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tổ công nghệ số cộng đồng API",
+    "DESCRIPTION": (
+        "Capture of assistance sessions (officials' and teams' accounts) and "
+        "statistics for machine clients. Machine clients send the key an "
+        "administrator issued them in the `X-Api-Key` header; it reads the "
+        "statistics and areas of its province or ward only. Statistics answers "
+        "carry an `ETag`: send it back in `If-None-Match` and unchanged figures "
+        "answer 304. Each key or account has a budget of requests a minute "
+        "(120 by default); beyond it, 429 with `Retry-After`."
+    ),
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("field/", include("assistance.urls")),
     path("dashboard/", include("reports.urls")),
     path("api/v1/", include("assistance.api.urls")),
+    path("api/v1/", include("reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"

@@ -142,41 +142,52 @@ def _ratio(part, whole) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def activity_sums() -> dict:
+    """How each activity indicator adds up over each summary table.
+
+    The one definition: the headline, the rankings and the statistics API
+    all aggregate with these.
+    """
+    done = "done"
+    return {
+        DayTeamStat: {
+            "sessions": Sum("sessions", default=0),
+            "priority_sessions": Sum("priority", default=0),
+            "elderly_sessions": Sum("elderly", default=0),
+            "disability_sessions": Sum("disability", default=0),
+            "poor_sessions": Sum("poor", default=0),
+        },
+        DayServiceStat: {
+            "services_given": Sum(F("done") + F("follow_up") + F("failed"), default=0),
+            "level2_activations": Sum(
+                done,
+                filter=Q(service_type__code=ServiceType.LEVEL2_ACTIVATION),
+                default=0,
+            ),
+            "online_filings": Sum(
+                done, filter=Q(service_type__is_filing=True), default=0
+            ),
+            "cashless_setups": Sum(
+                done, filter=Q(category=ServiceType.Category.CASHLESS), default=0
+            ),
+        },
+        DayHousehold: {"households_reached": Count("household", distinct=True)},
+    }
+
+
 def activity(area: Area, start: date, end: date) -> dict:
     """Every activity indicator over the days ``start`` to ``end``."""
     days = {"day__gte": start, "day__lte": end}
-    teams = area.filter(DayTeamStat.objects.filter(**days)).aggregate(
-        sessions=Coalesce(Sum("sessions"), 0),
-        priority_sessions=Coalesce(Sum("priority"), 0),
-        elderly_sessions=Coalesce(Sum("elderly"), 0),
-        disability_sessions=Coalesce(Sum("disability"), 0),
-        poor_sessions=Coalesce(Sum("poor"), 0),
-    )
-    services = area.filter(DayServiceStat.objects.filter(**days)).aggregate(
-        services_given=Coalesce(Sum(F("done") + F("follow_up") + F("failed")), 0),
-        level2_activations=Coalesce(
-            Sum("done", filter=Q(service_type__code=ServiceType.LEVEL2_ACTIVATION)), 0
-        ),
-        online_filings=Coalesce(Sum("done", filter=Q(service_type__is_filing=True)), 0),
-        cashless_setups=Coalesce(
-            Sum("done", filter=Q(category=ServiceType.Category.CASHLESS)), 0
-        ),
-    )
-    households = (
-        area.filter(DayHousehold.objects.filter(**days))
-        .values("household")
-        .distinct()
-        .count()
-    )
+    figures = {}
+    for table, sums in activity_sums().items():
+        figures.update(area.filter(table.objects.filter(**days)).aggregate(**sums))
     members = area.filter(DayMemberStat.objects.filter(**days)).aggregate(
         helped=Coalesce(Sum("sessions"), 0), member_days=Count("pk")
     )
-    return {
-        **teams,
-        **services,
-        "households_reached": households,
-        "sessions_per_member_day": _ratio(members["helped"], members["member_days"]),
-    }
+    figures["sessions_per_member_day"] = _ratio(
+        members["helped"], members["member_days"]
+    )
+    return figures
 
 
 def registry(area: Area) -> dict:
@@ -320,22 +331,10 @@ def ranking(area: Area, start: date, end: date) -> list[dict]:
         rows = area.filter(queryset).values(child).annotate(**sums).order_by()
         return {row[child]: row for row in rows}
 
-    teams = grouped(
-        DayTeamStat.objects.filter(**days),
-        sessions=Sum("sessions"),
-        priority_sessions=Sum("priority"),
-    )
-    services = grouped(
-        DayServiceStat.objects.filter(**days),
-        level2_activations=Coalesce(
-            Sum("done", filter=Q(service_type__code=ServiceType.LEVEL2_ACTIVATION)), 0
-        ),
-        online_filings=Coalesce(Sum("done", filter=Q(service_type__is_filing=True)), 0),
-    )
-    households = grouped(
-        DayHousehold.objects.filter(**days),
-        households_reached=Count("household", distinct=True),
-    )
+    sums = activity_sums()
+    teams = grouped(DayTeamStat.objects.filter(**days), **sums[DayTeamStat])
+    services = grouped(DayServiceStat.objects.filter(**days), **sums[DayServiceStat])
+    households = grouped(DayHousehold.objects.filter(**days), **sums[DayHousehold])
     registry_rows = grouped(
         WardRegistryStat.objects.all(),
         households=Sum("households"),

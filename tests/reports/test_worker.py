@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import OperationalError
 from django.utils import timezone
 
 from assistance.catalogue import catalogue_load
@@ -47,8 +48,11 @@ def visit(area):
 def wait_for(condition, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except OperationalError:
+            pass  # SQLite: the worker holds the table while it writes
         time.sleep(0.25)
     return False
 

@@ -1,0 +1,92 @@
+"""API keys for machine clients: issued in the admin, checked on each request.
+
+A key is 32 random bytes (``secrets.token_urlsafe``), so a plain SHA-256 of
+it is enough to store: there is nothing to guess that a slow hash would
+protect. Clients send it in the ``X-Api-Key`` header; the key then stands in
+for a user, and :func:`accounts.scope.scope_for` turns it into the scope of
+its province or ward. Keys are accepted only by the views that list
+:class:`ApiKeyAuthentication` (the statistics API), so a key can never log
+or read assistance sessions.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from .models import ApiKey
+
+HEADER = "X-Api-Key"
+# Writing the last use on every request would make each read a write.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def api_key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_issue(*, key: ApiKey, created_by) -> str:
+    """Give ``key`` a new secret and save it; the secret is returned, never stored."""
+    secret = secrets.token_urlsafe(32)
+    key.prefix = secret[:8]
+    key.key_hash = api_key_hash(secret)
+    key.created_by = created_by
+    key.save()
+    return secret
+
+
+def api_key_touch(key: ApiKey) -> None:
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """``X-Api-Key: <key>``; the request's user and auth are then the key."""
+
+    def authenticate(self, request):
+        secret = request.headers.get(HEADER)
+        if secret is None:
+            return None
+        key = ApiKey.objects.filter(key_hash=api_key_hash(secret.strip())).first()
+        if key is None:
+            raise AuthenticationFailed(
+                _("Unknown API key: check the X-Api-Key header.")
+            )
+        if not key.is_active:
+            raise AuthenticationFailed(
+                _(
+                    "This API key is switched off; ask the administrator who "
+                    "issued it for a new one."
+                )
+            )
+        api_key_touch(key)
+        return key, key
+
+    def authenticate_header(self, request):
+        # A challenge makes an unauthenticated request a 401, not a 403.
+        return 'ApiKey header="%s"' % HEADER
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = ApiKeyAuthentication
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": HEADER,
+            "description": str(
+                _(
+                    "A key issued by an administrator in the admin (API keys); "
+                    "it reads the statistics and areas of its province or ward."
+                )
+            ),
+        }

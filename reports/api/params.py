@@ -1,0 +1,165 @@
+"""The statistics API's query parameters: checked, defaulted, and scoped.
+
+Bad values are a 400 naming the parameter; an area outside the caller's
+scope is a 404, the same answer as an area that does not exist.
+"""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+
+from accounts.scope import Level, Scope, scope
+from areas.models import Province, Ward
+
+from ..indicators import INTERVALS, Area
+from .statistics import GROUPS
+
+LEVELS = ("national", "province", "ward")
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+# Far enough either way for any real pull; beyond, date arithmetic overflows.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+CODE_LENGTH = {"province": 2, "ward": 5}
+
+
+class SummaryQuery(serializers.Serializer):
+    level = serializers.ChoiceField(
+        choices=LEVELS,
+        required=False,
+        help_text=_("Where to count; defaults to the caller's own area."),
+    )
+    code = serializers.RegexField(
+        r"^[0-9]{2}([0-9]{3})?\Z",
+        required=False,
+        help_text=_(
+            "Official code of the province (2 digits) or ward (5 digits); "
+            "defaults to the caller's own."
+        ),
+    )
+    date_from = serializers.DateField(
+        required=False,
+        help_text=_(
+            "First day counted (ISO date); defaults to 29 days before date_to."
+        ),
+    )
+    date_to = serializers.DateField(
+        required=False, help_text=_("Last day counted (ISO date); defaults to today.")
+    )
+
+    def validate_date_from(self, value):
+        return _in_range(value)
+
+    def validate_date_to(self, value):
+        return _in_range(value)
+
+    def validate(self, attrs):
+        date_to = attrs.get("date_to") or timezone.localdate()
+        date_from = attrs.get("date_from") or date_to - timedelta(days=DEFAULT_DAYS - 1)
+        if date_from > date_to:
+            raise serializers.ValidationError(
+                {"date_from": [gettext("date_from is after date_to.")]}
+            )
+        if (date_to - date_from).days + 1 > MAX_DAYS:
+            raise serializers.ValidationError(
+                {
+                    "date_from": [
+                        gettext("The period is longer than %(days)d days.")
+                        % {"days": MAX_DAYS}
+                    ]
+                }
+            )
+        level, code = attrs.get("level"), attrs.get("code")
+        if level == "national" and code:
+            raise serializers.ValidationError(
+                {"code": [gettext("The national level takes no code.")]}
+            )
+        if level in CODE_LENGTH and code and len(code) != CODE_LENGTH[level]:
+            raise serializers.ValidationError(
+                {
+                    "code": [
+                        gettext("A %(level)s code has %(digits)d digits.")
+                        % {"level": level, "digits": CODE_LENGTH[level]}
+                    ]
+                }
+            )
+        return {**attrs, "date_from": date_from, "date_to": date_to}
+
+
+class StatsQuery(SummaryQuery):
+    interval = serializers.ChoiceField(
+        choices=INTERVALS,
+        default="day",
+        help_text=_("One row per day, week (from Monday) or month."),
+    )
+    group = serializers.ChoiceField(
+        choices=GROUPS,
+        default="none",
+        help_text=_(
+            "Split each period by service category, service, hamlet (ward level "
+            "only), ward (province or ward level) or province."
+        ),
+    )
+
+
+def _in_range(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise serializers.ValidationError(
+            gettext("Give a day between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}
+        )
+    return value
+
+
+def area_resolve(who: Scope, level: str | None, code: str | None) -> Area:
+    """The area asked for, defaulted from the caller's scope; 404 outside it."""
+    own_level = {Level.NATIONAL: "national", Level.PROVINCE: "province"}.get(
+        who.level, "ward"
+    )
+    level = level or own_level
+    if level == "national":
+        if not who.is_national:
+            raise _outside()
+        return Area("national", None, gettext("Whole country"))
+    code = code or (who.province if level == "province" else who.ward)
+    if not code:
+        raise serializers.ValidationError(
+            {"code": [gettext("Say which %(level)s.") % {"level": level}]}
+        )
+    if level == "province":
+        # A ward's officials and keys see their ward, not the whole province.
+        if who.level not in (Level.NATIONAL, Level.PROVINCE):
+            raise _outside()
+        unit = scope(Province.objects.filter(pk=code), who).first()
+    else:
+        unit = scope(Ward.objects.filter(pk=code), who).first()
+    if unit is None:
+        raise _outside()
+    return Area(level, unit.pk, unit.name)
+
+
+def _outside() -> NotFound:
+    # The same answer whether the area is missing or only out of reach.
+    return NotFound(gettext("No area with this code within what you may see."))
+
+
+def group_check(area: Area, group: str) -> None:
+    if group == "hamlet" and area.level != "ward":
+        raise serializers.ValidationError(
+            {"group": [gettext("Hamlets are grouped within one ward: level=ward.")]}
+        )
+    if group == "ward" and area.level == "national":
+        raise serializers.ValidationError(
+            {
+                "group": [
+                    gettext(
+                        "Wards are grouped within one province: level=province, "
+                        "or group=province for the whole country."
+                    )
+                ]
+            }
+        )

@@ -1,0 +1,77 @@
+"""CSV for the statistics API, and a format parameter that fails as a 400."""
+
+import csv
+import io
+
+from django.utils.translation import gettext
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
+
+# A cell starting with one of these is a formula to a spreadsheet; names typed
+# by officials must not become one on a province computer.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CSVRenderer(BaseRenderer):
+    """One row per item of ``results`` (or one row for a single object).
+
+    Nested objects become ``parent_child`` columns; ``None`` an empty cell.
+    """
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        rows = data.get("results", [data])
+        flat = [_flatten(row) for row in rows]
+        view = (renderer_context or {}).get("view")
+        header = list(flat[0]) if flat else list(getattr(view, "csv_header", []))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in flat:
+            writer.writerow([_cell(row.get(column)) for column in header])
+        return out.getvalue().encode(self.charset)
+
+
+def _flatten(row: dict, prefix: str = "") -> dict:
+    flat = {}
+    for name, value in row.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, "%s%s_" % (prefix, name)))
+        else:
+            flat[prefix + name] = value
+    return flat
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """An unknown ``?format=`` is a bad parameter (400), not a missing page."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            raise ValidationError(
+                {
+                    "format": [
+                        gettext("Unknown format; use one of: %(formats)s.")
+                        % {
+                            "formats": ", ".join(
+                                renderer.format for renderer in renderers
+                            )
+                        }
+                    ]
+                }
+            )
+        return matching

@@ -1,0 +1,111 @@
+"""Output shapes of the statistics API (input is checked in ``params``)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from areas.models import Hamlet, Province, Ward
+
+
+class ProvinceOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Province
+        fields = ["code", "name", "kind"]
+
+
+class WardOutput(serializers.ModelSerializer):
+    province = serializers.CharField(source="province_id", read_only=True)
+
+    class Meta:
+        model = Ward
+        fields = ["code", "name", "kind", "province"]
+
+
+class HamletOutput(serializers.ModelSerializer):
+    ward = serializers.CharField(source="ward_id", read_only=True)
+
+    class Meta:
+        model = Hamlet
+        fields = ["id", "name", "kind", "is_active", "ward"]
+
+
+class AreaOutput(serializers.Serializer):
+    level = serializers.CharField()
+    code = serializers.CharField(allow_null=True)
+    name = serializers.CharField()
+
+
+class StatsRowOutput(serializers.Serializer):
+    period = serializers.DateField(
+        help_text=_("First day of the day, week (Monday) or month.")
+    )
+    first_day = serializers.DateField(
+        help_text=_("First day counted: the period cut to the asked dates.")
+    )
+    last_day = serializers.DateField(help_text=_("Last day counted."))
+    group = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "The group's key: category or service code, hamlet id, ward or "
+            "province code; null without a group (or for no hamlet)."
+        ),
+    )
+    label = serializers.CharField(help_text=_("The group's name."))
+    sessions = serializers.IntegerField(allow_null=True)
+    services_given = serializers.IntegerField(allow_null=True)
+    level2_activations = serializers.IntegerField(allow_null=True)
+    online_filings = serializers.IntegerField(allow_null=True)
+    cashless_setups = serializers.IntegerField(allow_null=True)
+    households_reached = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Distinct households helped within the row's days."),
+    )
+    priority_sessions = serializers.IntegerField(allow_null=True)
+
+
+class StatsOutput(serializers.Serializer):
+    area = AreaOutput()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    interval = serializers.CharField()
+    group = serializers.CharField()
+    results = StatsRowOutput(many=True)
+
+
+class ActivityOutput(serializers.Serializer):
+    sessions = serializers.IntegerField()
+    services_given = serializers.IntegerField()
+    households_reached = serializers.IntegerField()
+    level2_activations = serializers.IntegerField()
+    online_filings = serializers.IntegerField()
+    cashless_setups = serializers.IntegerField()
+    priority_sessions = serializers.IntegerField()
+    elderly_sessions = serializers.IntegerField()
+    disability_sessions = serializers.IntegerField()
+    poor_sessions = serializers.IntegerField()
+    sessions_per_member_day = serializers.FloatField(allow_null=True)
+
+
+class SummaryOutput(ActivityOutput):
+    area = AreaOutput()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    households = serializers.IntegerField()
+    households_with_focal = serializers.IntegerField()
+    residents = serializers.IntegerField()
+    residents_level2 = serializers.IntegerField()
+    hamlets = serializers.IntegerField()
+    hamlets_covered = serializers.IntegerField()
+    teams = serializers.IntegerField()
+    members = serializers.IntegerField()
+    focal_share = serializers.FloatField(allow_null=True)
+    level2_share = serializers.FloatField(allow_null=True)
+    hamlet_coverage = serializers.FloatField(allow_null=True)
+    members_per_team = serializers.FloatField(allow_null=True)
+    open_follow_ups = serializers.IntegerField()
+    previous = ActivityOutput(
+        help_text=_("The same activity over the period just before, to compare.")
+    )
+
+
+class DetailOutput(serializers.Serializer):
+    detail = serializers.CharField()

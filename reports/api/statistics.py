@@ -1,0 +1,183 @@
+"""The statistics API's series: indicators per period and group.
+
+One grouped query per summary table, never a raw session: sessions and
+priority reach come from the team table, services from the service table,
+households reached from the household-day table. A group that a table cannot
+split (a session has no service category; a service line has no hamlet)
+leaves that table's indicators empty (``None``) rather than guessing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Max
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import translation
+from django.utils.translation import gettext
+
+from areas.models import Hamlet, Province, Ward
+from assistance.models import ServiceType
+
+from ..indicators import Area, activity_sums
+from ..models import (
+    DayHousehold,
+    DayServiceStat,
+    DayTeamStat,
+    WardRegistryStat,
+    WardStamp,
+)
+
+GROUPS = ("none", "category", "service", "hamlet", "ward", "province")
+INDICATORS = (
+    "sessions",
+    "services_given",
+    "level2_activations",
+    "online_filings",
+    "cashless_setups",
+    "households_reached",
+    "priority_sessions",
+)
+# The indicators' own definitions (reports.indicators), split by period.
+SUMS = {
+    table: {name: sum_ for name, sum_ in sums.items() if name in INDICATORS}
+    for table, sums in activity_sums().items()
+}
+# How each group splits each table; a table missing here cannot be split so.
+KEYS = {
+    "none": {DayTeamStat: None, DayServiceStat: None, DayHousehold: None},
+    "ward": {DayTeamStat: "ward", DayServiceStat: "ward", DayHousehold: "ward"},
+    "province": {
+        DayTeamStat: "ward__province",
+        DayServiceStat: "ward__province",
+        DayHousehold: "ward__province",
+    },
+    "hamlet": {DayTeamStat: "hamlet", DayHousehold: "hamlet"},
+    "category": {DayServiceStat: "category"},
+    "service": {DayServiceStat: "service_type"},
+}
+PERIOD = {"day": F("day"), "week": TruncWeek("day"), "month": TruncMonth("day")}
+
+
+def stats_series(area: Area, start: date, end: date, interval: str, group: str):
+    """Rows of indicators per period (and group key), oldest period first."""
+    split = KEYS[group]
+    cells: dict[tuple, dict] = {}
+    for table, key in split.items():
+        for period, value, figures in _grouped(table, area, start, end, interval, key):
+            cells.setdefault((period, value), {}).update(figures)
+    counted = [name for table in split for name in SUMS[table]]
+    blank = {name: (0 if name in counted else None) for name in INDICATORS}
+    bounds = {first: (first, last) for first, last in periods(start, end, interval)}
+    # Without a group every period has its row; with one, the cells found.
+    keys = [(period, None) for period in bounds] if group == "none" else list(cells)
+    labels = _labels(group, {value for _period, value in keys})
+    rows = []
+    for period, value in keys:
+        first, last = bounds[period]
+        group_code, label = labels.get(value, (None, ""))
+        rows.append(
+            {
+                "period": period,
+                "first_day": max(first, start),
+                "last_day": min(last, end),
+                "group": group_code,
+                "label": label,
+                **blank,
+                **cells.get((period, value), {}),
+            }
+        )
+    rows.sort(key=lambda row: (row["period"], row["label"], row["group"] or ""))
+    return rows
+
+
+def periods(start: date, end: date, interval: str) -> list[tuple[date, date]]:
+    """The (first, last) day of each day, week (from Monday) or month touched."""
+    spans = []
+    if interval == "day":
+        first = start
+    elif interval == "week":
+        first = start - timedelta(days=start.weekday())
+    else:
+        first = start.replace(day=1)
+    while first <= end:
+        if interval == "day":
+            following = first + timedelta(days=1)
+        elif interval == "week":
+            following = first + timedelta(days=7)
+        else:
+            following = (first + timedelta(days=32)).replace(day=1)
+        spans.append((first, following - timedelta(days=1)))
+        first = following
+    return spans
+
+
+def stats_etag(area: Area, *parts) -> str:
+    """A tag that changes when the area's figures, or the question, change.
+
+    Two small aggregates over the wards' stamps: an unchanged pull is answered
+    304 without computing any statistics.
+    """
+    stamps = area.filter(WardStamp.objects.all()).aggregate(
+        changed=Max("changed_at"), wards=Count("pk")
+    )
+    registry = area.filter(WardRegistryStat.objects.all()).aggregate(
+        refreshed=Max("refreshed_at"), wards=Count("pk")
+    )
+    text = "|".join(
+        str(part)
+        for part in (
+            area.level,
+            area.code,
+            stamps["changed"],
+            stamps["wards"],
+            registry["refreshed"],
+            registry["wards"],
+            translation.get_language(),
+            *parts,
+        )
+    )
+    return '"%s"' % hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _grouped(table, area, start, end, interval, key):
+    fields = ["period"] if key is None else ["period", key]
+    sums = {"n_" + name: expression for name, expression in SUMS[table].items()}
+    rows = (
+        area.filter(table.objects.filter(day__gte=start, day__lte=end))
+        .annotate(period=PERIOD[interval])
+        .values(*fields)
+        .annotate(**sums)
+        .order_by()
+    )
+    for row in rows:
+        figures = {name[2:]: row[name] or 0 for name in sums}
+        yield _as_date(row["period"]), row[key] if key else None, figures
+
+
+def _labels(group: str, values: set) -> dict:
+    """Each group key's (code shown to clients, label)."""
+    values.discard(None)
+    if group == "ward":
+        names = dict(Ward.objects.filter(pk__in=values).values_list("pk", "name"))
+        return {value: (value, names.get(value, "")) for value in values}
+    if group == "province":
+        names = dict(Province.objects.filter(pk__in=values).values_list("pk", "name"))
+        return {value: (value, names.get(value, "")) for value in values}
+    if group == "hamlet":
+        names = dict(Hamlet.objects.filter(pk__in=values).values_list("pk", "name"))
+        labels = {value: (str(value), names.get(value, "")) for value in values}
+        labels[None] = (None, gettext("No hamlet"))
+        return labels
+    if group == "category":
+        choices = dict(ServiceType.Category.choices)
+        return {value: (value, str(choices.get(value, value))) for value in values}
+    if group == "service":
+        services = ServiceType.objects.in_bulk(values)
+        return {value: (services[value].code, services[value].name) for value in values}
+    return {}
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") else value

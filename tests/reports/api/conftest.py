@@ -1,0 +1,129 @@
+"""A small, known set of sessions in three wards, recomputed into the tables."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.api_keys import api_key_issue
+from accounts.models import ApiKey, Role
+from reports.services import registry_recompute, stats_recompute
+from tests.assistance.factories import MembershipFactory, SessionFactory, local
+from tests.households.factories import HouseholdFactory, ResidentFactory
+
+STATS = "/api/v1/stats/"
+SUMMARY = "/api/v1/stats/summary/"
+
+
+@pytest.fixture
+def api():
+    """A client that reads messages in English (Vietnamese is the default)."""
+    client = APIClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def make_key(users):
+    """``make_key(level, province=None, ward=None)`` → the key's secret."""
+
+    def make_key(level, *, province=None, ward=None, is_active=True):
+        key = ApiKey(
+            name="Kho dữ liệu %s" % level,
+            level=level,
+            province=province,
+            ward=ward,
+            is_active=is_active,
+        )
+        return api_key_issue(key=key, created_by=users[Role.NATIONAL])
+
+    return make_key
+
+
+@pytest.fixture
+def with_key(api, make_key):
+    """``with_key(level, ...)`` → the API client, sending that key."""
+
+    def with_key(level, **area):
+        api.credentials(HTTP_X_API_KEY=make_key(level, **area))
+        return api
+
+    return with_key
+
+
+class Figures:
+    """Sessions over three days in the two wards of province 01 and one of 79.
+
+    ``days`` are the last three days before today, oldest first.
+    """
+
+    def __init__(self, area):
+        today = timezone.localdate()
+        self.days = [today - datetime.timedelta(days=offset) for offset in (3, 2, 1)]
+        self.elderly = HouseholdFactory(
+            ward=area.ward, hamlet=area.hamlet, elderly_alone=True
+        )
+        self.plain = HouseholdFactory(ward=area.ward, hamlet=area.hamlet)
+        self.poor = HouseholdFactory(
+            ward=area.neighbour_ward, hamlet=area.neighbour_hamlet, poverty="poor"
+        )
+        self.far = HouseholdFactory(ward=area.other_ward, hamlet=area.other_hamlet)
+        ResidentFactory(
+            household=self.plain,
+            vneid_level="level2",
+            has_smartphone=True,
+            is_focal_person=True,
+        )
+        ResidentFactory(household=self.elderly)
+        helper = MembershipFactory(member__ward=area.ward, team=area.team).member
+        first, second, third = self.days
+
+        def on(day, hour=9):
+            return local(day.year, day.month, day.day, hour)
+
+        def session(team, day, services, household=None, hour=9, **fields):
+            return SessionFactory(
+                team=team,
+                started_at=on(day, hour),
+                household=household,
+                services=services,
+                **fields,
+            )
+
+        session(
+            area.team,
+            first,
+            [("vneid_level2", "done"), ("bill_qr", "done")],
+            self.elderly,
+            members=[helper],
+        )
+        session(area.team, first, [("birth_registration", "done")], self.plain, 10)
+        session(
+            area.team,
+            second,
+            [("vneid_level2", "failed"), ("online_safety", "done")],
+            self.elderly,
+        )
+        session(
+            area.team,
+            third,
+            [("payment_app", "follow_up")],
+            walk_in_age_group="60_plus",
+        )
+        session(area.neighbour_team, first, [("health_insurance", "done")], self.poor)
+        session(
+            area.neighbour_team,
+            third,
+            [("vneid_level2", "done"), ("other_filing", "done")],
+            self.poor,
+        )
+        session(area.other_team, second, [("bill_qr", "done")], self.far)
+        stats_recompute()
+        registry_recompute()
+
+
+@pytest.fixture
+def figures(area):
+    return Figures(area)
