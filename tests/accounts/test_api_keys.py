@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 ADD = "/admin/accounts/apikey/"
 PROVINCES = "/api/v1/areas/provinces/"
-KEY = re.compile(r"Key: (\S+)$")
+# The message ends with the key, in either language ("Key: …", "Khoá: …").
+KEY = re.compile(r"(?:Key|Khoá): (\S+)$")
 
 
 @pytest.fixture
