@@ -41,6 +41,9 @@ OFFLINE_PAGES = (
     "assistance:recent",
     "assistance:follow_ups",
     "assistance:households_index",
+    # Training's field pages (a URL name, not an import: training is downstream).
+    "training:field_training",
+    "training:workshop_log",
 )
 OFFLINE_STATIC = (
     "css/base.css",

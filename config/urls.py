@@ -10,9 +10,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("field/training/", include("training.urls")),
     path("field/", include("assistance.urls")),
     path("dashboard/", include("reports.urls")),
     path("api/v1/", include("assistance.api.urls")),
+    path("api/v1/", include("training.api.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -1,8 +1,9 @@
-/* Field pages: the offline queue of sessions, the log form, offline search.
+/* Field pages: the offline queue, the session and workshop forms, offline search.
  *
- * Plain JavaScript, no build step. Sessions are put in an IndexedDB queue
- * first and sent from there, each with the UUID made for it here, so a
- * resend after a lost answer is stored once by the server.
+ * Plain JavaScript, no build step. Sessions and workshops are put in an
+ * IndexedDB queue first and sent from there, each with the UUID made for it
+ * here, so a resend after a lost answer is stored once by the server. Each
+ * queued item names its endpoint (items queued before that go to config.api).
  */
 (function () {
   "use strict";
@@ -79,9 +80,9 @@
     return found.join(" ");
   }
 
-  /* Send one queued session: "sent", "refused", or why it must wait. */
+  /* Send one queued item: "sent", "refused", or why it must wait. */
   function send(item) {
-    return callApi("POST", config.api, item.payload).then(function (response) {
+    return callApi("POST", item.api || config.api, item.payload).then(function (response) {
       if (response.ok) return queue.remove(item.uuid).then(function () { return "sent"; });
       if (response.status === 400 || response.status === 409) {
         return response.json().catch(function () { return {}; }).then(function (body) {
@@ -419,12 +420,18 @@
   }
 
   function saveNew(form, data) {
+    return enqueue(form, data, summary(form, data));
+  }
+
+  /* Queue a new record, try to send it, and say what became of it. */
+  function enqueue(form, data, label) {
     var item = {
       uuid: data.client_uuid,
       user: USER,
       status: "pending",
       created: Date.now(),
-      label: summary(form, data),
+      api: form.dataset.api || config.api,
+      label: label,
       payload: data,
     };
     return queue.put(item).then(sync).then(function () {
@@ -441,6 +448,66 @@
       } else {
         showDone(form, form.dataset.queued, item.label);
       }
+    });
+  }
+
+  /* ---- The workshop form: one screen, counted with + and − ---- */
+
+  function localToday() {
+    return localNow().slice(0, 10);
+  }
+
+  function setupWorkshop(form) {
+    var fields = form.elements;
+    var counts = ["attendees", "women", "elderly", "disability", "poor"];
+    var today = function () {
+      // The page may be a copy kept days ago: today is the phone's today.
+      fields.held_on.value = localToday();
+      fields.held_on.max = localToday();
+    };
+    today();
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-step]");
+      if (!button) return;
+      var input = document.getElementById(button.dataset.for);
+      input.value = String(Math.max(0, (parseInt(input.value, 10) || 0) + +button.dataset.step));
+    });
+    document.getElementById("log-again").addEventListener("click", function () {
+      form.reset();
+      today();
+      showErrors(form, []);
+      document.getElementById("log-done").hidden = true;
+      form.hidden = false;
+      window.scrollTo(0, 0);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = form.dataset;
+      var data = {
+        client_uuid: newUuid(),
+        held_on: fields.held_on.value || localToday(),
+        place: fields.place.value.trim(),
+        topic: checked(form, "topic"),
+        audience: checked(form, "audience"),
+      };
+      counts.forEach(function (name) { data[name] = parseInt(fields[name].value, 10) || 0; });
+      var found = [];
+      if (data.held_on > localToday()) found.push(text.future);
+      if (!data.place) found.push(text.needPlace);
+      if (!data.topic) found.push(text.needTopic);
+      if (!data.audience) found.push(text.needAudience);
+      if (data.attendees < 1) found.push(text.needAttendees);
+      counts.slice(1).forEach(function (name) {
+        if (data[name] > data.attendees) found.push(text.tooMany + " " + fields[name].dataset.label);
+      });
+      showErrors(form, found);
+      if (found.length) return;
+      var topic = form.querySelector("[name=topic]:checked").parentNode.textContent.trim();
+      var label = text.label + ": " + topic + ", " + data.place + " (" + data.attendees + ")";
+      var button = form.querySelector("[type=submit]");
+      button.disabled = true;
+      enqueue(form, data, label).then(function () { button.disabled = false; },
+        function () { button.disabled = false; });
     });
   }
 
@@ -469,6 +536,8 @@
   });
   var form = document.getElementById("log-form");
   if (form) setupForm(form);
+  var workshop = document.getElementById("workshop-form");
+  if (workshop) setupWorkshop(workshop);
   window.addEventListener("online", sync);
   window.addEventListener("offline", showQueue);
   setInterval(function () { if (navigator.onLine) sync(); }, 30000);

@@ -1,0 +1,87 @@
+"""A team leader logs a workshop on a phone without a connection."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from tests.browser.conftest import horizontal_overflow, sign_in
+from training.models import Workshop
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LEADER = "totruong.badinh"
+WORKSHOP = "/field/training/workshop/"
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+    return User.objects.get(username=LEADER)
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def wait_for_offline_copy(page):
+    """The service worker is installed once the workshop form is kept offline."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function(
+        """async () => {
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                if (await cache.match('%s')) return true;
+            }
+            return false;
+        }"""
+        % WORKSHOP
+    )
+
+
+def test_a_workshop_logged_offline_is_sent_once_when_the_connection_returns(
+    demo, phone_page
+):
+    sign_in(phone_page, LEADER, "demo1234")
+    phone_page.goto(WORKSHOP)
+    wait_for_offline_copy(phone_page)
+
+    phone_page.context.set_offline(True)
+    phone_page.goto(WORKSHOP)  # opened from the phone's copy
+    phone_page.locator("#place").fill("Nhà văn hóa tổ dân phố số 1")
+    phone_page.locator("label:has([name=topic][value=safety])").click()
+    phone_page.locator("label:has([name=audience][value=elderly])").click()
+    phone_page.locator("#count-attendees").fill("28")
+    for _ in range(3):
+        phone_page.locator("[data-for=count-attendees][data-step='1']").click()
+    phone_page.locator("#count-women").fill("17")
+    phone_page.locator("[data-for=count-women][data-step='-1']").click()
+    phone_page.locator("#count-elderly").fill("25")
+    screenshot(phone_page, "field-workshop-360.png")
+    assert horizontal_overflow(phone_page) <= 0
+    phone_page.locator("#workshop-form [type=submit]").click()
+    phone_page.locator("#log-done").wait_for(state="visible")
+    status = phone_page.locator("#queue-status")
+    status.wait_for(state="visible")
+    assert "1" in status.inner_text()
+    screenshot(phone_page, "field-workshop-offline-360.png")
+    assert not Workshop.objects.exists()
+
+    phone_page.context.set_offline(False)
+    phone_page.wait_for_function(
+        "window.fieldQueue.mine().then(items => items.length === 0)"
+    )
+    # Nothing is sent twice, even when the phone syncs again.
+    phone_page.evaluate("window.fieldQueue.sync()")
+    phone_page.reload()
+    workshop = Workshop.objects.get()
+    assert workshop.team == demo.team
+    assert workshop.recorded_by == demo
+    assert (workshop.topic, workshop.audience) == ("safety", "elderly")
+    assert (workshop.attendees, workshop.women, workshop.elderly) == (31, 16, 25)
+    assert workshop.place == "Nhà văn hóa tổ dân phố số 1"

@@ -1,0 +1,63 @@
+"""Input and output shapes of the workshop capture API; validation of input only."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.scope import Level, scope_for
+from assistance.api.serializers import ScopedPrimaryKeyField
+from assistance.models import ServiceType
+from teams.models import Team
+
+from ..models import Workshop
+
+
+class WorkshopInput(serializers.Serializer):
+    client_uuid = serializers.UUIDField(
+        help_text=_("Made up by the client; a resend with the same UUID is harmless.")
+    )
+    team = ScopedPrimaryKeyField(
+        queryset=Team.objects.all(),
+        required=False,
+        help_text=_("Defaults to the team of a team leader."),
+    )
+    held_on = serializers.DateField(help_text=_("The day the workshop was held."))
+    place = serializers.CharField(max_length=255)
+    topic = serializers.ChoiceField(choices=ServiceType.Category.choices)
+    audience = serializers.ChoiceField(choices=Workshop.Audience.choices)
+    attendees = serializers.IntegerField(min_value=1, max_value=100_000)
+    women = serializers.IntegerField(min_value=0, required=False, default=0)
+    elderly = serializers.IntegerField(min_value=0, required=False, default=0)
+    disability = serializers.IntegerField(min_value=0, required=False, default=0)
+    poor = serializers.IntegerField(min_value=0, required=False, default=0)
+
+    def validate_team(self, team):
+        current = scope_for(self.context["request"].user)
+        if current.level == Level.TEAM and team.pk != current.team:
+            raise serializers.ValidationError(
+                _("You can only log your own team's workshops.")
+            )
+        return team
+
+
+class WorkshopOutput(serializers.ModelSerializer):
+    ward = serializers.CharField(source="ward_id", read_only=True)
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "id",
+            "client_uuid",
+            "ward",
+            "team",
+            "held_on",
+            "place",
+            "topic",
+            "audience",
+            "attendees",
+            "women",
+            "elderly",
+            "disability",
+            "poor",
+            "created_at",
+        ]
+        read_only_fields = fields

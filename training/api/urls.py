@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "training-api"
+urlpatterns = [
+    path("workshops/", views.WorkshopListCreateApi.as_view(), name="workshops"),
+]

@@ -1,0 +1,106 @@
+"""The workshop capture API: a workshop stored once per UUID, read in scope."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.scope import Level, scope_for, scoped
+
+from ..selectors import workshop_list
+from ..services import WorkshopConflict, workshop_record
+from .serializers import WorkshopInput, WorkshopOutput
+
+
+class WorkshopPagination(CursorPagination):
+    # The primary key is unique and always increasing: a pull never skips.
+    ordering = "-id"
+    page_size = 50
+    max_page_size = 500
+    page_size_query_param = "page_size"
+
+
+def _may_log(user) -> bool:
+    """Team leaders log their team's workshops; ward officials any team's."""
+    level = scope_for(user).level
+    if level == Level.TEAM:
+        return user.role == Role.TEAM_LEADER
+    return level in (Level.NATIONAL, Level.WARD)
+
+
+def _conflict(message: str, workshop) -> Response:
+    body = {"client_uuid": [message]}
+    if workshop is not None:
+        body["id"] = workshop.pk
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+@scoped
+class WorkshopListCreateApi(ListAPIView):
+    serializer_class = WorkshopOutput
+    pagination_class = WorkshopPagination
+
+    def get_queryset(self):
+        return workshop_list(user=self.request.user)
+
+    @extend_schema(
+        summary="List workshops",
+        description="Workshops in the caller's scope, newest first, cursor-paged.",
+    )
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Record a workshop",
+        description=(
+            "Team leaders log their own team's workshops; ward officials name a "
+            "team of their ward."
+        ),
+        request=WorkshopInput,
+        responses={
+            201: WorkshopOutput,
+            200: OpenApiResponse(
+                WorkshopOutput, description="Resent UUID: the stored workshop."
+            ),
+            400: OpenApiResponse(description="Each refused field and the reason."),
+            403: OpenApiResponse(description="The caller's role cannot log workshops."),
+            409: OpenApiResponse(
+                description="The UUID is already stored with other content."
+            ),
+        },
+    )
+    def post(self, request):
+        if not _may_log(request.user):
+            raise PermissionDenied(
+                _("Only team leaders and ward officials log workshops.")
+            )
+        data = WorkshopInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if "team" not in fields:
+            if scope_for(request.user).level != Level.TEAM:
+                raise ApiValidationError({"team": [_("Say which team ran it.")]})
+            fields["team"] = request.user.team
+        try:
+            workshop, created = workshop_record(recorded_by=request.user, **fields)
+        except DjangoValidationError as error:
+            raise ApiValidationError(error.message_dict) from error
+        except WorkshopConflict as conflict:
+            return _conflict(
+                _(
+                    "Workshop %(uuid)s is already stored with other content; to "
+                    "change it, ask a ward official."
+                )
+                % {"uuid": conflict.workshop.client_uuid},
+                self.get_queryset().filter(pk=conflict.workshop.pk).first(),
+            )
+        return Response(
+            WorkshopOutput(workshop, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -1,0 +1,118 @@
+"""Recording workshops: the one write path for the field page and the API."""
+
+from __future__ import annotations
+
+import datetime
+from uuid import UUID
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+
+from teams.models import Team
+
+from .models import Workshop
+
+# What a workshop says; a resend must say the same to be the same workshop.
+CONTENT_FIELDS = (
+    "team_id",
+    "held_on",
+    "place",
+    "topic",
+    "audience",
+    "attendees",
+    "women",
+    "elderly",
+    "disability",
+    "poor",
+)
+# The field each of the model's checks is about, so that a refusal names it.
+CONSTRAINT_FIELDS = {
+    "workshop_has_attendees": "attendees",
+    "workshop_women_within_attendees": "women",
+    "workshop_elderly_within_attendees": "elderly",
+    "workshop_disability_within_attendees": "disability",
+    "workshop_poor_within_attendees": "poor",
+}
+
+
+class WorkshopConflict(Exception):
+    """The UUID is already stored with other content."""
+
+    def __init__(self, workshop: Workshop):
+        super().__init__(str(workshop.client_uuid))
+        self.workshop = workshop
+
+
+def workshop_record(
+    *,
+    client_uuid: UUID,
+    team: Team,
+    held_on: datetime.date,
+    place: str,
+    topic: str,
+    audience: str,
+    attendees: int,
+    women: int = 0,
+    elderly: int = 0,
+    disability: int = 0,
+    poor: int = 0,
+    recorded_by=None,
+) -> tuple[Workshop, bool]:
+    """Store a workshop once per ``client_uuid``; return it and whether it is new.
+
+    A resend with the same content returns the stored workshop; a resend with
+    other content raises :class:`WorkshopConflict`.
+    """
+    workshop = Workshop(
+        client_uuid=client_uuid,
+        team=team,
+        held_on=held_on,
+        place=place,
+        topic=topic,
+        audience=audience,
+        attendees=attendees,
+        women=women,
+        elderly=elderly,
+        disability=disability,
+        poor=poor,
+        recorded_by=recorded_by,
+    )
+    workshop.prepare()
+    stored = Workshop.objects.filter(client_uuid=client_uuid).first()
+    if stored is not None:
+        return _replayed(stored, workshop), False
+    workshop_check(workshop)
+    try:
+        with transaction.atomic():
+            workshop.save()
+    except IntegrityError:
+        # Two requests with one UUID raced; the other one stored it first.
+        stored = Workshop.objects.filter(client_uuid=client_uuid).first()
+        if stored is None:
+            raise
+        return _replayed(stored, workshop), False
+    return workshop, True
+
+
+def workshop_check(workshop: Workshop) -> None:
+    """Refuse a workshop that cannot be true, naming each field and problem."""
+    errors: dict[str, list[str]] = {}
+    try:
+        workshop.full_clean(validate_constraints=False)
+    except ValidationError as error:
+        errors = error.message_dict
+    for constraint in Workshop._meta.constraints:
+        try:
+            constraint.validate(Workshop, workshop, exclude=set(errors))
+        except ValidationError as error:
+            field = CONSTRAINT_FIELDS.get(constraint.name, NON_FIELD_ERRORS)
+            errors.setdefault(field, []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _replayed(stored: Workshop, workshop: Workshop) -> Workshop:
+    for name in CONTENT_FIELDS:
+        if getattr(stored, name) != getattr(workshop, name):
+            raise WorkshopConflict(stored)
+    return stored
