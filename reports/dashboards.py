@@ -139,6 +139,10 @@ TILES = [
     ("level2_share", "share"),
     ("hamlet_coverage", "share"),
     ("members_per_team", "decimal"),
+    ("members_trained_share", "share"),
+    ("courses_completed", "int"),
+    ("workshops", "int"),
+    ("workshop_attendees", "int"),
 ]
 
 

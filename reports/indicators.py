@@ -2,7 +2,8 @@
 
 Every function takes an :class:`Area` (national, a province or a ward) and,
 for activity, a period of days; none reads a raw session, so the cost does
-not grow with their number. The registry shares are "now", not per period.
+not grow with their number. The registry shares are "now", not per period;
+members' training counts the events starting in the current calendar year.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import Hamlet, Province, Ward
 from assistance.models import Campaign, Indicator, ServiceType
 from teams.models import Member, Team
+from training.models import Workshop
 
 from .models import (
     DayHousehold,
     DayMemberStat,
     DayServiceStat,
     DayTeamStat,
+    DayWorkshopStat,
     TeamRegistryStat,
     WardRegistryStat,
 )
@@ -133,6 +136,36 @@ DEFINITIONS = [
         _("Members per team"),
         _("Current members of active teams, per team (now)."),
     ),
+    Definition(
+        "members_trained_share",
+        _("Members trained this year"),
+        _(
+            "Share of current members who attended or completed a training "
+            "event starting this calendar year (now)."
+        ),
+        share=True,
+    ),
+    Definition(
+        "courses_completed",
+        _("Courses completed this year"),
+        _(
+            "Courses completed by the area's members at training events "
+            "starting this calendar year (now)."
+        ),
+    ),
+    Definition(
+        "workshops",
+        _("Workshops for residents"),
+        _("Group workshops the teams held for residents."),
+    ),
+    Definition(
+        "workshop_attendees",
+        _("Workshop attendees"),
+        _(
+            "Residents at the workshops, as counted at each one: a person at "
+            "two workshops counts twice."
+        ),
+    ),
 ]
 BY_CODE = {definition.code: definition for definition in DEFINITIONS}
 INTERVALS = ("day", "week", "month")
@@ -172,6 +205,10 @@ def activity_sums() -> dict:
             ),
         },
         DayHousehold: {"households_reached": Count("household", distinct=True)},
+        DayWorkshopStat: {
+            "workshops": Sum("workshops", default=0),
+            "workshop_attendees": Sum("attendees", default=0),
+        },
     }
 
 
@@ -201,6 +238,8 @@ def registry(area: Area) -> dict:
         hamlets_covered=Coalesce(Sum("hamlets_covered"), 0),
         teams=Coalesce(Sum("teams"), 0),
         members=Coalesce(Sum("members"), 0),
+        members_trained=Coalesce(Sum("members_trained_this_year"), 0),
+        courses_completed=Coalesce(Sum("courses_completed_this_year"), 0),
     )
     return {
         **totals,
@@ -208,6 +247,7 @@ def registry(area: Area) -> dict:
         "level2_share": _ratio(totals["residents_level2"], totals["residents"]),
         "hamlet_coverage": _ratio(totals["hamlets_covered"], totals["hamlets"]),
         "members_per_team": _ratio(totals["members"], totals["teams"]),
+        "members_trained_share": _ratio(totals["members_trained"], totals["members"]),
     }
 
 
@@ -290,6 +330,36 @@ def service_mix(area: Area, start: date, end: date) -> list[dict]:
     return sorted(mix, key=lambda row: -row["given"])
 
 
+def workshop_mix(area: Area, start: date, end: date) -> list[dict]:
+    """Residents' workshops of the period by topic and audience, largest first."""
+    rows = (
+        area.filter(DayWorkshopStat.objects.filter(day__gte=start, day__lte=end))
+        .values("topic", "audience")
+        .annotate(
+            workshops=Sum("workshops"),
+            attendees=Sum("attendees"),
+            women=Sum("women"),
+            elderly=Sum("elderly"),
+            disability=Sum("disability"),
+            poor=Sum("poor"),
+        )
+        .order_by()
+    )
+    topics = dict(ServiceType.Category.choices)
+    audiences = dict(Workshop.Audience.choices)
+    mix = [
+        {
+            **row,
+            "topic_label": topics.get(row["topic"], row["topic"]),
+            "audience_label": audiences.get(row["audience"], row["audience"]),
+        }
+        for row in rows
+    ]
+    return sorted(
+        mix, key=lambda row: (-row["attendees"], row["topic"], row["audience"])
+    )
+
+
 def campaign_progress(campaign: Campaign) -> list[dict]:
     """Each target of a campaign against its count from the summary tables."""
     area = (
@@ -345,6 +415,7 @@ def ranking(area: Area, start: date, end: date) -> list[dict]:
         hamlets_covered=Sum("hamlets_covered"),
         teams=Sum("teams"),
         members=Sum("members"),
+        members_trained=Sum("members_trained_this_year"),
     )
     if area.level == "province":
         children = Ward.objects.filter(province_id=area.code).order_by("code")
@@ -380,6 +451,10 @@ def ranking(area: Area, start: date, end: date) -> list[dict]:
                 "hamlet_coverage": _ratio(
                     registry_row.get("hamlets_covered") or 0,
                     registry_row.get("hamlets") or 0,
+                ),
+                "members_trained_share": _ratio(
+                    registry_row.get("members_trained") or 0,
+                    registry_row.get("members") or 0,
                 ),
             }
         )

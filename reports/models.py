@@ -1,6 +1,7 @@
 """Summary tables: what dashboards and the statistics API read.
 
-Rows are keyed by ward and day (and team, service, member or household) and
+Rows are keyed by ward and day (and team, service, member, household, or a
+workshop's topic and audience) and
 are only ever recomputed from the raw rows of their bucket, never
 incremented, so a repeated or lost refresh cannot make them drift. The
 registry counts are one row per ward, recomputed on a schedule.
@@ -123,6 +124,36 @@ class DayHousehold(models.Model):
         return "%s %s %s" % (self.ward_id, self.day, self.household_id)
 
 
+class DayWorkshopStat(models.Model):
+    """Workshops for residents held in one ward on one day, by topic and audience."""
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    day = models.DateField()
+    topic = models.CharField(max_length=20)
+    audience = models.CharField(max_length=10)
+    workshops = models.PositiveIntegerField(default=0)
+    attendees = models.PositiveIntegerField(default=0)
+    women = models.PositiveIntegerField(default=0)
+    elderly = models.PositiveIntegerField(default=0)
+    disability = models.PositiveIntegerField(default=0)
+    poor = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("workshops by ward and day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "day", "topic", "audience"],
+                name="day_workshop_stat_bucket",
+            )
+        ]
+        indexes = [models.Index(fields=["day", "ward"])]
+
+    def __str__(self):
+        return "%s %s %s %s" % (self.ward_id, self.day, self.topic, self.audience)
+
+
 class WardRegistryStat(models.Model):
     """The registry of one ward in figures, recomputed on a schedule."""
 
@@ -140,6 +171,9 @@ class WardRegistryStat(models.Model):
     hamlets_covered = models.PositiveIntegerField(default=0)
     teams = models.PositiveIntegerField(default=0)
     members = models.PositiveIntegerField(default=0)
+    # Training of the calendar year the figures were refreshed in.
+    members_trained_this_year = models.PositiveIntegerField(default=0)
+    courses_completed_this_year = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,9 +1,10 @@
-"""Sessions saved, changed or deleted queue a coalesced refresh of their bucket.
+"""Sessions and workshops saved, changed or deleted queue a coalesced refresh
+of their bucket; attendance at training queues one of its ward's registry.
 
-Connected in ``ReportsConfig.ready``: assistance is upstream of reports and
-does not know it exists. Many saves in one bucket within seconds queue one
-refresh; if the broker is down the save still succeeds and the beat's
-reconcile recomputes the bucket later.
+Connected in ``ReportsConfig.ready``: assistance and training are upstream of
+reports and do not know it exists. Many saves in one bucket (or ward) within
+seconds queue one refresh; if the broker is down the save still succeeds and
+the beat's reconcile (or registry refresh) recomputes the figures later.
 """
 
 import logging
@@ -16,8 +17,15 @@ from django.dispatch import receiver
 
 from assistance.models import AssistanceSession, SessionService
 from assistance.signals import buckets_changed
+from teams.models import Member
+from training.models import Attendance, TrainingEvent, Workshop
 
-from .tasks import bucket_refresh_task, pending_key
+from .tasks import (
+    bucket_refresh_task,
+    pending_key,
+    registry_pending_key,
+    registry_recompute_task,
+)
 
 logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 5
@@ -46,6 +54,29 @@ def _enqueue(buckets: set[tuple[str, date]]) -> None:
                 "will recompute it",
                 ward_id,
                 day,
+            )
+
+
+def registry_soon(ward_ids) -> None:
+    """Queue one registry refresh per ward after commit, unless one is waiting."""
+    ward_ids = {ward for ward in ward_ids if ward}
+    if ward_ids:
+        transaction.on_commit(lambda: _enqueue_registry(ward_ids))
+
+
+def _enqueue_registry(ward_ids: set[str]) -> None:
+    for ward_id in sorted(ward_ids):
+        key = registry_pending_key(ward_id)
+        if not cache.add(key, 1, timeout=60):
+            continue
+        try:
+            registry_recompute_task.apply_async((ward_id,), countdown=COALESCE_SECONDS)
+        except Exception:  # broker down: the beat's registry refresh catches up
+            cache.delete(key)
+            logger.warning(
+                "Could not queue the registry refresh of ward %s; the schedule "
+                "will recompute it",
+                ward_id,
             )
 
 
@@ -90,3 +121,51 @@ def _members_changed(sender, instance, action, **kwargs):
 @receiver(buckets_changed)
 def _buckets_changed(sender, buckets, **kwargs):
     _enqueue(set(buckets))
+
+
+@receiver(pre_save, sender=Workshop)
+def _remember_old_workshop_bucket(sender, instance, **kwargs):
+    if instance.pk:
+        instance._old_bucket = (
+            Workshop.objects.filter(pk=instance.pk)
+            .values_list("ward_id", "held_on")
+            .first()
+        )
+
+
+@receiver(post_save, sender=Workshop)
+@receiver(post_delete, sender=Workshop)
+def _workshop_changed(sender, instance, **kwargs):
+    buckets = {(instance.ward_id, instance.held_on)}
+    old = getattr(instance, "_old_bucket", None)
+    if old:
+        buckets.add(old)
+    refresh_soon(buckets)
+
+
+@receiver(post_save, sender=Attendance)
+@receiver(post_delete, sender=Attendance)
+def _attendance_changed(sender, instance, **kwargs):
+    if Attendance.member.is_cached(instance):
+        ward = instance.member.ward_id
+    else:
+        ward = (
+            Member.objects.filter(pk=instance.member_id)
+            .values_list("ward_id", flat=True)
+            .first()
+        )
+    registry_soon({ward})
+
+
+@receiver(post_save, sender=TrainingEvent)
+def _event_changed(sender, instance, created, **kwargs):
+    # A moved start date can move the attendance in or out of this year.
+    if not created:
+        registry_soon(
+            set(
+                Attendance.objects.filter(event=instance)
+                .values_list("member__ward_id", flat=True)
+                .order_by()
+                .distinct()
+            )
+        )

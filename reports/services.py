@@ -1,6 +1,7 @@
 """Recomputing the summary tables from the raw rows, bucket by bucket.
 
-A bucket is a ward and a day. :func:`stats_recompute` deletes the summary
+A bucket is a ward and a day: the sessions and the residents' workshops of
+that ward on that day. :func:`stats_recompute` deletes the summary
 rows of the buckets it is given and inserts them again from one grouped
 query per table, inside one transaction that holds the wards' stamps, so two
 refreshes of one ward queue instead of interleaving. The same function
@@ -21,18 +22,26 @@ from assistance.groups import disability, elderly, poor, priority
 from assistance.models import AssistanceSession, SessionService
 from households.models import Household, Resident
 from teams.models import Membership, Team
+from training.models import Attendance, Workshop
 
 from .models import (
     DayHousehold,
     DayMemberStat,
     DayServiceStat,
     DayTeamStat,
+    DayWorkshopStat,
     TeamRegistryStat,
     WardRegistryStat,
     WardStamp,
 )
 
-BUCKET_TABLES = (DayTeamStat, DayServiceStat, DayMemberStat, DayHousehold)
+BUCKET_TABLES = (
+    DayTeamStat,
+    DayServiceStat,
+    DayMemberStat,
+    DayHousehold,
+    DayWorkshopStat,
+)
 BATCH = 2000
 
 
@@ -44,8 +53,11 @@ def stats_recompute(
 ) -> None:
     """Recompute the buckets of ``ward_ids`` (all when None) between two days."""
     sessions = _buckets(AssistanceSession.objects.all(), "", ward_ids, day_from, day_to)
+    workshops = _buckets(
+        Workshop.objects.all(), "", ward_ids, day_from, day_to, day_field="held_on"
+    )
     with transaction.atomic():
-        wards = _lock_wards(ward_ids, sessions)
+        wards = _lock_wards(ward_ids, sessions, workshops)
         for table in BUCKET_TABLES:
             _buckets(table.objects.all(), None, ward_ids, day_from, day_to).delete()
         _team_rows(sessions)
@@ -56,6 +68,7 @@ def stats_recompute(
             _buckets(helpers, "assistancesession__", ward_ids, day_from, day_to)
         )
         _household_rows(sessions)
+        _workshop_rows(workshops)
         now = timezone.now()
         WardStamp.objects.filter(ward__in=wards).update(changed_at=now)
 
@@ -109,7 +122,28 @@ def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
     ).filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
     teams = per_ward(Team.objects.filter(is_active=True), teams=Count("pk"))
     members = per_ward(current, "team__ward_id", members=Count("member", distinct=True))
+    # Training of the calendar year, by the member's ward (a team's ward).
+    this_year = Q(
+        event__starts_on__gte=date(today.year, 1, 1),
+        event__starts_on__lte=date(today.year, 12, 31),
+    )
+    status = Attendance.Status
+    trained = per_ward(
+        Attendance.objects.filter(
+            this_year,
+            status__in=(status.ATTENDED, status.COMPLETED),
+            member__in=current.values("member"),
+        ),
+        "member__ward_id",
+        n=Count("member", distinct=True),
+    )
+    completed = per_ward(
+        Attendance.objects.filter(this_year, status=status.COMPLETED),
+        "member__ward_id",
+        n=Count("pk"),
+    )
     wards = set(households) | set(residents) | set(hamlets) | set(teams)
+    wards |= set(trained) | set(completed)
     if ward_ids is not None:
         wards |= set(ward_ids)
     rows = []
@@ -120,6 +154,8 @@ def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
                 if name != "ward_id":
                     setattr(row, name, value)
         row.members = members.get(ward, {}).get("members", 0)
+        row.members_trained_this_year = trained.get(ward, {}).get("n", 0)
+        row.courses_completed_this_year = completed.get(ward, {}).get("n", 0)
         rows.append(row)
     team_rows = [
         TeamRegistryStat(
@@ -147,12 +183,16 @@ def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
         TeamRegistryStat.objects.bulk_create(team_rows, batch_size=BATCH)
 
 
-def _buckets(queryset, prefix, ward_ids, day_from, day_to):
-    """Filter ``queryset`` to the buckets; ``prefix=None`` for summary tables."""
+def _buckets(queryset, prefix, ward_ids, day_from, day_to, day_field="started_on"):
+    """Filter ``queryset`` to the buckets; ``prefix=None`` for summary tables.
+
+    ``day_field`` names the raw rows' day: a session's ``started_on``, a
+    workshop's ``held_on``.
+    """
     ward_field, day_field = (
         ("ward_id", "day")
         if prefix is None
-        else (prefix + "ward_id", prefix + "started_on")
+        else (prefix + "ward_id", prefix + day_field)
     )
     if ward_ids is not None:
         queryset = queryset.filter(**{ward_field + "__in": ward_ids})
@@ -163,12 +203,14 @@ def _buckets(queryset, prefix, ward_ids, day_from, day_to):
     return queryset
 
 
-def _lock_wards(ward_ids, sessions) -> list[str]:
+def _lock_wards(ward_ids, *sources) -> list[str]:
     """Stamp rows for the wards, locked until commit; return the ward codes."""
     if ward_ids is None:
-        ward_ids = set(sessions.values_list("ward_id", flat=True).distinct())
-        for table in BUCKET_TABLES:
-            ward_ids |= set(table.objects.values_list("ward_id", flat=True).distinct())
+        ward_ids = set()
+        for rows in (*sources, *(table.objects.all() for table in BUCKET_TABLES)):
+            ward_ids |= set(
+                rows.values_list("ward_id", flat=True).order_by().distinct()
+            )
     ward_ids = sorted(ward_ids)
     now = timezone.now()
     WardStamp.objects.bulk_create(
@@ -298,6 +340,39 @@ def _household_rows(sessions) -> None:
                 day=row["started_on"],
                 household_id=row["household_id"],
                 hamlet_id=row["household__hamlet_id"],
+            )
+            for row in rows.iterator()
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _workshop_rows(workshops) -> None:
+    rows = (
+        workshops.values("ward_id", "held_on", "topic", "audience")
+        .annotate(
+            n_workshops=Count("pk"),
+            n_attendees=Sum("attendees", default=0),
+            n_women=Sum("women", default=0),
+            n_elderly=Sum("elderly", default=0),
+            n_disability=Sum("disability", default=0),
+            n_poor=Sum("poor", default=0),
+        )
+        .order_by()
+    )
+    DayWorkshopStat.objects.bulk_create(
+        (
+            DayWorkshopStat(
+                ward_id=row["ward_id"],
+                day=row["held_on"],
+                topic=row["topic"],
+                audience=row["audience"],
+                workshops=row["n_workshops"],
+                attendees=row["n_attendees"],
+                women=row["n_women"],
+                elderly=row["n_elderly"],
+                disability=row["n_disability"],
+                poor=row["n_poor"],
             )
             for row in rows.iterator()
         ),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.text import text_fold
 from assistance.models import ServiceType
+from training.models import Workshop
 
 from .indicators import BY_CODE
 
@@ -180,6 +181,36 @@ def service_table(rows: list[dict]) -> Table:
     )
 
 
+def workshop_table(rows: list[dict]) -> Table:
+    def label(name):
+        return capfirst(Workshop._meta.get_field(name).verbose_name)
+
+    columns = [
+        Column("topic", label("topic"), "text"),
+        Column("audience", label("audience"), "text"),
+        Column("workshops", _label("workshops")),
+        Column("attendees", label("attendees")),
+        Column("women", label("women")),
+        Column("elderly", label("elderly")),
+    ]
+    return Table(
+        "workshops",
+        _label("workshops"),
+        columns,
+        [
+            {
+                "topic": capfirst(row["topic_label"]),
+                "audience": capfirst(row["audience_label"]),
+                "workshops": row["workshops"],
+                "attendees": row["attendees"],
+                "women": row["women"],
+                "elderly": row["elderly"],
+            }
+            for row in rows
+        ],
+    )
+
+
 def workload_table(rows: list[dict]) -> Table:
     columns = [
         Column("name", _("Member"), "text"),
@@ -218,6 +249,7 @@ def ranking_columns(level: str) -> list[Column]:
         Column("focal_share", _label("focal_share"), "share"),
         Column("level2_share", _label("level2_share"), "share"),
         Column("hamlet_coverage", _label("hamlet_coverage"), "share"),
+        Column("members_trained_share", _label("members_trained_share"), "share"),
     ]
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from celery import shared_task
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
 from .services import bucket_refresh, registry_recompute, stats_recompute
@@ -26,6 +26,10 @@ def bucket_refresh_task(ward_id: str, day: str) -> None:
     bucket_refresh(ward_id=ward_id, day=bucket)
 
 
+def registry_pending_key(ward_id: str) -> str:
+    return "reports:registry-pending:%s" % ward_id
+
+
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def stats_reconcile_task(days: int = RECENT_DAYS) -> None:
     """Recompute the recent days everywhere: catches refreshes that were lost."""
@@ -36,3 +40,16 @@ def stats_reconcile_task(days: int = RECENT_DAYS) -> None:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def registry_stats_task() -> None:
     registry_recompute()
+
+
+# Two recomputes of one ward's row at once (this and the beat's) can collide
+# on its key; the loser runs again, which is harmless.
+@shared_task(
+    autoretry_for=(OperationalError, IntegrityError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def registry_recompute_task(ward_id: str) -> None:
+    """One ward's registry figures, after its members' training changed."""
+    cache.delete(registry_pending_key(ward_id))
+    registry_recompute(ward_ids=[ward_id])

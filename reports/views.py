@@ -34,6 +34,7 @@ from .tables import (
     sort_rows,
     team_table,
     workload_table,
+    workshop_table,
 )
 
 # Team leaders may open their own ward's dashboard; team members none.
@@ -113,6 +114,7 @@ def _ward_page(request, ward: Ward):
         "teams": lambda: team_table(indicators.by_team(*span)),
         "services": lambda: service_table(indicators.service_mix(*span)),
         "workload": lambda: workload_table(indicators.workload(*span)),
+        "workshops": lambda: workshop_table(indicators.workshop_mix(*span)),
         "trend": lambda: _trend(area, period)[0],
     }
     exported = _export(request, builders, ward.pk, period)
@@ -136,6 +138,7 @@ def _ward_page(request, ward: Ward):
         "up": up,
         **{name: builders[name]() for name in ("hamlets", "teams", "workload")},
         "services": builders["services"](),
+        "workshops": builders["workshops"](),
         "campaigns": [
             (campaign, indicators.campaign_progress(campaign)) for campaign in campaigns
         ],
@@ -171,6 +174,7 @@ def _overview(request, area: Area, child_url: str, up):
         ),
         "lagging": lambda: lagging_table(area.level, indicators.lagging(rows)),
         "services": lambda: service_table(indicators.service_mix(*span)),
+        "workshops": lambda: workshop_table(indicators.workshop_mix(*span)),
         "trend": lambda: _trend(area, period)[0],
     }
     exported = _export(request, builders, area.code or "VN", period)
@@ -186,5 +190,6 @@ def _overview(request, area: Area, child_url: str, up):
         "lagging_first": lagging.rows[:LAGGING_SHOWN],
         "lagging_rest": lagging.rows[LAGGING_SHOWN:],
         "services": builders["services"](),
+        "workshops": builders["workshops"](),
     }
     return render(request, "reports/overview.html", context)

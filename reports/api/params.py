@@ -16,7 +16,7 @@ from accounts.scope import Level, Scope, scope
 from areas.models import Province, Ward
 
 from ..indicators import INTERVALS, Area
-from .statistics import GROUPS
+from .statistics import GROUPS, TRAINING_GROUPS
 
 LEVELS = ("national", "province", "ward")
 DEFAULT_DAYS = 30
@@ -102,6 +102,17 @@ class StatsQuery(SummaryQuery):
         help_text=_(
             "Split each period by service category, service, hamlet (ward level "
             "only), ward (province or ward level) or province."
+        ),
+    )
+
+
+class TrainingQuery(SummaryQuery):
+    group = serializers.ChoiceField(
+        choices=TRAINING_GROUPS,
+        default="none",
+        help_text=_(
+            "Split the period's workshops by topic (service category) or by "
+            "audience; none for one row."
         ),
     )
 

@@ -71,6 +71,48 @@ class StatsOutput(serializers.Serializer):
     results = StatsRowOutput(many=True)
 
 
+class WorkshopRowOutput(serializers.Serializer):
+    group = serializers.CharField(
+        allow_null=True,
+        help_text=_("The topic or audience code; null without a group."),
+    )
+    label = serializers.CharField(help_text=_("The group's name."))
+    workshops = serializers.IntegerField()
+    attendees = serializers.IntegerField(
+        help_text=_("As counted at each workshop: a person at two counts twice.")
+    )
+    women = serializers.IntegerField()
+    elderly = serializers.IntegerField(help_text=_("Attendees aged 60 or over."))
+    disability = serializers.IntegerField(help_text=_("Attendees with a disability."))
+    poor = serializers.IntegerField(
+        help_text=_("Attendees from poor or near-poor households.")
+    )
+
+
+class TrainingOutput(serializers.Serializer):
+    area = AreaOutput()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    group = serializers.CharField()
+    members = serializers.IntegerField(
+        help_text=_("Current members of active teams (now).")
+    )
+    members_trained = serializers.IntegerField(
+        help_text=_(
+            "Of them, those who attended or completed a training event "
+            "starting this calendar year (now)."
+        )
+    )
+    members_trained_share = serializers.FloatField(allow_null=True)
+    courses_completed = serializers.IntegerField(
+        help_text=_(
+            "Courses completed by the area's members at events starting this "
+            "calendar year (now)."
+        )
+    )
+    results = WorkshopRowOutput(many=True)
+
+
 class ActivityOutput(serializers.Serializer):
     sessions = serializers.IntegerField()
     services_given = serializers.IntegerField()
@@ -83,6 +125,8 @@ class ActivityOutput(serializers.Serializer):
     disability_sessions = serializers.IntegerField()
     poor_sessions = serializers.IntegerField()
     sessions_per_member_day = serializers.FloatField(allow_null=True)
+    workshops = serializers.IntegerField()
+    workshop_attendees = serializers.IntegerField()
 
 
 class SummaryOutput(ActivityOutput):
@@ -101,6 +145,9 @@ class SummaryOutput(ActivityOutput):
     level2_share = serializers.FloatField(allow_null=True)
     hamlet_coverage = serializers.FloatField(allow_null=True)
     members_per_team = serializers.FloatField(allow_null=True)
+    members_trained = serializers.IntegerField()
+    members_trained_share = serializers.FloatField(allow_null=True)
+    courses_completed = serializers.IntegerField()
     open_follow_ups = serializers.IntegerField()
     previous = ActivityOutput(
         help_text=_("The same activity over the period just before, to compare.")

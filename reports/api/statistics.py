@@ -1,4 +1,5 @@
-"""The statistics API's series: indicators per period and group.
+"""The statistics API's series: indicators per period and group, and the
+residents' workshops by topic or audience.
 
 One grouped query per summary table, never a raw session: sessions and
 priority reach come from the team table, services from the service table,
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 from areas.models import Hamlet, Province, Ward
 from assistance.models import ServiceType
 
-from ..indicators import Area, activity_sums
+from ..indicators import Area, activity_sums, workshop_mix
 from ..models import (
     DayHousehold,
     DayServiceStat,
@@ -57,6 +58,8 @@ KEYS = {
     "category": {DayServiceStat: "category"},
     "service": {DayServiceStat: "service_type"},
 }
+TRAINING_GROUPS = ("none", "topic", "audience")
+WORKSHOP_FIGURES = ("workshops", "attendees", "women", "elderly", "disability", "poor")
 PERIOD = {"day": F("day"), "week": TruncWeek("day"), "month": TruncMonth("day")}
 
 
@@ -90,6 +93,30 @@ def stats_series(area: Area, start: date, end: date, interval: str, group: str):
         )
     rows.sort(key=lambda row: (row["period"], row["label"], row["group"] or ""))
     return rows
+
+
+def workshop_rows(area: Area, start: date, end: date, group: str) -> list[dict]:
+    """The period's workshops in one row, or one row per topic or audience."""
+    if group == "none":
+        total = dict.fromkeys(WORKSHOP_FIGURES, 0)
+        for row in workshop_mix(area, start, end):
+            for name in WORKSHOP_FIGURES:
+                total[name] += row[name]
+        return [{"group": None, "label": "", **total}]
+    rows: dict[str, dict] = {}
+    for row in workshop_mix(area, start, end):
+        key = row[group]
+        cell = rows.setdefault(
+            key,
+            {
+                "group": key,
+                "label": str(row[group + "_label"]),
+                **dict.fromkeys(WORKSHOP_FIGURES, 0),
+            },
+        )
+        for name in WORKSHOP_FIGURES:
+            cell[name] += row[name]
+    return sorted(rows.values(), key=lambda row: (-row["attendees"], row["group"]))
 
 
 def periods(start: date, end: date, interval: str) -> list[tuple[date, date]]:

@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("stats/", views.StatsListApi.as_view(), name="stats"),
     path("stats/summary/", views.StatsSummaryApi.as_view(), name="stats-summary"),
+    path("stats/training/", views.StatsTrainingApi.as_view(), name="stats-training"),
 ]

@@ -34,8 +34,8 @@ from accounts.models import ADMIN_ROLES, ApiKey
 from accounts.scope import Level, scope, scope_for, scoped
 from areas.models import Hamlet, Province, Ward
 
-from ..indicators import headline
-from .params import StatsQuery, SummaryQuery, area_resolve, group_check
+from ..indicators import headline, registry
+from .params import StatsQuery, SummaryQuery, TrainingQuery, area_resolve, group_check
 from .renderers import CSVRenderer, FormatNegotiation
 from .serializers import (
     DetailOutput,
@@ -44,9 +44,11 @@ from .serializers import (
     StatsOutput,
     StatsRowOutput,
     SummaryOutput,
+    TrainingOutput,
     WardOutput,
+    WorkshopRowOutput,
 )
-from .statistics import stats_etag, stats_series
+from .statistics import stats_etag, stats_series, workshop_rows
 
 JSON = "application/json"
 INVALID = {
@@ -355,6 +357,60 @@ class StatsSummaryApi(StatisticsAccess, APIView):
         return _conditional(
             request, etag, _filename("summary", area, start, end), compute
         )
+
+
+@scoped
+class StatsTrainingApi(StatisticsAccess, APIView):
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    csv_header = list(WorkshopRowOutput().fields)
+
+    @extend_schema(
+        summary="Training and workshops of one area",
+        description=(
+            "The members' training this calendar year (now: members trained, "
+            "their share of current members, courses completed) and the "
+            "workshops the teams held for residents in the period, in one row "
+            "or split by topic (service category) or audience. Only groups with "
+            "workshops have a row. CSV holds the rows."
+        ),
+        tags=["statistics"],
+        parameters=[TrainingQuery, *CONDITIONAL],
+        responses={
+            (200, JSON): TrainingOutput,
+            (200, "text/csv"): OpenApiTypes.STR,
+            304: NOT_MODIFIED,
+            **INVALID,
+            **REFUSALS,
+        },
+    )
+    def get(self, request):
+        query = TrainingQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        area = area_resolve(
+            scope_for(request.user), params.get("level"), params.get("code")
+        )
+        question = (params["date_from"], params["date_to"], params["group"])
+        etag = stats_etag(area, "training", request.accepted_renderer.format, *question)
+
+        def compute():
+            figures = registry(area)
+            return TrainingOutput(
+                {
+                    "area": area,
+                    "date_from": params["date_from"],
+                    "date_to": params["date_to"],
+                    "group": params["group"],
+                    "members": figures["members"],
+                    "members_trained": figures["members_trained"],
+                    "members_trained_share": figures["members_trained_share"],
+                    "courses_completed": figures["courses_completed"],
+                    "results": workshop_rows(area, *question),
+                }
+            ).data
+
+        filename = _filename("training", area, *question[:2])
+        return _conditional(request, etag, filename, compute)
 
 
 def _filename(kind, area, start, end) -> str:

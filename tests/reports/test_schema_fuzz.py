@@ -4,14 +4,17 @@ Schemathesis reads the schema the app serves, generates requests for each
 read operation (a bounded number of examples) and calls the WSGI app in
 process, on the test database, with a national key. Every answer must be a
 non-5xx that the schema declares, in shape, status, content type and headers.
-The capture API (``/api/v1/sessions/``) is left out: its POST needs a real
-team, members and households, and is covered by tests/assistance.
+Every operation under /api/v1/stats/ and /api/v1/areas/ is included, the
+training statistics too. The capture API (``/api/v1/sessions/``) is left
+out: its POST needs a real team, members and households, and is covered by
+tests/assistance.
 """
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -27,6 +30,7 @@ from config.wsgi import application
 from reports.services import registry_recompute, stats_recompute
 from tests.assistance.factories import SessionFactory
 from tests.households.factories import HouseholdFactory
+from tests.training.factories import WorkshopFactory
 
 CHECKS = [
     not_a_server_error,
@@ -58,6 +62,7 @@ def national_key(in_process, area, users, settings):
     household = HouseholdFactory(ward=area.ward, hamlet=area.hamlet)
     SessionFactory(team=area.team, household=household)
     SessionFactory(team=area.other_team, services=[("bill_qr", "done")])
+    WorkshopFactory(team=area.team, held_on=timezone.localdate())
     stats_recompute()
     registry_recompute()
     return api_key_issue(
