@@ -23,6 +23,8 @@ PAGES = [
     ("thanhvien.badinh", "/field/log/", "field-log"),
     ("thanhvien.badinh", "/field/sessions/", "field-sessions"),
     ("totruong.badinh", "/field/follow-ups/", "field-follow-ups"),
+    ("totruong.badinh", "/field/training/workshop/", "field-workshop"),
+    ("thanhvien.badinh", "/field/training/", "field-training"),
     ("phuong.badinh", "/admin/assistance/assistancesession/", "ward-sessions"),
     ("tinh.hanoi", "/admin/assistance/campaign/", "province-campaigns"),
     ("phuong.badinh", "/dashboard/", "ward-dashboard"),

@@ -17,6 +17,7 @@ from areas.models import Hamlet, Ward
 from areas.services import areas_load
 from reports.demo_assistance import demo_assistance_counts, demo_assistance_seed
 from reports.demo_registry import demo_registry_counts, demo_registry_seed
+from reports.demo_training import demo_training_seed
 from reports.services import stats_rebuild
 from teams.models import Team
 
@@ -96,6 +97,7 @@ class Command(BaseCommand):
                 today=timezone.localdate(),
             )
             demo_assistance_seed(ward_codes=list(HAMLETS), today=timezone.localdate())
+            demo_training_seed(ward_codes=list(HAMLETS), today=timezone.localdate())
         # Bulk inserts send no signals: the summary tables are built once here.
         stats_rebuild()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins:"))
