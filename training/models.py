@@ -381,6 +381,11 @@ class Workshop(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # What the phone first sent: a resend of it stays a replay after an
+    # official corrects the workshop in the admin.
+    content_digest = models.CharField(
+        max_length=64, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("workshop")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from uuid import UUID
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -78,6 +80,7 @@ def workshop_record(
         recorded_by=recorded_by,
     )
     workshop.prepare()
+    workshop.content_digest = _digest(workshop)
     stored = Workshop.objects.filter(client_uuid=client_uuid).first()
     if stored is not None:
         return _replayed(stored, workshop), False
@@ -112,7 +115,18 @@ def workshop_check(workshop: Workshop) -> None:
 
 
 def _replayed(stored: Workshop, workshop: Workshop) -> Workshop:
+    if stored.content_digest:
+        if stored.content_digest != workshop.content_digest:
+            raise WorkshopConflict(stored)
+        return stored
+    # Entered in the admin, never sent by a phone: compare what it says now.
     for name in CONTENT_FIELDS:
         if getattr(stored, name) != getattr(workshop, name):
             raise WorkshopConflict(stored)
     return stored
+
+
+def _digest(workshop: Workshop) -> str:
+    content = {name: getattr(workshop, name) for name in CONTENT_FIELDS}
+    encoded = json.dumps(content, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()

@@ -66,10 +66,12 @@ def routed_queue() -> str:
 
 def test_a_new_session_reaches_the_summary_table_through_the_worker(visit):
     celery_app.control.purge()  # refreshes queued by earlier tests' sessions
+    # Saved before the worker starts: SQLite's shared in-memory test database
+    # refuses two threads writing at once (PostgreSQL would not mind).
+    session = visit()  # queues its bucket's refresh, five seconds ahead
     with start_worker(
         celery_app, pool="solo", perform_ping_check=False, queues=[routed_queue()]
     ):
-        session = visit()
         counted = wait_for(
             lambda: DayTeamStat.objects.filter(
                 ward=session.ward_id, day=session.started_on, sessions=1

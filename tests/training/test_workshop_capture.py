@@ -72,6 +72,17 @@ def test_a_resend_with_the_same_content_is_stored_once(record):
     assert Workshop.objects.count() == 1
 
 
+def test_a_resend_after_an_official_corrected_it_is_still_a_replay(record):
+    uid = uuid.uuid4()
+    first, _created = record(client_uuid=uid)
+    Workshop.objects.filter(pk=first.pk).update(attendees=32)  # fixed in the admin
+
+    again, created = record(client_uuid=uid)
+
+    assert (again, created) == (first, False)
+    assert Workshop.objects.get().attendees == 32
+
+
 def test_a_resend_with_other_content_is_a_conflict(record):
     uid = uuid.uuid4()
     first, _created = record(client_uuid=uid)
