@@ -13,6 +13,11 @@ class attributes, so this module never imports the apps downstream of it:
     model with a province but no ward (a province itself, a province-wide
     course) sets only this one; ward and team users then see the rows of
     their own province.
+``WARD_OPTIONAL`` (optional)
+    ``True`` on a model with both paths whose rows may have no ward: such a
+    row belongs to the whole province (a province-wide campaign or course).
+    Ward and team users see those rows and their own ward's, not the other
+    wards'.
 ``TEAM_PATH`` (optional)
     the lookup to the team that owns the row (``"team"`` for an assistance
     session, ``""`` for a team). Team leaders and members then see their own
@@ -27,7 +32,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .models import ADMIN_ROLES, TEAM_ROLES, ApiKey, Role
 
@@ -63,7 +68,16 @@ class Scope:
         if self.level in (Level.WARD, Level.TEAM):
             if ward_path is None:
                 return queryset.filter(**{_lookup(province_path, "pk"): self.province})
-            return queryset.filter(**{_lookup(ward_path, "pk"): self.ward})
+            own_ward = Q(**{_lookup(ward_path, "pk"): self.ward})
+            if getattr(model, "WARD_OPTIONAL", False):
+                whole_province = Q(
+                    **{
+                        "%s__isnull" % ward_path: True,
+                        _lookup(province_path, "pk"): self.province,
+                    }
+                )
+                return queryset.filter(own_ward | whole_province)
+            return queryset.filter(own_ward)
         return queryset.none()
 
 

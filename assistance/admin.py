@@ -3,7 +3,6 @@ import uuid
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,13 +202,7 @@ class CampaignAdmin(ScopedModelAdmin):
     date_hierarchy = "starts_on"
 
     def get_queryset(self, request):
-        campaigns = super().get_queryset(request).prefetch_related("targets")
-        if request.user.role == Role.WARD:
-            # Ward officials see the province's drives and their own ward's.
-            campaigns = campaigns.filter(
-                Q(ward__isnull=True) | Q(ward_id=request.user.ward_id)
-            )
-        return campaigns
+        return super().get_queryset(request).prefetch_related("targets")
 
     def _owns(self, request, campaign) -> bool:
         if campaign is None or request.user.role != Role.WARD:

@@ -271,6 +271,8 @@ class Campaign(models.Model):
     """A named drive over a province or one ward, with targets to reach."""
 
     PROVINCE_PATH = "province"
+    WARD_PATH = "ward"
+    WARD_OPTIONAL = True  # no ward: a drive over the whole province
 
     name = models.CharField(_("name"), max_length=150)
     province = models.ForeignKey(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -138,9 +138,6 @@ def household_find(*, user, query: str) -> list[Household]:
 def campaign_list(*, user) -> QuerySet[Campaign]:
     """Campaigns over the user's province, or over the user's own ward."""
     campaigns = scope(Campaign.objects.select_related("province", "ward"), user)
-    current = scope_for(user)
-    if current.level in (Level.WARD, Level.TEAM):
-        campaigns = campaigns.filter(Q(ward__isnull=True) | Q(ward_id=current.ward))
     return campaigns.prefetch_related("targets")
 
 
@@ -169,8 +166,3 @@ def campaign_progress(campaign: Campaign) -> dict[str, int]:
         ).count(),
         Indicator.PRIORITY_REACHED: sessions.filter(priority()).distinct().count(),
     }
-
-
-def campaign_days_left(campaign: Campaign, today: date | None = None) -> int:
-    today = today or timezone.localdate()
-    return max((campaign.ends_on - today).days, 0)

@@ -1,5 +1,6 @@
 """Field pages for team members and leaders: made for a 360 px phone, offline."""
 
+import functools
 import hashlib
 import json
 from itertools import groupby
@@ -250,6 +251,11 @@ def manifest(request):
 
 
 def _offline_version() -> str:
+    # Kept files only change with a release in production: read them once.
+    return _files_digest() if settings.DEBUG else _release_digest()
+
+
+def _files_digest() -> str:
     # A change to any kept file makes a new service worker, which drops the
     # old caches (also in development, where static names are not hashed).
     digest = hashlib.sha256()
@@ -258,6 +264,9 @@ def _offline_version() -> str:
         with open(finders.find(path), "rb") as handle:
             digest.update(handle.read())
     return digest.hexdigest()[:12]
+
+
+_release_digest = functools.cache(_files_digest)
 
 
 def _default_place(user) -> str:

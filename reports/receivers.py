@@ -103,11 +103,16 @@ def _session_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=SessionService)
 @receiver(post_delete, sender=SessionService)
 def _line_changed(sender, instance, **kwargs):
-    session = (
-        AssistanceSession.objects.filter(pk=instance.session_id)
-        .values_list("ward_id", "started_on")
-        .first()
-    )
+    if SessionService.session.is_cached(instance):
+        # Saved through its session (the capture service, the admin inline):
+        # the bucket is known without a query.
+        session = (instance.session.ward_id, instance.session.started_on)
+    else:
+        session = (
+            AssistanceSession.objects.filter(pk=instance.session_id)
+            .values_list("ward_id", "started_on")
+            .first()
+        )
     if session:
         refresh_soon({session})
 

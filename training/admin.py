@@ -55,14 +55,6 @@ class AreaOwnedAdmin(ScopedModelAdmin):
 
     edit_roles = (Role.PROVINCE, Role.WARD)
 
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        current = scope_for(request.user)
-        if current.level == Level.WARD:
-            # The scope gives the province's rows; other wards' are theirs.
-            rows = rows.for_ward(current.ward)
-        return rows
-
     def _runs(self, request, obj) -> bool:
         return obj is None or is_run_by(scope_for(request.user), obj)
 

@@ -44,12 +44,6 @@ def records_attendance(scope: Scope, event) -> bool:
     )
 
 
-class AreaQuerySet(models.QuerySet):
-    def for_ward(self, ward_id):
-        """What a ward sees: the province's own rows and the ward's."""
-        return self.filter(Q(ward__isnull=True) | Q(ward_id=ward_id))
-
-
 class Course(models.Model):
     """A course members are trained on, offered by a province or one ward."""
 
@@ -64,9 +58,11 @@ class Course(models.Model):
         ONLINE = "online", _("online")
         COACHING = "coaching", _("coaching")
 
-    # A ward's course has a province too; ward users are narrowed further
-    # with AreaQuerySet.for_ward (see accounts.scope).
+    # A ward's course has a province too; without a ward it is the whole
+    # province's (accounts.scope: WARD_OPTIONAL).
     PROVINCE_PATH = "province"
+    WARD_PATH = "ward"
+    WARD_OPTIONAL = True
 
     title = models.CharField(_("title"), max_length=200)
     provider = models.CharField(_("provider"), max_length=20, choices=Provider)
@@ -90,8 +86,6 @@ class Course(models.Model):
         help_text=_("Leave empty for a course offered over the whole province."),
     )
 
-    objects = AreaQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
@@ -114,6 +108,8 @@ class TrainingEvent(models.Model):
     """A course run on given days, in a place or online, for a province or a ward."""
 
     PROVINCE_PATH = "province"  # as for Course
+    WARD_PATH = "ward"
+    WARD_OPTIONAL = True
 
     course = models.ForeignKey(
         Course, models.PROTECT, related_name="events", verbose_name=_("course")
@@ -153,8 +149,6 @@ class TrainingEvent(models.Model):
         verbose_name=_("ward"),
         help_text=_("Leave empty for an event for the whole province."),
     )
-
-    objects = AreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training event")

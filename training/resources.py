@@ -22,7 +22,6 @@ from accounts.import_widgets import (
     cell_text,
 )
 from accounts.resources import WARD_COLUMN, RegistryResource
-from accounts.scope import Level
 from accounts.text import text_fold
 from teams.models import Member
 
@@ -188,8 +187,6 @@ class AttendanceResource(RegistryResource):
             events = self.scope.filter(
                 TrainingEvent.objects.filter(province_id=province)
             )
-            if self.scope.level in (Level.WARD, Level.TEAM):
-                events = events.for_ward(self.scope.ward)
             self._events[province] = {
                 event.code: event for event in events.select_related("province", "ward")
             }

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.scope import Level, scope, scope_for
+from accounts.scope import scope
 
 from .models import Attendance, Course, TrainingEvent, Workshop
 
 
-def _ward_narrowed(queryset, user):
-    # Courses and events carry a province and, for a ward's own, a ward: the
-    # scope lets a ward's users see the province's, and here we drop the
-    # other wards'.
-    current = scope_for(user)
-    queryset = scope(queryset, current)
-    if current.level in (Level.WARD, Level.TEAM):
-        queryset = queryset.for_ward(current.ward)
-    return queryset
-
-
 def course_list(*, user) -> QuerySet[Course]:
-    return _ward_narrowed(Course.objects.all(), user).select_related("province", "ward")
+    return scope(Course.objects.all(), user).select_related("province", "ward")
 
 
 def event_list(*, user) -> QuerySet[TrainingEvent]:
-    return _ward_narrowed(TrainingEvent.objects.all(), user).select_related(
+    return scope(TrainingEvent.objects.all(), user).select_related(
         "course", "province", "ward"
     )
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.scope import Level, scope, scope_for
+from accounts.scope import scope
 from households.models import Household, Resident
 from teams.models import Member, ServicePoint, Team
 
@@ -90,14 +90,6 @@ class SessionInput(serializers.Serializer):
         ],
         default=AssistanceSession.Source.API,
     )
-
-    def validate_team(self, team):
-        current = scope_for(self.context["request"].user)
-        if current.level == Level.TEAM and team.pk != current.team:
-            raise serializers.ValidationError(
-                _("You can only log your own team's work.")
-            )
-        return team
 
 
 class SessionUpdateInput(SessionInput):

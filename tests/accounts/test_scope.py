@@ -1,9 +1,12 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import Role, User
 from accounts.scope import Level, Scope, scope, scope_for
 from areas.models import Hamlet, Province, Ward
+from assistance.models import Campaign
 from teams.models import Team
 from tests.accounts.factories import UserFactory
 
@@ -84,3 +87,22 @@ def test_a_model_that_does_not_say_how_it_is_scoped_is_refused(users):
 
     with pytest.raises(ImproperlyConfigured, match="WARD_PATH or PROVINCE_PATH"):
         scope(Group.objects.all(), users[Role.NATIONAL])
+
+
+def test_rows_without_a_ward_belong_to_the_whole_province(area, users):
+    """WARD_OPTIONAL: a ward user sees the province's rows and their own ward's."""
+    day = datetime.date(2026, 11, 1)
+
+    def drive(name, province, ward=None):
+        return Campaign.objects.create(
+            name=name, province=province, ward=ward, starts_on=day, ends_on=day
+        )
+
+    whole = drive("Cả thành phố", area.province)
+    own = drive("Phường mình", area.province, area.ward)
+    drive("Phường bên", area.province, area.neighbour_ward)
+    drive("Tỉnh khác", area.other_province)
+
+    for role in (Role.WARD, Role.TEAM_MEMBER):
+        assert set(scope(Campaign.objects.all(), users[role])) == {whole, own}
+    assert scope(Campaign.objects.all(), users[Role.PROVINCE]).count() == 3

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.models import Session
+from django.db import OperationalError
 from django.utils import timezone
 
 from accounts.tasks import login_session_cleanup_task
@@ -28,11 +29,14 @@ def worker(transactional_db):
     celery_app.conf.task_default_queue = previous
 
 
-def wait_for(condition, seconds=20):
+def wait_for(condition, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except OperationalError:
+            pass  # SQLite: the worker holds the table while it writes
         time.sleep(0.2)
     return False
 
