@@ -84,7 +84,7 @@ def figures_read(path: str | os.PathLike) -> list[Figure]:
 def _number(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
-    text = "{:,.0f}".format(value) if abs(value) >= 100 else "{:,.2f}".format(value)
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
     return ("%s %s" % (text, unit)).strip()
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from areas.models import Hamlet
+from areas.models import Hamlet, Ward
 from assistance.groups import disability, elderly, poor, priority
 from assistance.models import AssistanceSession, SessionService
 from households.models import Household, Resident
@@ -57,7 +57,7 @@ def stats_recompute(
         Workshop.objects.all(), "", ward_ids, day_from, day_to, day_field="held_on"
     )
     with transaction.atomic():
-        wards = _lock_wards(ward_ids, sessions, workshops)
+        wards = _lock_wards(ward_ids)
         for table in BUCKET_TABLES:
             _buckets(table.objects.all(), None, ward_ids, day_from, day_to).delete()
         _team_rows(sessions)
@@ -203,14 +203,14 @@ def _buckets(queryset, prefix, ward_ids, day_from, day_to, day_field="started_on
     return queryset
 
 
-def _lock_wards(ward_ids, *sources) -> list[str]:
-    """Stamp rows for the wards, locked until commit; return the ward codes."""
+def _lock_wards(ward_ids) -> list[str]:
+    """Stamp rows for the wards, locked until commit; return the ward codes.
+
+    A full rebuild (``ward_ids`` None) locks every ward's stamp: reading the
+    wards present in millions of raw rows would cost more than the rebuild.
+    """
     if ward_ids is None:
-        ward_ids = set()
-        for rows in (*sources, *(table.objects.all() for table in BUCKET_TABLES)):
-            ward_ids |= set(
-                rows.values_list("ward_id", flat=True).order_by().distinct()
-            )
+        ward_ids = Ward.objects.values_list("pk", flat=True)
     ward_ids = sorted(ward_ids)
     now = timezone.now()
     WardStamp.objects.bulk_create(
@@ -225,6 +225,24 @@ def _lock_wards(ward_ids, *sources) -> list[str]:
         .values_list("ward_id", flat=True)
     )
     return ward_ids
+
+
+def _insert_grouped(table, queryset, columns: dict[str, str]) -> None:
+    """``INSERT INTO table (columns) SELECT …`` the grouped rows of ``queryset``.
+
+    ``columns`` maps the summary table's fields to the names the queryset
+    selects. The grouping is written once, with the ORM; the rows go from the
+    raw tables to the summary table inside the database, never through Python,
+    which is what keeps a full rebuild close to a hand-written GROUP BY.
+    """
+    quote = connection.ops.quote_name
+    targets = ", ".join(quote(table._meta.get_field(name).column) for name in columns)
+    sql, params = queryset.values_list(*columns.values()).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO %s (%s) %s" % (quote(table._meta.db_table), targets, sql),
+            params,
+        )
 
 
 def _team_rows(sessions) -> None:
@@ -242,24 +260,22 @@ def _team_rows(sessions) -> None:
         )
         .order_by()
     )
-    DayTeamStat.objects.bulk_create(
-        (
-            DayTeamStat(
-                ward_id=row["ward_id"],
-                day=row["started_on"],
-                team_id=row["team_id"],
-                hamlet_id=row["team__hamlet_id"],
-                sessions=row["n_sessions"],
-                walk_ins=row["n_walk_ins"],
-                minutes=row["n_minutes"],
-                elderly=row["n_elderly"],
-                disability=row["n_disability"],
-                poor=row["n_poor"],
-                priority=row["n_priority"],
-            )
-            for row in rows.iterator()
-        ),
-        batch_size=BATCH,
+    _insert_grouped(
+        DayTeamStat,
+        rows,
+        {
+            "ward": "ward_id",
+            "day": "started_on",
+            "team": "team_id",
+            "hamlet": "team__hamlet_id",
+            "sessions": "n_sessions",
+            "walk_ins": "n_walk_ins",
+            "minutes": "n_minutes",
+            "elderly": "n_elderly",
+            "disability": "n_disability",
+            "poor": "n_poor",
+            "priority": "n_priority",
+        },
     )
 
 
@@ -282,21 +298,19 @@ def _service_rows(lines) -> None:
         )
         .order_by()
     )
-    DayServiceStat.objects.bulk_create(
-        (
-            DayServiceStat(
-                ward_id=row["session__ward_id"],
-                day=row["session__started_on"],
-                service_type_id=row["service_type_id"],
-                category=row["service_type__category"],
-                done=row["n_done"],
-                follow_up=row["n_follow_up"],
-                failed=row["n_failed"],
-                open_follow_up=row["n_open"],
-            )
-            for row in rows.iterator()
-        ),
-        batch_size=BATCH,
+    _insert_grouped(
+        DayServiceStat,
+        rows,
+        {
+            "ward": "session__ward_id",
+            "day": "session__started_on",
+            "service_type": "service_type_id",
+            "category": "service_type__category",
+            "done": "n_done",
+            "follow_up": "n_follow_up",
+            "failed": "n_failed",
+            "open_follow_up": "n_open",
+        },
     )
 
 
@@ -311,18 +325,16 @@ def _member_rows(helpers) -> None:
         .annotate(n_sessions=Count("assistancesession_id"))
         .order_by()
     )
-    DayMemberStat.objects.bulk_create(
-        (
-            DayMemberStat(
-                ward_id=row["assistancesession__ward_id"],
-                day=row["assistancesession__started_on"],
-                member_id=row["member_id"],
-                team_id=row["assistancesession__team_id"],
-                sessions=row["n_sessions"],
-            )
-            for row in rows.iterator()
-        ),
-        batch_size=BATCH,
+    _insert_grouped(
+        DayMemberStat,
+        rows,
+        {
+            "ward": "assistancesession__ward_id",
+            "day": "assistancesession__started_on",
+            "member": "member_id",
+            "team": "assistancesession__team_id",
+            "sessions": "n_sessions",
+        },
     )
 
 
@@ -333,17 +345,15 @@ def _household_rows(sessions) -> None:
         .distinct()
         .order_by()
     )
-    DayHousehold.objects.bulk_create(
-        (
-            DayHousehold(
-                ward_id=row["ward_id"],
-                day=row["started_on"],
-                household_id=row["household_id"],
-                hamlet_id=row["household__hamlet_id"],
-            )
-            for row in rows.iterator()
-        ),
-        batch_size=BATCH,
+    _insert_grouped(
+        DayHousehold,
+        rows,
+        {
+            "ward": "ward_id",
+            "day": "started_on",
+            "household": "household_id",
+            "hamlet": "household__hamlet_id",
+        },
     )
 
 
@@ -360,21 +370,19 @@ def _workshop_rows(workshops) -> None:
         )
         .order_by()
     )
-    DayWorkshopStat.objects.bulk_create(
-        (
-            DayWorkshopStat(
-                ward_id=row["ward_id"],
-                day=row["held_on"],
-                topic=row["topic"],
-                audience=row["audience"],
-                workshops=row["n_workshops"],
-                attendees=row["n_attendees"],
-                women=row["n_women"],
-                elderly=row["n_elderly"],
-                disability=row["n_disability"],
-                poor=row["n_poor"],
-            )
-            for row in rows.iterator()
-        ),
-        batch_size=BATCH,
+    _insert_grouped(
+        DayWorkshopStat,
+        rows,
+        {
+            "ward": "ward_id",
+            "day": "held_on",
+            "topic": "topic",
+            "audience": "audience",
+            "workshops": "n_workshops",
+            "attendees": "n_attendees",
+            "women": "n_women",
+            "elderly": "n_elderly",
+            "disability": "n_disability",
+            "poor": "n_poor",
+        },
     )

@@ -6,13 +6,17 @@ the user's scope is a 404. ``?export=<table>`` on any of them returns that
 table as an Excel file.
 """
 
+import functools
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from accounts.decorators import role_required
@@ -36,6 +40,7 @@ from .tables import (
     workload_table,
     workshop_table,
 )
+from .versions import KEPT, figures_version
 
 # Team leaders may open their own ward's dashboard; team members none.
 DASHBOARD_ROLES = (Role.PROVINCE, Role.WARD, Role.TEAM_LEADER)
@@ -163,16 +168,22 @@ def _overview(request, area: Area, child_url: str, up):
     """A province's wards, or the provinces, compared side by side."""
     period = period_parse(request.GET, timezone.localdate())
     query = urlencode(period.query)
-    rows = indicators.ranking(area, period.start, period.end)
-    for row in rows:
-        row["url"] = "%s?%s" % (reverse(child_url, args=[row["code"]]), query)
-    rows, sort, descending = sort_rows(rows, ranking_columns(area.level), request.GET)
+    columns = ranking_columns(area.level)
+    _none, sort, descending = sort_rows([], columns, request.GET)
+
+    @functools.cache
+    def ranked():
+        rows = indicators.ranking(area, period.start, period.end)
+        for row in rows:
+            row["url"] = "%s?%s" % (reverse(child_url, args=[row["code"]]), query)
+        return sort_rows(rows, columns, request.GET)[0]
+
     span = (area, period.start, period.end)
     builders = {
         "ranking": lambda: ranking_table(
-            area.level, rows, sort=sort, descending=descending, query=period.query
+            area.level, ranked(), sort=sort, descending=descending, query=period.query
         ),
-        "lagging": lambda: lagging_table(area.level, indicators.lagging(rows)),
+        "lagging": lambda: lagging_table(area.level, indicators.lagging(ranked())),
         "services": lambda: service_table(indicators.service_mix(*span)),
         "workshops": lambda: workshop_table(indicators.workshop_mix(*span)),
         "trend": lambda: _trend(area, period)[0],
@@ -180,16 +191,28 @@ def _overview(request, area: Area, child_url: str, up):
     exported = _export(request, builders, area.code or "VN", period)
     if exported:
         return exported
-    lagging = builders["lagging"]()
-    context = {
-        **_common(area, period),
-        "area": area,
-        "up": up,
-        "ranking": builders["ranking"](),
-        "lagging": lagging,
-        "lagging_first": lagging.rows[:LAGGING_SHOWN],
-        "lagging_rest": lagging.rows[LAGGING_SHOWN:],
-        "services": builders["services"](),
-        "workshops": builders["workshops"](),
-    }
+
+    def content():
+        lagging = builders["lagging"]()
+        context = {
+            **_common(area, period),
+            "area": area,
+            "up": up,
+            "ranking": builders["ranking"](),
+            "lagging": lagging,
+            "lagging_first": lagging.rows[:LAGGING_SHOWN],
+            "lagging_rest": lagging.rows[LAGGING_SHOWN:],
+            "services": builders["services"](),
+            "workshops": builders["workshops"](),
+        }
+        return render_to_string("reports/_overview_content.html", context, request)
+
+    # The page holds figures only, the same for everyone who may see the area:
+    # it is kept under the version of the area's figures, so a province of
+    # millions of sessions costs two small aggregates until its figures move.
+    version = figures_version(
+        area, "overview", period.query, sort, descending, up and up["url"]
+    )
+    html = cache.get_or_set("dashboard:%s" % version, content, KEPT)
+    context = {"area": area, "content": mark_safe(html)}  # noqa: S308 - our render
     return render(request, "reports/overview.html", context)

@@ -6,6 +6,7 @@ scope, and an area outside it is a 404. Each answer carries an ETag built
 from the area's stamps, so an unchanged pull is a 304 that computes nothing.
 """
 
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
@@ -35,6 +36,7 @@ from accounts.scope import Level, scope, scope_for, scoped
 from areas.models import Hamlet, Province, Ward
 
 from ..indicators import headline, registry
+from ..versions import KEPT
 from .params import StatsQuery, SummaryQuery, TrainingQuery, area_resolve, group_check
 from .renderers import CSVRenderer, FormatNegotiation
 from .serializers import (
@@ -172,7 +174,10 @@ def _conditional(request, etag: str, filename: str, compute) -> Response:
     """Answer 304 when the client's copy is current; ``compute`` only if not."""
     if _unchanged(request, etag):
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-    response = Response(compute(), headers={"ETag": etag})
+    # The tag names the figures and the question exactly, so an answer kept
+    # under it is never stale: the next change to the figures changes the tag.
+    data = cache.get_or_set("stats-answer:%s" % etag.strip('"'), compute, KEPT)
+    response = Response(data, headers={"ETag": etag})
     if request.accepted_renderer.format == "csv":
         response["Content-Disposition"] = 'attachment; filename="%s.csv"' % filename
     return response

@@ -4,6 +4,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
@@ -355,3 +357,43 @@ def test_a_team_members_field_home_has_no_dashboard_link(client, users, area):
     client.force_login(users[Role.TEAM_MEMBER])
 
     assert "/dashboard/" not in client.get("/field/").text
+
+
+def figures_html(response) -> str:
+    """The page without its header, whose forms carry a new CSRF mask each time."""
+    return response.text.split('id="dash-title"', 1)[1]
+
+
+def test_a_province_page_is_kept_until_its_figures_change(
+    client, users, area, activity, django_assert_max_num_queries
+):
+    client.force_login(users[Role.PROVINCE])
+    first = client.get("/dashboard/")
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/dashboard/")
+    SessionFactory(team=area.team, started_at=days_ago(1))
+    before_refresh = client.get("/dashboard/")
+    stats_recompute(ward_ids=[area.ward.pk])
+    after_refresh = client.get("/dashboard/")
+
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "reports_dayteamstat" not in sql  # the kept page, not the indicators
+    assert figures_html(again) == figures_html(first)
+    assert figures_html(before_refresh) == figures_html(first)
+    rows = {row["code"]: row for row in after_refresh.context["ranking"].rows}
+    assert rows[area.ward.pk]["sessions"] == 4
+    assert tile(after_refresh, "sessions")["value"] == 6
+
+
+def test_a_kept_page_follows_the_language_and_the_sort(client, users, area, activity):
+    client.force_login(users[Role.PROVINCE])
+    vietnamese = client.get("/dashboard/")
+
+    client.cookies["django_language"] = "en"
+    english = client.get("/dashboard/")
+    by_name = client.get("/dashboard/", {"sort": "name", "dir": "asc"})
+
+    assert "Bảng điều khiển" in vietnamese.text
+    assert "Dashboard — " in english.text
+    assert by_name.context["ranking"].sort == "name"

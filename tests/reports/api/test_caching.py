@@ -153,3 +153,22 @@ def test_a_key_and_an_account_with_the_same_id_have_their_own_budgets(
     api.force_login(official)
 
     assert api.get(STATS).status_code == 200
+
+
+@pytest.mark.parametrize("url", [STATS, SUMMARY])
+def test_a_repeated_question_is_answered_from_the_kept_answer(
+    client, area, figures, url
+):
+    first = client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    SessionFactory(team=area.team, started_at=late(figures))
+    stats_recompute(ward_ids=[area.ward.pk])
+    changed = client.get(url)
+
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert not [table for table in SUMMARY_TABLES if table in sql]
+    assert again.json() == first.json()
+    assert changed["ETag"] != first["ETag"]
+    assert changed.json() != first.json()
