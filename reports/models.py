@@ -16,17 +16,35 @@ from households.models import Household
 from teams.models import Member, Team
 
 
+def derived_key(to, on_delete, **options):
+    """A summary row's key: no constraint or index of its own in the database.
+
+    Summary rows are recomputed from raw rows whose keys the database already
+    checks; checking them again, and keeping an index per key, would make a
+    rebuild write several times what it computes. Deleting the row pointed to
+    still cascades (Django does it, reading the rows without an index: deleting
+    a member or a household is rare, rebuilding is not). The bucket's unique
+    index leads with the ward.
+    """
+    return models.ForeignKey(
+        to,
+        on_delete,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        **options,
+    )
+
+
 class DayTeamStat(models.Model):
     """Sessions of one team on one day."""
 
     WARD_PATH = "ward"
 
-    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    ward = derived_key(Ward, models.CASCADE)
     day = models.DateField()
-    team = models.ForeignKey(Team, models.CASCADE, related_name="+")
-    hamlet = models.ForeignKey(
-        Hamlet, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    team = derived_key(Team, models.CASCADE)
+    hamlet = derived_key(Hamlet, models.SET_NULL, null=True, blank=True)
     sessions = models.PositiveIntegerField(default=0)
     walk_ins = models.PositiveIntegerField(default=0)
     minutes = models.PositiveIntegerField(default=0)
@@ -53,9 +71,9 @@ class DayServiceStat(models.Model):
 
     WARD_PATH = "ward"
 
-    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    ward = derived_key(Ward, models.CASCADE)
     day = models.DateField()
-    service_type = models.ForeignKey(ServiceType, models.CASCADE, related_name="+")
+    service_type = derived_key(ServiceType, models.CASCADE)
     category = models.CharField(max_length=20)
     done = models.PositiveIntegerField(default=0)
     follow_up = models.PositiveIntegerField(default=0)
@@ -80,10 +98,10 @@ class DayMemberStat(models.Model):
 
     WARD_PATH = "ward"
 
-    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    ward = derived_key(Ward, models.CASCADE)
     day = models.DateField()
-    member = models.ForeignKey(Member, models.CASCADE, related_name="+")
-    team = models.ForeignKey(Team, models.CASCADE, related_name="+")
+    member = derived_key(Member, models.CASCADE)
+    team = derived_key(Team, models.CASCADE)
     sessions = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -104,12 +122,10 @@ class DayHousehold(models.Model):
 
     WARD_PATH = "ward"
 
-    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    ward = derived_key(Ward, models.CASCADE)
     day = models.DateField()
-    household = models.ForeignKey(Household, models.CASCADE, related_name="+")
-    hamlet = models.ForeignKey(
-        Hamlet, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    household = derived_key(Household, models.CASCADE)
+    hamlet = derived_key(Hamlet, models.SET_NULL, null=True, blank=True)
 
     class Meta:
         verbose_name = _("household reached on a day")
@@ -129,7 +145,7 @@ class DayWorkshopStat(models.Model):
 
     WARD_PATH = "ward"
 
-    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    ward = derived_key(Ward, models.CASCADE)
     day = models.DateField()
     topic = models.CharField(max_length=20)
     audience = models.CharField(max_length=10)
