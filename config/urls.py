@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.api import MeApi
 from accounts.views import home
 from config.health import healthz
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("field/training/", include("training.urls")),
     path("field/", include("assistance.urls")),
     path("dashboard/", include("reports.urls")),
+    path("api/v1/me/", MeApi.as_view(), name="api-me"),
     path("api/v1/", include("assistance.api.urls")),
     path("api/v1/", include("training.api.urls")),
     path("api/v1/", include("reports.api.urls")),
