@@ -44,7 +44,7 @@ from benchmarks.common import (  # noqa: E402
 MODULES = [
     ("b1_import", "scratch", ("B1", "B6")),
     ("b2_b3_stats", "full", ("B2", "B3")),
-    ("b8_exports", "full", ("B8a", "B8b")),
+    ("b8_exports", "full", ("B8a", "B8b", "B8d")),
     ("b4_dashboards", "full", ("B4a", "B4b", "B4c", "B4d")),
     ("b5_capture", "full", ("B5", "B8c")),
     ("b7_page_weight", "full", ("B7",)),

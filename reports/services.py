@@ -60,16 +60,20 @@ def stats_recompute(
     with transaction.atomic():
         wards = _lock_wards(ward_ids)
         _buckets_clear(ward_ids, day_from, day_to)
-        with _indexes_set_aside(_everything(ward_ids, day_from, day_to)):
-            _team_rows(sessions)
+        whole = _everything(ward_ids, day_from, day_to)
+        with _indexes_set_aside(whole):
+            _team_rows(sessions, whole)
             lines = SessionService.objects.all()
-            _service_rows(_buckets(lines, "session__", ward_ids, day_from, day_to))
+            _service_rows(
+                _buckets(lines, "session__", ward_ids, day_from, day_to), whole
+            )
             helpers = AssistanceSession.members.through.objects.all()
             _member_rows(
-                _buckets(helpers, "assistancesession__", ward_ids, day_from, day_to)
+                _buckets(helpers, "assistancesession__", ward_ids, day_from, day_to),
+                whole,
             )
-            _household_rows(sessions)
-            _workshop_rows(workshops)
+            _household_rows(sessions, whole)
+            _workshop_rows(workshops, whole)
         now = timezone.now()
         WardStamp.objects.filter(ward__in=wards).update(changed_at=now)
 
@@ -237,6 +241,11 @@ def _indexes_set_aside(everything: bool):
     if not everything:
         yield
         return
+    with connection.cursor() as cursor:
+        # Memory for grouping and for sorting the indexes, for this transaction
+        # only: the server's defaults are sized for many small queries.
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     with connection.schema_editor() as editor:
         for table in BUCKET_TABLES:
             for constraint in table._meta.constraints:
@@ -276,7 +285,7 @@ def _lock_wards(ward_ids) -> list[str]:
     return ward_ids
 
 
-def _insert_grouped(table, queryset, columns: dict[str, str]) -> None:
+def _insert_grouped(table, queryset, columns: dict[str, str], whole: bool) -> None:
     """``INSERT INTO table (columns) SELECT …`` the grouped rows of ``queryset``.
 
     ``columns`` maps the summary table's fields to the names the queryset
@@ -291,14 +300,20 @@ def _insert_grouped(table, queryset, columns: dict[str, str]) -> None:
     names = list(columns.values())
     queryset = queryset.values_list(*names).order_by(*names[:3])
     sql, params = queryset.query.sql_with_params()
+    insert = "INSERT INTO %s (%s) " % (quote(table._meta.db_table), targets)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO %s (%s) %s" % (quote(table._meta.db_table), targets, sql),
-            params,
-        )
+        if not whole:
+            cursor.execute(insert + sql, params)
+            return
+        # PostgreSQL never runs the SELECT of an INSERT in parallel, but does
+        # for CREATE TABLE AS: a rebuild groups millions of rows on every core
+        # into a scratch table, then copies the result.
+        cursor.execute("CREATE TEMPORARY TABLE stats_grouped AS " + sql, params)
+        cursor.execute(insert + "SELECT * FROM stats_grouped")  # noqa: S608
+        cursor.execute("DROP TABLE stats_grouped")
 
 
-def _team_rows(sessions) -> None:
+def _team_rows(sessions, whole: bool) -> None:
     walk_in = Q(household__isnull=True, resident__isnull=True)
     rows = (
         sessions.values("ward_id", "started_on", "team_id", "team__hamlet_id")
@@ -329,10 +344,11 @@ def _team_rows(sessions) -> None:
             "poor": "n_poor",
             "priority": "n_priority",
         },
+        whole,
     )
 
 
-def _service_rows(lines) -> None:
+def _service_rows(lines, whole: bool) -> None:
     outcome = SessionService.Outcome
     rows = (
         lines.values(
@@ -364,10 +380,11 @@ def _service_rows(lines) -> None:
             "failed": "n_failed",
             "open_follow_up": "n_open",
         },
+        whole,
     )
 
 
-def _member_rows(helpers) -> None:
+def _member_rows(helpers, whole: bool) -> None:
     rows = (
         helpers.values(
             "assistancesession__ward_id",
@@ -388,10 +405,11 @@ def _member_rows(helpers) -> None:
             "team": "assistancesession__team_id",
             "sessions": "n_sessions",
         },
+        whole,
     )
 
 
-def _household_rows(sessions) -> None:
+def _household_rows(sessions, whole: bool) -> None:
     rows = (
         sessions.filter(household__isnull=False)
         .values("ward_id", "started_on", "household_id", "household__hamlet_id")
@@ -407,10 +425,11 @@ def _household_rows(sessions) -> None:
             "household": "household_id",
             "hamlet": "household__hamlet_id",
         },
+        whole,
     )
 
 
-def _workshop_rows(workshops) -> None:
+def _workshop_rows(workshops, whole: bool) -> None:
     rows = (
         workshops.values("ward_id", "held_on", "topic", "audience")
         .annotate(
@@ -438,4 +457,5 @@ def _workshop_rows(workshops) -> None:
             "disability": "n_disability",
             "poor": "n_poor",
         },
+        whole,
     )

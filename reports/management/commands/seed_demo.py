@@ -17,6 +17,13 @@ from areas.models import Hamlet, Ward
 from areas.services import areas_load
 from reports.demo_assistance import demo_assistance_counts, demo_assistance_seed
 from reports.demo_registry import demo_registry_counts, demo_registry_seed
+from reports.demo_scale import (
+    DEFAULT_SEED,
+    SCALES,
+    ScaleReport,
+    ScaleSeedRefused,
+    scale_seed,
+)
 from reports.demo_training import demo_training_seed
 from reports.services import stats_rebuild
 from teams.models import Team
@@ -78,6 +85,24 @@ class Command(BaseCommand):
             help="Seed even with DEBUG off (demo passwords are public: never in "
             "production).",
         )
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            help="Instead of the Hà Nội demo, fill the first wards of a big province "
+            "with a year of work at this size (for benchmarks and load tests).",
+        )
+        parser.add_argument(
+            "--sessions",
+            type=int,
+            help="With --scale: how many assistance sessions instead of the size's.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=None,
+            help="With --scale: the random seed (default %d, so runs repeat)."
+            % DEFAULT_SEED,
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_without_debug"]:
@@ -85,6 +110,11 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a public password; it runs only "
                 "with DEBUG on (or --allow-without-debug on a throw-away database)."
             )
+        if options["scale"]:
+            self._seed_scale(options)
+            return
+        if options["sessions"] is not None or options["seed"] is not None:
+            raise CommandError("--sessions and --seed go with --scale.")
         areas_load()
         with transaction.atomic():
             hamlets = self._seed_hamlets()
@@ -120,6 +150,50 @@ class Command(BaseCommand):
             )
             % demo_assistance_counts(list(HAMLETS))
         )
+
+    def _seed_scale(self, options) -> None:
+        if options["sessions"] is not None and options["sessions"] < 0:
+            raise CommandError("--sessions cannot be negative.")
+
+        def progress(step: str, seconds: float) -> None:
+            self.stdout.write("  %-36s %8.1f s" % (step, seconds))
+
+        seed = DEFAULT_SEED if options["seed"] is None else options["seed"]
+        self.stdout.write(
+            gettext("Seeding at scale “%(scale)s” (seed %(seed)d):")
+            % {"scale": options["scale"], "seed": seed}
+        )
+        try:
+            report = scale_seed(
+                scale=options["scale"],
+                sessions=options["sessions"],
+                seed=seed,
+                progress=progress,
+            )
+        except ScaleSeedRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+        self._print_scale(report)
+
+    def _print_scale(self, report: ScaleReport) -> None:
+        total = sum(seconds for _step, seconds in report.timings)
+        self.stdout.write("  %-36s %8.1f s" % (gettext("total"), total))
+        self.stdout.write(
+            gettext("%(province)s, wards %(first)s to %(last)s (%(wards)d):")
+            % {
+                "province": report.province.name,
+                "first": report.wards[0].code,
+                "last": report.wards[-1].code,
+                "wards": len(report.wards),
+            }
+        )
+        for name, count in report.counts.items():
+            self.stdout.write("  %-36s %12s" % (name, format(count, ",")))
+        self.stdout.write(self.style.SUCCESS(gettext("Scale data ready. Logins:")))
+        for user in report.users:
+            self.stdout.write(
+                "  %-18s %-10s %-24s %s"
+                % (user.username, DEMO_PASSWORD, user.get_role_display(), _area(user))
+            )
 
     def _seed_hamlets(self) -> dict[tuple[str, str], Hamlet]:
         hamlets = {}
