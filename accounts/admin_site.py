@@ -9,18 +9,41 @@ forgot, cannot leak to an area-limited user.
 from urllib.parse import urlencode
 
 import tablib
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Role
+from . import import_files
+from .exports import (
+    changelist_queryset,
+    csv_chunks,
+    export_filename,
+    export_headers,
+    export_job_create,
+    export_resource,
+    export_rows,
+)
+from .models import ExportJob, Role
 from .resources import PREVIEW_ROWS
 from .scope import Level, is_scoped_model, may_use_admin, scope, scope_for
 from .text import text_fold
@@ -152,7 +175,12 @@ class ScopedImportExportMixin(ImportExportMixin):
     """
 
     formats = (base_formats.XLSX, base_formats.CSV)
+    import_formats = (import_files.XLSX, import_files.CSV)
     import_template_name = "admin/registry_import.html"
+    #: Hand the resource the stored upload as a stream of rows (FileRows)
+    #: instead of one tablib Dataset; for resources that import set-wise.
+    streamed_import = False
+    import_export_change_list_template = "admin/registry_change_list.html"
     template_formats = {"xlsx": base_formats.XLSX, "csv": base_formats.CSV}
 
     def get_resource_kwargs(self, request, *args, **kwargs):
@@ -160,6 +188,22 @@ class ScopedImportExportMixin(ImportExportMixin):
 
     def has_import_permission(self, request):
         return self._may_edit(request)
+
+    def get_tmp_storage_class(self):
+        if self.streamed_import:
+            return import_files.StreamedUploadStorage
+        return super().get_tmp_storage_class()
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        if not self.streamed_import:
+            return super().write_to_tmp_storage(import_file, input_format)
+        # The library joins the chunks into one bytes object first.
+        storage = self.get_tmp_storage_class()(
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        storage.save_chunks(import_file.chunks())
+        return storage
 
     def has_export_permission(self, request):
         return may_use_admin(request.user)
@@ -172,7 +216,55 @@ class ScopedImportExportMixin(ImportExportMixin):
                 self.admin_site.admin_view(self.import_template_view),
                 name="%s_%s_import_template" % info,
             ),
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.csv_export_view),
+                name="%s_%s_export_csv" % info,
+            ),
+            path(
+                "export-job/",
+                self.admin_site.admin_view(self.export_job_view),
+                name="%s_%s_export_job" % info,
+            ),
         ] + super().get_urls()
+
+    def csv_export_view(self, request):
+        """The changelist's rows as CSV, streamed as they are read."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource = export_resource(self, request)
+        try:
+            queryset = changelist_queryset(self, request)
+        except IncorrectLookupParameters:
+            info = self.opts.app_label, self.opts.model_name
+            changelist = reverse("admin:%s_%s_changelist" % info)
+            return HttpResponseRedirect("%s?%s=1" % (changelist, ERROR_FLAG))
+        response = StreamingHttpResponse(
+            csv_chunks(export_headers(resource), export_rows(resource, queryset)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="%s"' % (
+            export_filename(self, "csv")
+        )
+        return response
+
+    def export_job_view(self, request):
+        """Queue an Excel file of the changelist's rows, built by a worker."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        export_job_create(
+            user=request.user, model_admin=self, query=request.GET.urlencode()
+        )
+        messages.success(
+            request,
+            gettext(
+                "The Excel file is being prepared. It appears here when it is "
+                "ready; you may leave this page."
+            ),
+        )
+        return redirect("admin:export_jobs")
 
     def import_template_view(self, request, extension):
         if not self.has_import_permission(request):
@@ -259,6 +351,53 @@ class PlatformAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return may_use_admin(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "exports/",
+                self.admin_view(self.export_jobs_view),
+                name="export_jobs",
+            ),
+            path(
+                "exports/<int:job_id>/download/",
+                self.admin_view(self.export_job_download_view),
+                name="export_job_download",
+            ),
+        ] + super().get_urls()
+
+    def export_jobs_view(self, request):
+        """The user's own Excel exports, newest first."""
+        jobs = list(ExportJob.objects.filter(owner=request.user)[:50])
+        for job in jobs:
+            try:
+                job.list_name = apps.get_model(
+                    job.model_label
+                )._meta.verbose_name_plural
+            except LookupError:
+                job.list_name = job.model_label
+        context = {
+            **self.each_context(request),
+            "title": _("My exports"),
+            "jobs": jobs,
+            "refresh": any(job.is_pending for job in jobs),
+            "keep_days": settings.EXPORTS_KEEP_DAYS,
+        }
+        return TemplateResponse(request, "admin/export_jobs.html", context)
+
+    def export_job_download_view(self, request, job_id):
+        # Another user's job is a 404, as if it did not exist.
+        job = get_object_or_404(
+            ExportJob, pk=job_id, owner=request.user, status=ExportJob.Status.DONE
+        )
+        file = settings.EXPORTS_DIR / job.file_path
+        if not job.file_path or not file.is_file():
+            raise Http404
+        name = "%s-%s.xlsx" % (
+            job.model_label.split(".")[1],
+            timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M"),
+        )
+        return FileResponse(file.open("rb"), as_attachment=True, filename=name)
 
     def login(self, request, extra_context=None):
         # One sign-in for the whole platform: allauth's, with its rate limits.

@@ -6,6 +6,7 @@ column. See :mod:`accounts.resources` for how they are used.
 """
 
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -14,6 +15,78 @@ from import_export import widgets
 
 from .phones import phone_normalise
 from .text import text_fold, text_normalise
+
+CACHE_LIMIT = 100_000  # entries in a cache below; emptied when full
+
+_phone_heads: dict[tuple[int, str], bool] = {}
+
+
+class _FoldedCharacters(dict):
+    """Each character as ``text_fold`` leaves it, filled as characters are met.
+
+    Folding works character by character (đ to d, the decomposed marks
+    dropped, case folded; canonical reordering only moves the marks that are
+    dropped), so ``str.translate`` through this table folds a whole text.
+    """
+
+    def __missing__(self, code_point):
+        if len(self) >= CACHE_LIMIT:
+            self.clear()  # a file of every character there is
+        character = chr(code_point).translate(_D_STROKE)
+        folded = "".join(
+            part
+            for part in unicodedata.normalize("NFD", character)
+            if not unicodedata.combining(part)
+        ).casefold()
+        self[code_point] = folded
+        return folded
+
+
+_D_STROKE = str.maketrans({"đ": "d", "Đ": "d"})
+_FOLDED = _FoldedCharacters()
+
+
+def search_key_fast(*parts: str) -> str:
+    """``accounts.text.search_key`` of text parts, the same value, faster.
+
+    One translation of the joined parts instead of a decomposition and a
+    Python loop per part; ASCII text is only lower-cased.
+    """
+    text = " ".join(parts)
+    folded = text.lower() if text.isascii() else text.translate(_FOLDED)
+    return " ".join(folded.split())
+
+
+def phone_normalise_cached(text: str) -> str:
+    """``phone_normalise``, without libphonenumber for numbers already national.
+
+    Whether "0" and nine or ten digits make a Vietnamese number depends on
+    their length and first four digits after the 0 only (the prefixes of
+    libphonenumber's patterns for Viet Nam; a test checks every one), so the
+    answer is cached per length and first five characters, and such a number
+    is its own national form. Anything else, and every refused number (for
+    its message), goes through phone_normalise.
+    """
+    if (
+        len(text) in (10, 11)
+        and text[0] == "0"
+        and text[1] != "0"
+        and text.isascii()
+        and text.isdigit()
+    ):
+        key = (len(text), text[:5])
+        valid = _phone_heads.get(key)
+        if valid is None:
+            try:
+                valid = phone_normalise(text) == text
+            except ValidationError:
+                valid = False
+            if len(_phone_heads) >= CACHE_LIMIT:
+                _phone_heads.clear()
+            _phone_heads[key] = valid
+        if valid:
+            return text
+    return phone_normalise(text)
 
 
 def cell_text(value) -> str:
@@ -57,7 +130,7 @@ class PhoneWidget(TextWidget):
         if text.isdigit() and len(text) == 9:
             text = "0" + text  # Excel drops the leading zero of numbers
         try:
-            return phone_normalise(text)
+            return phone_normalise_cached(text)
         except ValidationError as error:
             raise ValueError(error.messages[0]) from error
 

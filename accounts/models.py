@@ -256,3 +256,47 @@ class ApiKey(models.Model):
             self.ward = None
         if self.level == self.Level.NATIONAL:
             self.province = None
+
+
+class ExportJob(models.Model):
+    """A large Excel export, built by a worker from a changelist's filters.
+
+    The job keeps the query string, not the rows: the worker rebuilds the
+    owner's scope when it runs, so the file holds what the owner may see then.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    owner = models.ForeignKey(
+        User,
+        models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("owner"),
+    )
+    model_label = models.CharField(_("list"), max_length=100)  # "households.household"
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    file_format = models.CharField(_("format"), max_length=10, default="xlsx")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED
+    )
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file_path = models.CharField(_("file"), max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return "%s #%s" % (self.model_label, self.pk)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from areas.models import Hamlet, Ward
 
+from .import_files import FileRows
 from .import_widgets import (
     ResourceBoundWidget,
     WardWidget,
@@ -203,12 +204,16 @@ class RegistryResource(resources.ModelResource):
         return self._import_fields
 
     def import_data(self, dataset, dry_run=False, **kwargs):
+        if isinstance(dataset, FileRows):
+            dataset = dataset.dataset()  # this path reads rows from a Dataset
         self.preview_rows_left = PREVIEW_ROWS if dry_run else 0
         kwargs["dry_run"] = dry_run
         # One bad row and nothing is written, in the admin's confirm step too.
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, **kwargs)
+        result = super().import_data(dataset, **kwargs)
+        result.invalid_total = len(result.invalid_rows)
+        return result
 
     def before_import(self, dataset, **kwargs):
         dataset.headers = [cell_text(header) for header in dataset.headers or ()]

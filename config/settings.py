@@ -11,6 +11,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON travel compressed to cheap phones on weak networks (the
+    # 150 KB budget of a field page is counted compressed). Since Django 4.2
+    # the middleware pads its output against BREACH; static files come
+    # compressed from WhiteNoise.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -276,6 +282,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=10 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Exports build big files: on their own queue, one cannot hold up the statistics
+# refreshes. A worker started without -Q consumes both queues.
+CELERY_TASK_QUEUES = (Queue("default"), Queue("exports"))
+CELERY_TASK_ROUTES = {"accounts.tasks.export_job_run_task": {"queue": "exports"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2}
@@ -296,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
     "registry-statistics": {
         "task": "reports.tasks.registry_stats_task",
         "schedule": crontab(minute="*/15"),
+    },
+    "old-exports": {
+        "task": "accounts.tasks.export_jobs_purge_task",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 
@@ -327,6 +341,9 @@ LOGGING = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # the audit trail is simple-history's
 IMPORT_EXPORT_IMPORT_ERROR_DISPLAY = ("message",)  # never a traceback to users
+# Large Excel exports are built by a job into this folder, kept for some days.
+EXPORTS_DIR = Path(env("EXPORTS_DIR", default=str(VAR_DIR / "exports")))
+EXPORTS_KEEP_DAYS = env.int("EXPORTS_KEEP_DAYS", default=7)
 
 # Audit trail (django-simple-history). Reverting from the admin would skip the
 # registry's validation, so history is read-only.

@@ -29,6 +29,7 @@ class ResidentInline(ScopedStackedInline):
 @admin.register(Household)
 class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmin):
     resource_classes = [HouseholdResource]
+    streamed_import = True  # a province's file, read row by row (set-wise import)
     list_display = (
         "code",
         "head_name",

@@ -1,7 +1,16 @@
-from django.utils.translation import gettext, gettext_noop
-from import_export import fields
+import unicodedata
+from copy import copy
+from operator import itemgetter
 
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext, gettext_noop
+from import_export import fields, resources
+from import_export.results import RowResult
+
+from accounts.import_files import FileRows, KeptRows
 from accounts.import_widgets import (
+    CACHE_LIMIT,
     ChoiceWidget,
     IntegerWidget,
     InWardWidget,
@@ -10,13 +19,80 @@ from accounts.import_widgets import (
     YesNoWidget,
     cell_text,
     hamlet_widget,
+    phone_normalise_cached,
+    search_key_fast,
 )
-from accounts.resources import RegistryResource
-from accounts.text import text_fold
+from accounts.resources import PREVIEW_ROWS, WARD_COLUMN, RegistryResource
+from accounts.staged_import import RowErrors, Stage, StagedResult, import_staged
+from accounts.text import text_fold, text_normalise
+from areas.models import Hamlet, Ward
 
 from .models import Household, Resident
 
 CODE_COLUMN = "Mã hộ"
+
+# The household's columns in the staging table, in the order of the tuples
+# HouseholdResource.staged_rows() yields after (row number, bad).
+STAGED_FIELDS = (
+    "ward",
+    "hamlet",
+    "code",
+    "head_name",
+    "address",
+    "phone",
+    "size",
+    "elderly_alone",
+    "disability",
+    "poverty",
+    "ethnic_minority",
+    "no_smartphone",
+    "search_text",
+)
+FACT_FIELDS = STAGED_FIELDS[6:12]  # size and the yes/no and choice columns
+COMPARED_FIELDS = tuple(
+    name for name in STAGED_FIELDS if name not in ("ward", "code", "search_text")
+)
+
+
+def rows_numbered(rows, code_at: int):
+    """(file row number, cells) of the data rows, less the blank rows at the end.
+
+    Excel leaves blank rows below the data; a blank row followed by data is
+    one the user must fill (the row-by-row import said the same).
+    """
+    blank = []
+    for number, row in enumerate(rows, 1):
+        code = row[code_at]
+        if (code is None or (type(code) is str and not code.strip())) and all(
+            cell is None or (type(cell) is str and not cell.strip()) for cell in row
+        ):
+            blank.append((number, row))
+            continue
+        if blank:
+            yield from blank
+            blank.clear()
+        yield number, row
+
+
+def cells_reader(clean, texts_only: bool):
+    """``clean(*cells)`` as (values, problems), cached per tuple of cells.
+
+    The columns whose cells repeat (ward and hamlet; size and yes/no) hold a
+    few hundred distinct combinations in a file of 300,000 rows. A workbook's
+    cells are typed: 1, 1.0 and True are equal keys but read differently.
+    """
+    cache = {}
+
+    def read(cells: tuple):
+        key = cells if texts_only else (cells, tuple(map(type, cells)))
+        found = cache.get(key)
+        if found is None:
+            found = clean(*cells)
+            if len(cache) < CACHE_LIMIT:
+                cache[key] = found
+        return found
+
+    return read
 
 
 class HouseholdResource(RegistryResource):
@@ -99,6 +175,234 @@ class HouseholdResource(RegistryResource):
 
     def existing_queryset(self, wards):
         return super().existing_queryset(wards).select_related("ward", "hamlet")
+
+    # Set-wise import (see accounts.staged_import) ---------------------------
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        headers = [cell_text(header) for header in dataset.headers or ()]
+        if not set(self.template_headers()) <= set(headers):
+            # A file without every column keeps the cells of the missing ones
+            # on update: the row-by-row path knows how (and names what lacks).
+            return super().import_data(dataset, dry_run=dry_run, **kwargs)
+        errors = RowErrors()
+        stage = Stage(Household, STAGED_FIELDS, ("ward", "code"), COMPARED_FIELDS)
+        user_id = self.history_user.pk if self.history_user is not None else None
+        kept = None
+        if isinstance(dataset, FileRows) and connection.vendor == "postgresql":
+            kept = KeptRows(
+                dataset.path, {"user": user_id, "fields": list(STAGED_FIELDS)}
+            )
+        try:
+            with transaction.atomic():
+                result = import_staged(
+                    stage=stage,
+                    rows=self.staged_rows(dataset, headers, errors),
+                    errors=errors,
+                    dry_run=dry_run,
+                    user_id=user_id,
+                    preview=self.preview_rows,
+                    kept=kept,
+                    recheck=self.staged_recheck,
+                )
+                if dry_run or result.has_validation_errors():
+                    transaction.set_rollback(True)
+        except UnicodeDecodeError:
+            result = StagedResult()
+            message = gettext(
+                "The file is not in UTF-8: in Excel, save it as “CSV UTF-8” "
+                "or as an Excel workbook."
+            )
+            self.handle_import_error(
+                result, ValueError(message), kwargs.get("raise_errors", False)
+            )
+        except Exception as error:
+            result = StagedResult()
+            self.handle_import_error(result, error, kwargs.get("raise_errors", False))
+        result.diff_headers = self.get_diff_headers()
+        return result
+
+    def staged_rows(self, rows, headers, errors: RowErrors):
+        """Each file row as (row number, bad, *database values), checked cell by cell.
+
+        Cells are read by the widgets and model validators of the row-by-row
+        import, cached for the repeating columns. The text columns, mostly
+        distinct, are read inline on a fast path that gives the values
+        Household.prepare() stores; a row that leaves it is read again by the
+        widgets, which word its problems.
+        """
+        at = {header: index for index, header in enumerate(headers)}
+        index = {name: at[field.column_name] for name, field in self.fields.items()}
+        place_cells = itemgetter(index["ward"], index["hamlet"])
+        fact_cells = itemgetter(*(index[name] for name in FACT_FIELDS))
+        texts_only = isinstance(rows, FileRows) and rows.kind == "csv"
+        read_place = cells_reader(self._place_read, texts_only)
+        read_facts = cells_reader(self._facts_read, texts_only)
+        code_at, head_at = index["code"], index["head_name"]
+        address_at, phone_at = index["address"], index["phone"]
+        normalize = unicodedata.normalize
+        add = errors.add
+
+        for number, row in rows_numbered(rows, code_at):
+            (ward_id, hamlet_id), place_problems = read_place(place_cells(row))
+            facts, fact_problems = read_facts(fact_cells(row))
+            # cell_text(), inline for the text cells of a CSV file
+            cell = row[code_at]
+            code = (
+                " ".join(normalize("NFC", cell).split()).upper()
+                if type(cell) is str
+                else cell_text(cell).upper()
+            )
+            cell = row[head_at]
+            head_name = (
+                " ".join(normalize("NFC", cell).split())
+                if type(cell) is str
+                else cell_text(cell)
+            )
+            cell = row[address_at]
+            address = (
+                " ".join(normalize("NFC", cell).split())
+                if type(cell) is str
+                else cell_text(cell)
+            )
+            cell = row[phone_at]
+            phone = (
+                " ".join(normalize("NFC", cell).split())
+                if type(cell) is str
+                else cell_text(cell)
+            )
+            good = (
+                not place_problems
+                and not fact_problems
+                and 0 < len(code) <= 30
+                and 0 < len(head_name) <= 150
+                and len(address) <= 255
+            )
+            if not code.isascii():  # as Household.prepare() leaves it
+                code = text_normalise(text_normalise(code).upper()).upper()
+            if good and phone:
+                if len(phone) == 9 and phone.isdigit():
+                    phone = "0" + phone  # as PhoneWidget reads it
+                try:
+                    phone = phone_normalise_cached(phone)
+                except ValidationError:
+                    good = False
+            if good:
+                yield (
+                    number,
+                    False,
+                    ward_id,
+                    hamlet_id,
+                    code,
+                    head_name,
+                    address,
+                    phone,
+                    *facts,
+                    search_key_fast(code, head_name, address, phone),
+                )
+                continue
+            problems = self._row_problems(row, index)
+            for column, message in problems:
+                add(number, column, message)
+            columns = {column for column, message in problems}
+            if ward_id and not columns & {self.fields["code"].column_name}:
+                yield (number, True, ward_id, None, code) + (None,) * 10
+
+    def staged_recheck(self, stage) -> bool:
+        """Whether rows staged at the preview still name wards in scope and
+        hamlets of their ward (the confirmation may come much later)."""
+        wards = stage.distinct("ward_id")
+        strays = stage.unmatched("hamlet_id", Hamlet, same="ward_id")
+        try:
+            for ward in wards:
+                self.ward_resolve(ward)
+        except ValueError:
+            return False
+        return strays == 0
+
+    def _place_read(self, ward_cell, hamlet_cell):
+        try:
+            ward = self.ward_resolve(ward_cell)
+        except ValueError as error:
+            return (None, None), ((WARD_COLUMN, str(error)),)
+        field = self.fields["hamlet"]
+        try:
+            hamlet = field.widget.clean(hamlet_cell, row={WARD_COLUMN: ward_cell})
+        except ValueError as error:
+            return (ward.pk, None), ((field.column_name, str(error)),)
+        return (ward.pk, hamlet.pk), ()
+
+    def _facts_read(self, *cells):
+        values, problems = [], []
+        for name, cell in zip(FACT_FIELDS, cells, strict=True):
+            field = self.fields[name]
+            try:
+                value = field.widget.clean(cell)
+                # What full_clean() adds to the widgets: the size's bounds.
+                Household._meta.get_field(name).clean(value, None)
+            except ValueError as error:
+                problems.append((field.column_name, str(error)))
+                value = None
+            except ValidationError as error:
+                problems.extend((field.column_name, text) for text in error.messages)
+                value = None
+            values.append(value)
+        return tuple(values), tuple(problems)
+
+    def _row_problems(self, row, index) -> list[tuple[str, str]]:
+        """A bad row's problems, column by column in the file's order."""
+        place, problems = self._place_read(row[index["ward"]], row[index["hamlet"]])
+        problems = list(problems)
+        for name in ("code", "head_name", "address", "phone"):
+            field = self.fields[name]
+            try:
+                field.widget.clean(row[index[name]])
+            except ValueError as error:
+                problems.append((field.column_name, str(error)))
+        values, facts = self._facts_read(*(row[index[name]] for name in FACT_FIELDS))
+        return problems + list(facts)
+
+    def preview_rows(self, stage) -> list[RowResult]:
+        """The first rows of the file as the preview shows them: type and diff."""
+        staged = stage.first_rows(PREVIEW_ROWS)
+        existing = Household.objects.select_related("ward", "hamlet").in_bulk(
+            [row[-1] for row in staged if row[-1]]
+        )
+        # The wards and hamlets the file named, as the widgets cached them.
+        wards = {
+            ward.pk: ward for ward in self._wards.values() if isinstance(ward, Ward)
+        }
+        hamlets = {
+            hamlet.pk: hamlet
+            for by_name in self._hamlets.values()
+            for hamlet in by_name.values()
+        }
+        results = []
+        for row in staged:
+            values = dict(zip(STAGED_FIELDS, row[:-1], strict=True))
+            original = existing.get(row[-1])
+            instance = copy(original) if original else Household()
+            for name in STAGED_FIELDS:
+                if name not in ("ward", "hamlet"):
+                    setattr(instance, name, values[name])
+            instance.ward = wards[values["ward"]]
+            instance.hamlet = hamlets[values["hamlet"]]
+            result = RowResult()
+            if original is None:
+                result.import_type = RowResult.IMPORT_TYPE_NEW
+            elif any(
+                getattr(original, Household._meta.get_field(name).attname)
+                != getattr(instance, Household._meta.get_field(name).attname)
+                for name in COMPARED_FIELDS
+            ):
+                result.import_type = RowResult.IMPORT_TYPE_UPDATE
+            else:
+                result.import_type = RowResult.IMPORT_TYPE_SKIP
+            diff = resources.Diff(self, original or Household(), original is None)
+            diff.compare_with(self, instance)
+            result.diff = diff.as_html()
+            result.add_instance_info(instance)
+            results.append(result)
+        return results
 
 
 class ResidentResource(RegistryResource):

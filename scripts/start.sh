@@ -13,10 +13,13 @@ python manage.py migrate --noinput
 python manage.py load_areas
 python manage.py seed_demo
 
-echo "==> Starting the Celery worker (file-system broker, beat included)"
-celery -A config worker --beat --loglevel warning --concurrency 1 &
+echo "==> Starting the Celery workers (file-system broker, beat included)"
+celery -A config worker --beat -Q default --loglevel warning --concurrency 1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# Excel exports have their own queue and worker: a big one delays no refresh.
+celery -A config worker -Q exports -n exports@%h --loglevel warning --concurrency 1 &
+exports_worker=$!
+trap 'kill $worker $exports_worker 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 

@@ -200,7 +200,7 @@ def test_summary_tables_equal_a_direct_count(seeded):
 
 
 def test_a_second_run_refuses_instead_of_duplicating(seeded):
-    with pytest.raises(CommandError, match="already has data"):
+    with pytest.raises(CommandError, match="đã có dữ liệu"):
         seed()
 
     assert AssistanceSession.objects.count() == SESSIONS

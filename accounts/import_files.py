@@ -1,0 +1,164 @@
+"""Uploaded spreadsheets read row by row from disk, never whole in memory.
+
+django-import-export reads an upload into one string and builds a tablib
+Dataset of it before the resource sees a row: for a province's 300,000
+households that is hundreds of megabytes. An admin that sets
+``streamed_import`` keeps the upload on disk (:class:`StreamedUploadStorage`)
+and hands its resource a :class:`FileRows`, which reads the stored file as the
+resource iterates (the csv module over the file; openpyxl's read-only mode for
+a workbook). Resources that need a whole Dataset call :meth:`FileRows.dataset`.
+"""
+
+import contextlib
+import csv
+import json
+import os
+
+import openpyxl
+import tablib
+from import_export.formats import base_formats
+from import_export.tmp_storages import TempFolderStorage
+
+
+class StoredUpload:
+    """Where an upload was stored: what the streamed storage reads back."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+
+class StreamedUploadStorage(TempFolderStorage):
+    """The library's temporary folder, written chunk by chunk, read lazily."""
+
+    def save_chunks(self, chunks) -> None:
+        with self._open(mode="wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+
+    def read(self):
+        return StoredUpload(self.get_full_path())
+
+    def remove(self):
+        super().remove()
+        kept_rows_remove(self.get_full_path())
+
+
+class FileRows:
+    """The header and data rows of a stored upload, read as they are iterated.
+
+    Rows are numbered like tablib's Dataset: blank lines of a CSV file are not
+    rows; a workbook's rows all are. Short rows are padded to the header.
+    Opening reads the header and the first row, so an unreadable file fails
+    where the admin reports it ("choose the correct format").
+    """
+
+    def __init__(self, path: str, kind: str):
+        self.path = path
+        self.kind = kind
+        rows = self._open()
+        try:
+            header = next(rows, None)
+            self.headers = list(header or ())
+            self._has_rows = next(rows, None) is not None
+        finally:
+            rows.close()
+
+    def __bool__(self):
+        return self._has_rows
+
+    def __iter__(self):
+        rows = self._open()
+        width = len(self.headers)
+        try:
+            next(rows, None)
+            for row in rows:
+                if len(row) < width:
+                    row = list(row) + [""] * (width - len(row))
+                yield row
+        finally:
+            rows.close()
+
+    def _open(self):
+        return self._csv_rows() if self.kind == "csv" else self._xlsx_rows()
+
+    def _csv_rows(self):
+        with open(self.path, encoding="utf-8-sig", newline="") as source:
+            for row in csv.reader(source):
+                if row:
+                    yield row
+
+    def _xlsx_rows(self):
+        # A file object: openpyxl refuses a path without the .xlsx suffix.
+        with open(self.path, "rb") as source:
+            book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+            try:
+                yield from book.active.iter_rows(values_only=True)
+            finally:
+                book.close()
+
+    def dataset(self) -> tablib.Dataset:
+        """The whole file as a Dataset, for resources that import row by row."""
+        dataset = tablib.Dataset(headers=self.headers)
+        for row in self:
+            dataset.append(list(row)[: len(self.headers)])
+        return dataset
+
+
+class StreamedFormatMixin:
+    kind = ""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, StoredUpload):
+            return FileRows(in_stream.path, self.kind)
+        return super().create_dataset(in_stream, **kwargs)
+
+
+class CSV(StreamedFormatMixin, base_formats.CSV):
+    kind = "csv"
+
+
+class XLSX(StreamedFormatMixin, base_formats.XLSX):
+    kind = "xlsx"
+
+
+class KeptRows:
+    """The staged rows of a previewed upload, kept on disk for its confirmation.
+
+    The confirm step would read, check and stage the same stored file again;
+    the preview keeps what it staged next to the upload instead, marked with
+    who previewed it and the upload's size and time, and the confirmation
+    loads it with one COPY if all of these still match. The library removes
+    the upload after the confirmation; :meth:`discard` removes these with it.
+    """
+
+    def __init__(self, upload_path: str, owner: dict):
+        self.rows_path = upload_path + ".staged.csv"
+        self.mark_path = upload_path + ".staged.json"
+        stat = os.stat(upload_path)
+        self.mark = {**owner, "size": stat.st_size, "mtime": stat.st_mtime_ns}
+
+    def open(self):
+        return open(self.rows_path, "w", encoding="utf-8", newline="")
+
+    def commit(self, rows: int) -> None:
+        with open(self.mark_path, "w", encoding="utf-8") as out:
+            json.dump({**self.mark, "rows": rows}, out)
+
+    def rows(self) -> int | None:
+        """How many rows were kept, or None when nothing fit to reuse is kept."""
+        try:
+            with open(self.mark_path, encoding="utf-8") as source:
+                mark = json.load(source)
+        except (OSError, ValueError):
+            return None
+        rows = mark.pop("rows", None)
+        return rows if mark == self.mark and os.path.exists(self.rows_path) else None
+
+    def discard(self) -> None:
+        kept_rows_remove(self.rows_path.removesuffix(".staged.csv"))
+
+
+def kept_rows_remove(upload_path: str) -> None:
+    for suffix in (".staged.csv", ".staged.json"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(upload_path + suffix)
