@@ -7,6 +7,7 @@ from the area's stamps, so an unchanged pull is a 304 that computes nothing.
 """
 
 from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
@@ -170,15 +171,26 @@ def _unchanged(request, etag: str) -> bool:
     return etag in {tag.removeprefix("W/") for tag in parse_etags(header)}
 
 
-def _conditional(request, etag: str, filename: str, compute) -> Response:
+def _conditional(request, etag: str, filename: str, compute) -> HttpResponseBase:
     """Answer 304 when the client's copy is current; ``compute`` only if not."""
     if _unchanged(request, etag):
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
     # The tag names the figures and the question exactly, so an answer kept
     # under it is never stale: the next change to the figures changes the tag.
-    data = cache.get_or_set("stats-answer:%s" % etag.strip('"'), compute, KEPT)
-    response = Response(data, headers={"ETag": etag})
-    if request.accepted_renderer.format == "csv":
+    # It is kept rendered: a repeated pull costs no serialising at all.
+    renderer = request.accepted_renderer
+    media_type = request.accepted_media_type
+    key = "stats-answer:%s:%s" % (etag.strip('"'), media_type)
+    content = cache.get(key)
+    if content is None:
+        context = {"request": request, "view": request.parser_context.get("view")}
+        content = renderer.render(compute(), media_type, context)
+        cache.set(key, content, KEPT)
+    content_type = renderer.media_type
+    if renderer.charset:
+        content_type += "; charset=%s" % renderer.charset
+    response = HttpResponse(content, content_type=content_type, headers={"ETag": etag})
+    if renderer.format == "csv":
         response["Content-Disposition"] = 'attachment; filename="%s.csv"' % filename
     return response
 
