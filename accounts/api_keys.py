@@ -5,8 +5,8 @@ it is enough to store: there is nothing to guess that a slow hash would
 protect. Clients send it in the ``X-Api-Key`` header; the key then stands in
 for a user, and :func:`accounts.scope.scope_for` turns it into the scope of
 its province or ward. Keys are accepted only by the views that list
-:class:`ApiKeyAuthentication` (the statistics API), so a key can never log
-or read assistance sessions.
+:class:`ApiKeyAuthentication` (the statistics API and ``/api/v1/me/``), so
+a key can never log or read assistance sessions.
 """
 
 import hashlib
