@@ -188,8 +188,10 @@ def served(
     try:
         processes.append(_start(command, environ, error_log))
         server.logs.append(error_log)
-        if worker:
-            worker_log = folder / ("celery-%s.log" % label)
+        # The workers of a deployment (scripts/start.sh, docker-compose.yml):
+        # one for the statistics refreshes, one for the exports' queue.
+        for queue in ("default", "exports") if worker else ():
+            worker_log = folder / ("celery-%s-%s.log" % (label, queue))
             processes.append(
                 _start(
                     [
@@ -200,12 +202,12 @@ def served(
                         "config",
                         "worker",
                         "-Q",
-                        "default,exports",
+                        queue,
                         "--concurrency=1",
                         "--loglevel=WARNING",
                         "--without-gossip",
                         "--without-mingle",
-                        "--hostname=bench-%s-%d@%%h" % (label, port),
+                        "--hostname=bench-%s-%s-%d@%%h" % (label, queue, port),
                     ],
                     environ,
                     worker_log,

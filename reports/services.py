@@ -35,6 +35,7 @@ from .models import (
     WardRegistryStat,
     WardStamp,
 )
+from .versions import figures_moved
 
 BUCKET_TABLES = (
     DayTeamStat,
@@ -76,6 +77,7 @@ def stats_recompute(
             _workshop_rows(workshops, whole)
         now = timezone.now()
         WardStamp.objects.filter(ward__in=wards).update(changed_at=now)
+        _figures_moved()
 
 
 def bucket_refresh(*, ward_id: str, day: date) -> None:
@@ -186,6 +188,7 @@ def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
         team_stale.delete()
         WardRegistryStat.objects.bulk_create(rows, batch_size=BATCH)
         TeamRegistryStat.objects.bulk_create(team_rows, batch_size=BATCH)
+        _figures_moved()
 
 
 def _buckets(queryset, prefix, ward_ids, day_from, day_to, day_field="started_on"):
@@ -206,6 +209,13 @@ def _buckets(queryset, prefix, ward_ids, day_from, day_to, day_field="started_on
     if day_to is not None:
         queryset = queryset.filter(**{day_field + "__lte": day_to})
     return queryset
+
+
+def _figures_moved() -> None:
+    """Kept versions go stale now, and again once the new rows are visible
+    (a version read between the two would hold the old stamps)."""
+    figures_moved()
+    transaction.on_commit(figures_moved, robust=True)
 
 
 def _buckets_clear(ward_ids, day_from, day_to) -> None:
