@@ -24,7 +24,8 @@ def derived_key(to, on_delete, **options):
     rebuild write several times what it computes. Deleting the row pointed to
     still cascades (Django does it, reading the rows without an index: deleting
     a member or a household is rare, rebuilding is not). The bucket's unique
-    index leads with the ward.
+    index (ward, day, …) is the only one: it serves the refreshes and every
+    read, an area's wards over a span of days.
     """
     return models.ForeignKey(
         to,
@@ -60,7 +61,6 @@ class DayTeamStat(models.Model):
                 fields=["ward", "day", "team"], name="day_team_stat_bucket"
             )
         ]
-        indexes = [models.Index(fields=["day", "ward"])]
 
     def __str__(self):
         return "%s %s %s" % (self.ward_id, self.day, self.team_id)
@@ -87,7 +87,6 @@ class DayServiceStat(models.Model):
                 fields=["ward", "day", "service_type"], name="day_service_stat_bucket"
             )
         ]
-        indexes = [models.Index(fields=["day", "ward"])]
 
     def __str__(self):
         return "%s %s %s" % (self.ward_id, self.day, self.service_type_id)
@@ -111,7 +110,6 @@ class DayMemberStat(models.Model):
                 fields=["ward", "day", "member", "team"], name="day_member_stat_bucket"
             )
         ]
-        indexes = [models.Index(fields=["day", "ward"])]
 
     def __str__(self):
         return "%s %s %s" % (self.ward_id, self.day, self.member_id)
@@ -134,7 +132,6 @@ class DayHousehold(models.Model):
                 fields=["ward", "day", "household"], name="day_household_bucket"
             )
         ]
-        indexes = [models.Index(fields=["day", "ward"])]
 
     def __str__(self):
         return "%s %s %s" % (self.ward_id, self.day, self.household_id)
@@ -164,7 +161,6 @@ class DayWorkshopStat(models.Model):
                 name="day_workshop_stat_bucket",
             )
         ]
-        indexes = [models.Index(fields=["day", "ward"])]
 
     def __str__(self):
         return "%s %s %s %s" % (self.ward_id, self.day, self.topic, self.audience)

@@ -305,10 +305,7 @@ def _insert_grouped(table, queryset, columns: dict[str, str], whole: bool) -> No
     """
     quote = connection.ops.quote_name
     targets = ", ".join(quote(table._meta.get_field(name).column) for name in columns)
-    # Rows arrive in the order of the bucket's unique index, so the index
-    # grows at its end instead of being written all over.
-    names = list(columns.values())
-    queryset = queryset.values_list(*names).order_by(*names[:3])
+    queryset = queryset.values_list(*columns.values()).order_by()
     sql, params = queryset.query.sql_with_params()
     insert = "INSERT INTO %s (%s) " % (quote(table._meta.db_table), targets)
     with connection.cursor() as cursor:
