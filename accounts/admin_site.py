@@ -38,7 +38,6 @@ from .exports import (
     changelist_queryset,
     csv_chunks,
     export_filename,
-    export_headers,
     export_job_create,
     export_resource,
     export_rows,
@@ -240,7 +239,7 @@ class ScopedImportExportMixin(ImportExportMixin):
             changelist = reverse("admin:%s_%s_changelist" % info)
             return HttpResponseRedirect("%s?%s=1" % (changelist, ERROR_FLAG))
         response = StreamingHttpResponse(
-            csv_chunks(export_headers(resource), export_rows(resource, queryset)),
+            csv_chunks(resource.template_headers(), export_rows(resource, queryset)),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="%s"' % (

@@ -18,7 +18,6 @@ import csv
 import datetime
 import io
 import logging
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -175,10 +174,6 @@ def _labels(widget: ChoiceWidget) -> Callable[[Any], str]:
     return lambda value: labels.get(value, "") if value else ""
 
 
-def export_headers(resource) -> list[str]:
-    return [field.column_name for field in resource.get_import_fields()]
-
-
 def export_rows(resource, queryset: QuerySet) -> Iterator[list]:
     """The file's rows, read through a cursor a chunk at a time."""
     columns = export_columns(resource)
@@ -317,7 +312,7 @@ def _job_file_write(job: ExportJob) -> tuple[int, str]:
     name = "%s-%s.xlsx" % (job.pk, model_admin.opts.model_name)
     settings.EXPORTS_DIR.mkdir(parents=True, exist_ok=True)
     partial = settings.EXPORTS_DIR / (name + ".part")
-    count = xlsx_write(partial, resource._meta.name, export_headers(resource), rows)
+    count = xlsx_write(partial, resource._meta.name, resource.template_headers(), rows)
     partial.replace(settings.EXPORTS_DIR / name)
     return count, name
 
@@ -353,22 +348,3 @@ def export_jobs_purge(*, days: int | None = None) -> int:
     for name in old.exclude(file_path="").values_list("file_path", flat=True):
         (settings.EXPORTS_DIR / name).unlink(missing_ok=True)
     return old.delete()[0]
-
-
-# For the load-test harness: a large export running while people capture.
-
-
-def export_job_start(user, model_label: str = "households.household") -> int:
-    """Queue an Excel export of the whole list ``user`` sees; return its id."""
-    model_admin = admin.site.get_model_admin(apps.get_model(model_label))
-    return export_job_create(user=user, model_admin=model_admin, query="").pk
-
-
-def export_job_wait(job_id: int, timeout: float) -> ExportJob:
-    """Poll until the job is done or failed, or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        job = ExportJob.objects.get(pk=job_id)
-        if not job.is_pending or time.monotonic() > deadline:
-            return job
-        time.sleep(0.5)

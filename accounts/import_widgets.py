@@ -6,7 +6,6 @@ column. See :mod:`accounts.resources` for how they are used.
 """
 
 import datetime
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -16,45 +15,9 @@ from import_export import widgets
 from .phones import phone_normalise
 from .text import text_fold, text_normalise
 
-CACHE_LIMIT = 100_000  # entries in a cache below; emptied when full
+CACHE_LIMIT = 100_000  # entries in the cache below; emptied when full
 
 _phone_heads: dict[tuple[int, str], bool] = {}
-
-
-class _FoldedCharacters(dict):
-    """Each character as ``text_fold`` leaves it, filled as characters are met.
-
-    Folding works character by character (đ to d, the decomposed marks
-    dropped, case folded; canonical reordering only moves the marks that are
-    dropped), so ``str.translate`` through this table folds a whole text.
-    """
-
-    def __missing__(self, code_point):
-        if len(self) >= CACHE_LIMIT:
-            self.clear()  # a file of every character there is
-        character = chr(code_point).translate(_D_STROKE)
-        folded = "".join(
-            part
-            for part in unicodedata.normalize("NFD", character)
-            if not unicodedata.combining(part)
-        ).casefold()
-        self[code_point] = folded
-        return folded
-
-
-_D_STROKE = str.maketrans({"đ": "d", "Đ": "d"})
-_FOLDED = _FoldedCharacters()
-
-
-def search_key_fast(*parts: str) -> str:
-    """``accounts.text.search_key`` of text parts, the same value, faster.
-
-    One translation of the joined parts instead of a decomposition and a
-    Python loop per part; ASCII text is only lower-cased.
-    """
-    text = " ".join(parts)
-    folded = text.lower() if text.isascii() else text.translate(_FOLDED)
-    return " ".join(folded.split())
 
 
 def phone_normalise_cached(text: str) -> str:

@@ -27,6 +27,39 @@ def text_fold(value: str | None) -> str:
     return " ".join(bare.casefold().split())
 
 
+class _FoldedCharacters(dict):
+    """Each character as ``text_fold`` leaves it, filled as characters are met.
+
+    Folding works character by character (đ to d, the decomposed marks
+    dropped, case folded; canonical reordering only moves the marks that are
+    dropped), so ``str.translate`` through this table folds a whole text.
+    """
+
+    LIMIT = 100_000  # entries; emptied when full (a file of every character)
+
+    def __missing__(self, code_point):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        character = chr(code_point).translate(_D_STROKE)
+        folded = "".join(
+            part
+            for part in unicodedata.normalize("NFD", character)
+            if not unicodedata.combining(part)
+        ).casefold()
+        self[code_point] = folded
+        return folded
+
+
+_FOLDED = _FoldedCharacters()
+
+
 def search_key(*parts) -> str:
-    """One folded string holding every searchable part of a row."""
-    return " ".join(filter(None, (text_fold(part) for part in parts)))
+    """One folded string holding every searchable part of a row.
+
+    The parts folded with :func:`text_fold` and joined, computed as one
+    translation of the joined text: imports compute it for every row. ASCII
+    text is only lower-cased.
+    """
+    text = " ".join(str(part) for part in parts if part)
+    folded = text.lower() if text.isascii() else text.translate(_FOLDED)
+    return " ".join(folded.split())

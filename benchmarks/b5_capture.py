@@ -111,15 +111,31 @@ def rows_settled(tag: str, sent: int) -> int:
     return found
 
 
+def export_job_wait(job_id: int, timeout: float):
+    """Poll until the job is done or failed, or ``timeout`` seconds pass."""
+    from accounts.models import ExportJob
+
+    deadline = time.monotonic() + timeout
+    while True:
+        job = ExportJob.objects.get(pk=job_id)
+        if not job.is_pending or time.monotonic() > deadline:
+            return job
+        time.sleep(0.5)
+
+
 def export_alongside(server, session, body, households, province_user):
     """Capture while the province's household export runs; None if impossible."""
-    try:
-        from accounts.exports import export_job_start, export_job_wait
-    except ImportError:
-        return None, "no export job helper (accounts.exports.export_job_start)"
-    from accounts.models import ExportJob, User
+    from django.contrib import admin
 
-    job_id = export_job_start(User.objects.get(username=province_user))
+    from accounts.exports import export_job_create
+    from accounts.models import ExportJob, User
+    from households.models import Household
+
+    job_id = export_job_create(
+        user=User.objects.get(username=province_user),
+        model_admin=admin.site.get_model_admin(Household),
+        query="",
+    ).pk
     deadline = time.monotonic() + EXPORT_START_TIMEOUT
     while ExportJob.objects.get(pk=job_id).status == ExportJob.Status.QUEUED:
         if time.monotonic() > deadline:

@@ -20,11 +20,10 @@ from accounts.import_widgets import (
     cell_text,
     hamlet_widget,
     phone_normalise_cached,
-    search_key_fast,
 )
 from accounts.resources import PREVIEW_ROWS, WARD_COLUMN, RegistryResource
 from accounts.staged_import import RowErrors, Stage, StagedResult, import_staged
-from accounts.text import text_fold, text_normalise
+from accounts.text import search_key, text_fold, text_normalise
 from areas.models import Hamlet, Ward
 
 from .models import Household, Resident
@@ -297,7 +296,7 @@ class HouseholdResource(RegistryResource):
                     address,
                     phone,
                     *facts,
-                    search_key_fast(code, head_name, address, phone),
+                    search_key(code, head_name, address, phone),
                 )
                 continue
             problems = self._row_problems(row, index)
