@@ -128,7 +128,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": env("CACHE_REDIS_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="tcns"),
         }

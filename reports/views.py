@@ -9,7 +9,6 @@ table as an Excel file.
 import functools
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -29,6 +28,7 @@ from . import indicators
 from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_table
 from .exports import table_response
 from .indicators import Area
+from .kept import kept, page_kept
 from .tables import (
     hamlet_table,
     lagging_table,
@@ -40,7 +40,7 @@ from .tables import (
     workload_table,
     workshop_table,
 )
-from .versions import KEPT, figures_version
+from .versions import figures_version
 
 # Team leaders may open their own ward's dashboard; team members none.
 DASHBOARD_ROLES = (Role.PROVINCE, Role.WARD, Role.TEAM_LEADER)
@@ -207,12 +207,17 @@ def _overview(request, area: Area, child_url: str, up):
         }
         return render_to_string("reports/_overview_content.html", context, request)
 
-    # The page holds figures only, the same for everyone who may see the area:
-    # it is kept under the version of the area's figures, so a province of
-    # millions of sessions costs two small aggregates until its figures move.
+    # The figures are the same for everyone who may see the area: they are
+    # kept under the version of the area's figures, so a province of millions
+    # of sessions costs two small aggregates until its figures move. The page
+    # around them (the user's name, CSRF tokens) is kept per user, compressed.
     version = figures_version(
         area, "overview", period.query, sort, descending, up and up["url"]
     )
-    html = cache.get_or_set("dashboard:%s" % version, content, KEPT)
-    context = {"area": area, "content": mark_safe(html)}  # noqa: S308 - our render
-    return render(request, "reports/overview.html", context)
+
+    def page():
+        html = kept("dashboard:%s" % version, content)
+        context = {"area": area, "content": mark_safe(html)}  # noqa: S308 - our render
+        return render(request, "reports/overview.html", context)
+
+    return page_kept(request, version, page)

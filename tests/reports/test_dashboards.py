@@ -13,49 +13,18 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from assistance.models import CampaignTarget, Indicator
 from reports.dashboards import period_parse
-from reports.services import registry_recompute, stats_recompute
+from reports.services import stats_recompute
 from reports.templatetags.dashboard import figure, percent
 from tests.accounts.factories import UserFactory
 from tests.assistance.factories import (
     CampaignFactory,
-    MembershipFactory,
     SessionFactory,
-    local,
 )
-from tests.households.factories import HouseholdFactory
+from tests.reports.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def days_ago(count: int) -> datetime.datetime:
-    day = timezone.localdate() - datetime.timedelta(days=count)
-    return local(day.year, day.month, day.day)
-
-
-@pytest.fixture
-def activity(area):
-    """Ba Đình: 3 sessions in the last 30 days and 1 before; Hoàn Kiếm: 2."""
-    member = MembershipFactory(
-        member__ward=area.ward, member__full_name="Nguyễn Văn An", team=area.team
-    ).member
-    household = HouseholdFactory(ward=area.ward, hamlet=area.hamlet)
-    for count in (1, 2, 3):
-        SessionFactory(
-            team=area.team,
-            started_at=days_ago(count),
-            household=household if count == 1 else None,
-            members=[member],
-            services=[("vneid_level2", "done"), ("bill_qr", "follow_up")],
-        )
-    SessionFactory(team=area.team, started_at=days_ago(40), members=[member])
-    for count in (1, 2):
-        SessionFactory(team=area.neighbour_team, started_at=days_ago(count))
-    SessionFactory(team=area.other_team, started_at=days_ago(1))
-    stats_recompute()
-    registry_recompute()
-    return member
 
 
 def tile(response, code):

@@ -1,11 +1,15 @@
 """ETags that spare an unchanged pull, and the request budget per client."""
 
+import gzip
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.api_keys import api_key_issue
 from accounts.models import ApiKey, Role
+from reports.api.views import StatsThrottle
 from reports.services import registry_recompute, stats_recompute
 from tests.assistance.factories import SessionFactory, local
 from tests.households.factories import HouseholdFactory
@@ -110,7 +114,15 @@ def test_answers_are_revalidated_not_reused_blindly(client, figures):
     assert "X-Api-Key" in response["Vary"]
 
 
-def test_too_many_requests_are_a_429(client, with_key, make_key, area, settings):
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttle's clock, set by the test: 30 s into a minute."""
+    now = [1_800_000_030.0]
+    monkeypatch.setattr(StatsThrottle, "timer", lambda self: now[0])
+    return now
+
+
+def test_too_many_requests_are_a_429(client, with_key, make_key, area, settings, clock):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"stats": "3/min"},
@@ -120,10 +132,24 @@ def test_too_many_requests_are_a_429(client, with_key, make_key, area, settings)
 
     assert answers == [200, 200, 200, 429]
     limited = client.get(STATS)
-    assert int(limited["Retry-After"]) > 0
+    # The budget comes back when the minute ends, 30 s later.
+    assert limited["Retry-After"] == "30"
     # Each key has its own budget.
     client.credentials(HTTP_X_API_KEY=make_key("national"))
     assert client.get(STATS).status_code == 200
+
+
+def test_the_budget_comes_back_with_the_next_window(client, area, settings, clock):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"stats": "2/min"},
+    }
+    assert [client.get(STATS).status_code for _ in range(3)] == [200, 200, 429]
+
+    clock[0] += 29
+    assert client.get(STATS).status_code == 429
+    clock[0] += 1
+    assert [client.get(STATS).status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_a_province_of_one_ward_and_that_ward_have_their_own_tags(
@@ -138,7 +164,7 @@ def test_a_province_of_one_ward_and_that_ward_have_their_own_tags(
 
 
 def test_a_key_and_an_account_with_the_same_id_have_their_own_budgets(
-    api, users, area, settings
+    api, users, area, settings, clock
 ):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
@@ -173,3 +199,18 @@ def test_a_repeated_question_is_answered_from_the_kept_answer(
     assert again.json() == first.json()
     assert changed["ETag"] != first["ETag"]
     assert changed.json() != first.json()
+
+
+def test_an_answer_is_kept_compressed(client, figures):
+    plain = client.get(STATS)
+    compressed = client.get(STATS, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    again = client.get(
+        STATS, HTTP_IF_NONE_MATCH=compressed["ETag"], HTTP_ACCEPT_ENCODING="gzip"
+    )
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert json.loads(gzip.decompress(compressed.content)) == plain.json()
+    # The compressed bytes get a weak tag, as GZipMiddleware gives them.
+    assert compressed["ETag"] == "W/" + plain["ETag"]
+    assert again.status_code == 304
