@@ -4,7 +4,7 @@ Every refresh of a ward's summary rows moves its stamp (reports.services), and
 every registry recompute its ``refreshed_at``; a digest of those, of the
 language and of the question names an answer exactly. The statistics API sends
 it as the ETag, and the API and the dashboards keep what they computed under
-it, so an unchanged area costs two cache reads (and two small aggregates
+it, so an unchanged area costs one cache read (and two small aggregates
 after a refresh anywhere) instead of its indicators, however many sessions
 lie beneath them.
 """
@@ -35,18 +35,20 @@ def figures_moved() -> None:
 def figures_version(area: Area, *parts) -> str:
     """A digest that changes when the area's figures, or the question, change.
 
-    The stamps' aggregates are kept too, under the current epoch: between two
-    refreshes anywhere, a version costs two cache reads and no query.
+    The stamps' aggregates are kept too, with the epoch they were read in:
+    between two refreshes anywhere, a version costs one cache read (the epoch
+    and the area's stamps together) and no query.
     """
-    epoch = cache.get(EPOCH)
+    key = "figures-stamps:%s:%s" % (area.level, area.code)
+    found = cache.get_many([EPOCH, key])
+    epoch = found.get(EPOCH)
     if epoch is None:
         epoch = time.time_ns()
         cache.add(EPOCH, epoch, None)
-    key = "figures-stamps:%s:%s:%s" % (epoch, area.level, area.code)
-    stamps = cache.get(key)
-    if stamps is None:
+    kept_epoch, stamps = found.get(key, (None, None))
+    if kept_epoch != epoch:
         stamps = _stamps(area)
-        cache.set(key, stamps, KEPT)
+        cache.set(key, (epoch, stamps), KEPT)
     text = "|".join(
         str(part)
         for part in (area.level, area.code, stamps, translation.get_language(), *parts)

@@ -137,14 +137,13 @@ class StatsThrottle(SimpleRateThrottle):
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
         key = "%s:%d" % (key, window)
-        # The window's counter outlives the window by a little, never less.
-        if self.cache.add(key, 1, self.duration + 1):
-            return True
         try:
             count = self.cache.incr(key)
-        except ValueError:  # expired between the two calls: a new window
-            self.cache.add(key, 1, self.duration + 1)
-            count = 1
+        except ValueError:  # the window's first request
+            # Its counter outlives the window by a little, never less.
+            if self.cache.add(key, 1, self.duration + 1):
+                return True
+            count = self.cache.incr(key)  # another request made it first
         return count <= self.num_requests
 
     def wait(self):
