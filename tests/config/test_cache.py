@@ -39,3 +39,14 @@ def test_threads_share_the_client_without_mixing_answers():
         thread.join()
 
     assert mismatches == []
+
+
+def test_incr_counts_an_existing_key_and_refuses_a_missing_one():
+    cache.set("counter", 1, 30)
+
+    assert cache.incr("counter") == 2
+    assert cache.incr("counter", 5) == 7
+    assert cache.get("counter") == 7
+    with pytest.raises(ValueError):
+        cache.incr("no-such-counter")
+    assert cache.get("no-such-counter") is None
