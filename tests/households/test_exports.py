@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import multiprocessing
+import os
 import time
 
 import openpyxl
@@ -14,7 +16,11 @@ from django.utils import timezone
 
 from accounts.exports import export_job_run, export_jobs_purge
 from accounts.models import ExportJob, Role
-from accounts.tasks import export_job_run_task
+from accounts.tasks import (
+    EXPORT_NICENESS,
+    export_job_run_task,
+    export_priority_lower,
+)
 from config.celery import app as celery_app
 from households.models import Household, Resident
 from households.resources import HouseholdResource, ResidentResource
@@ -324,3 +330,23 @@ def test_a_worker_on_the_exports_queue_builds_the_file(
     response = client.get("/admin/exports/%d/download/" % job.pk)
     rows = workbook_rows(b"".join(response.streaming_content))
     assert [row[rows[0].index("Mã hộ")] for row in rows[1:]] == ["BD-0001"]
+
+
+def _priority_after_lowering(answer):
+    export_priority_lower()
+    if hasattr(os, "SCHED_IDLE"):
+        answer.put(os.sched_getscheduler(0) == os.SCHED_IDLE)
+    else:
+        answer.put(os.getpriority(os.PRIO_PROCESS, 0) == EXPORT_NICENESS)
+
+
+def test_the_export_process_yields_the_processor_to_everything_else():
+    # In a child process: the priority cannot be raised again once lowered.
+    answer = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(
+        target=_priority_after_lowering, args=(answer,)
+    )
+    child.start()
+    child.join(30)
+
+    assert answer.get(timeout=5) is True
