@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,27 +71,28 @@ def session_record(
     """Store a session once per ``client_uuid``; return it and whether it is new.
 
     A resend with the same content returns the stored session; a resend with
-    other content raises :class:`SessionConflict`.
+    other content raises :class:`SessionConflict`. A new session comes back
+    with its lines (and a single member) loaded, as stored.
     """
-    content = {
-        "team": team,
-        "members": members,
-        "started_at": started_at,
-        "place": place,
-        "services": services,
-        "household": household,
-        "resident": resident,
-        "service_point": service_point,
-        "duration_minutes": duration_minutes,
-        "notes": (notes or "").strip(),
-        **{name: walk_in.get(name, _walk_in_default(name)) for name in WALK_IN_FIELDS},
-    }
+    content = _content(
+        team=team,
+        members=members,
+        started_at=started_at,
+        place=place,
+        services=services,
+        household=household,
+        resident=resident,
+        service_point=service_point,
+        duration_minutes=duration_minutes,
+        notes=notes,
+        **walk_in,
+    )
     digest = _digest(content)
-    stored = AssistanceSession.objects.filter(client_uuid=client_uuid).first()
-    if stored is not None:
-        return _replayed(stored, digest), False
-    session_check(**content)
+    # Most sends are new (the API answers resends before calling this): the
+    # unique UUID finds a stored session when it refuses the new one, and
+    # saves a lookup on every new session.
     try:
+        session_check(**content)
         with transaction.atomic():
             session = AssistanceSession(
                 client_uuid=client_uuid,
@@ -99,14 +100,25 @@ def session_record(
                 recorded_by=recorded_by,
                 content_digest=digest,
             )
-            _save(session, content)
-    except IntegrityError:
-        # Two requests with one UUID raced; the other one stored it first.
-        stored = AssistanceSession.objects.filter(client_uuid=client_uuid).first()
+            _insert(session, content)
+    except (ValidationError, IntegrityError):
+        # A resend (not checked again: what it names may have changed since),
+        # or two requests with one UUID that raced.
+        stored = _stored(client_uuid)
         if stored is None:
             raise
-        return _replayed(stored, digest), False
-    return session, True
+    else:
+        return session, True
+    return _replayed(stored, digest), False
+
+
+def session_is_resend(*, session: AssistanceSession, **fields) -> bool:
+    """Whether ``fields`` are the content first stored under the session's UUID.
+
+    The rows the content names may be given as bare ids: a resend is told
+    apart by what it names, without reading those rows again.
+    """
+    return session.content_digest == _digest(_content(**fields))
 
 
 def session_update(*, session: AssistanceSession, **changes) -> AssistanceSession:
@@ -182,6 +194,7 @@ def session_check(
     current = set(
         Membership.objects.filter(team=team, member__in=members, joined_on__lte=day)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .order_by()  # a set: the default order would join two more tables
         .values_list("member_id", flat=True)
     )
     for member in members:
@@ -254,7 +267,7 @@ def follow_up_close(*, line: SessionService) -> None:
         line.save(update_fields=["closed_at"])  # a save: the reports follow
 
 
-def _save(session: AssistanceSession, content: dict) -> None:
+def _fill(session: AssistanceSession, content: dict) -> None:
     for name, value in content.items():
         if name not in ("members", "services"):
             setattr(session, name, value)
@@ -264,81 +277,160 @@ def _save(session: AssistanceSession, content: dict) -> None:
         session.household_id = session.resident.household_id
     session.ward_id = session.team.ward_id
     session.started_on = timezone.localdate(session.started_at)
+
+
+def _line(row: SessionService, line: ServiceLine) -> SessionService:
+    row.service_type = line.service_type
+    row.outcome = line.outcome
+    row.reason = line.reason.strip() if line.outcome == "failed" else ""
+    row.dossier_ref = line.dossier_ref.strip()
+    if line.outcome != SessionService.Outcome.FOLLOW_UP:
+        row.closed_at = None
+    return row
+
+
+def _insert(session: AssistanceSession, content: dict) -> None:
+    """Store a new session: its row, then its members and lines, one insert each.
+
+    The session's own save is what the reports follow (its bucket holds the
+    members and lines too) and what the audit trail records; the members and
+    lines of a new session need no signal of their own.
+    """
+    _fill(session, content)
+    session.save()
+    members = list(dict.fromkeys(content["members"]))
+    through = AssistanceSession.members.through
+    through.objects.bulk_create(
+        through(assistancesession_id=session.pk, member_id=member.pk)
+        for member in members
+    )
+    lines = {line.service_type.pk: line for line in content["services"]}
+    rows = SessionService.objects.bulk_create(
+        _line(SessionService(session=session), line) for line in lines.values()
+    )
+    _after_save(session, rows)
+    # Loaded as a read would load them, so the answer needs no read. Lines
+    # come in catalogue order; several members in the database's order of
+    # names, which only the database knows.
+    rows.sort(key=lambda row: row.service_type.position)
+    loaded = {"services": _loaded(session.services, rows)}
+    if len(members) == 1:
+        loaded["members"] = _loaded(session.members, members)
+    session._prefetched_objects_cache = loaded
+
+
+def _loaded(manager, rows: list) -> QuerySet:
+    """``manager.all()`` answered from ``rows``, as ``prefetch_related`` leaves it."""
+    queryset = manager.all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
+
+
+def _save(session: AssistanceSession, content: dict) -> None:
+    # Members and lines loaded before the edit would be stale after it.
+    session.__dict__.pop("_prefetched_objects_cache", None)
+    _fill(session, content)
     session.save()
     session.members.set(content["members"])
     lines = {line.service_type.pk: line for line in content["services"]}
     session.services.exclude(service_type__in=lines).delete()
     stored = {line.service_type_id: line for line in session.services.all()}
+    rows = []
     for type_id, line in lines.items():
-        row = stored.get(type_id) or SessionService(session=session)
-        row.service_type = line.service_type
-        row.outcome = line.outcome
-        row.reason = line.reason.strip() if line.outcome == "failed" else ""
-        row.dossier_ref = line.dossier_ref.strip()
-        if line.outcome != SessionService.Outcome.FOLLOW_UP:
-            row.closed_at = None
+        row = _line(stored.get(type_id) or SessionService(session=session), line)
         row.save()
-    session_after_save(session)
+        rows.append(row)
+    _after_save(session, rows)
 
 
 def session_after_save(session: AssistanceSession) -> None:
     """What a stored session changes elsewhere: follow-ups and e-ID levels."""
-    _follow_ups_close(session)
-    _vneid_follow(session)
+    _after_save(session, list(session.services.select_related("service_type")))
 
 
-def _follow_ups_close(session: AssistanceSession) -> None:
+def _after_save(session: AssistanceSession, lines: list[SessionService]) -> None:
+    _follow_ups_close(session, lines)
+    _vneid_follow(session, lines)
+
+
+def _follow_ups_close(session: AssistanceSession, lines: list[SessionService]) -> None:
     """A service finished (or given up) closes the same people's open follow-ups."""
     if session.is_walk_in:
         return
-    finished = session.services.exclude(
-        outcome=SessionService.Outcome.FOLLOW_UP
-    ).values_list("service_type_id", flat=True)
+    follow_up = SessionService.Outcome.FOLLOW_UP
+    finished = {line.service_type_id for line in lines if line.outcome != follow_up}
+    waiting = [
+        line for line in lines if line.outcome == follow_up and line.closed_at is None
+    ]
     who = (
-        Q(session__resident=session.resident)
+        {"session__resident_id": session.resident_id}
         if session.resident_id
-        else Q(session__household=session.household)
+        else {"session__household_id": session.household_id}
     )
-    earlier = SessionService.objects.filter(
-        who,
-        service_type__in=list(finished),
-        outcome=SessionService.Outcome.FOLLOW_UP,
-        closed_at__isnull=True,
-        session__started_at__lte=session.started_at,
-    ).exclude(session=session)
-    buckets = set(earlier.values_list("session__ward_id", "session__started_on"))
-    if buckets:
-        earlier.update(closed_at=timezone.now())
-        transaction.on_commit(
-            lambda: buckets_changed.send(sender=SessionService, buckets=buckets)
+    # A session has one line per service, so its own lines are never among
+    # the others' (finished here, follow-ups there; or the other way round).
+    if finished:
+        earlier = SessionService.objects.filter(
+            **who,
+            service_type__in=finished,
+            outcome=follow_up,
+            closed_at__isnull=True,
+            session__started_at__lte=session.started_at,
         )
-    # Phones log offline, so this follow-up may arrive after the session
-    # that already finished it.
-    finished_later = (
-        SessionService.objects.filter(who, session__started_at__gte=session.started_at)
-        .exclude(session=session)
-        .exclude(outcome=SessionService.Outcome.FOLLOW_UP)
-        .values("service_type")
-    )
-    session.services.filter(
-        outcome=SessionService.Outcome.FOLLOW_UP,
-        closed_at__isnull=True,
-        service_type__in=finished_later,
-    ).update(closed_at=timezone.now())
+        buckets = set(
+            earlier.order_by().values_list("session__ward_id", "session__started_on")
+        )
+        if buckets:
+            earlier.update(closed_at=timezone.now())
+            transaction.on_commit(
+                lambda: buckets_changed.send(sender=SessionService, buckets=buckets)
+            )
+    if waiting:
+        # Phones log offline, so this follow-up may arrive after the session
+        # that already finished it.
+        finished_later = set(
+            SessionService.objects.filter(
+                **who,
+                service_type__in={line.service_type_id for line in waiting},
+                session__started_at__gte=session.started_at,
+            )
+            .exclude(outcome=follow_up)
+            .order_by()
+            .values_list("service_type_id", flat=True)
+        )
+        if finished_later:
+            now = timezone.now()
+            session.services.filter(
+                outcome=follow_up,
+                closed_at__isnull=True,
+                service_type__in=finished_later,
+            ).update(closed_at=now)
+            for line in waiting:
+                if line.service_type_id in finished_later:
+                    line.closed_at = now
 
 
-def _vneid_follow(session: AssistanceSession) -> None:
+def _vneid_follow(session: AssistanceSession, lines: list[SessionService]) -> None:
     """A level-2 activation done for a registered person raises their e-ID."""
     resident = session.resident
     if resident is None or resident.vneid_level == Resident.VneidLevel.LEVEL_2:
         return
-    activated = session.services.filter(
-        service_type__code=ServiceType.LEVEL2_ACTIVATION,
-        outcome=SessionService.Outcome.DONE,
-    ).exists()
+    activated = any(
+        line.service_type.code == ServiceType.LEVEL2_ACTIVATION
+        and line.outcome == SessionService.Outcome.DONE
+        for line in lines
+    )
     if activated:
         resident.vneid_level = Resident.VneidLevel.LEVEL_2
         resident.save()  # through save(): the registry's audit trail records it
+
+
+def _stored(client_uuid: UUID) -> AssistanceSession | None:
+    try:
+        return AssistanceSession.objects.get(client_uuid=client_uuid)
+    except AssistanceSession.DoesNotExist:
+        return None
 
 
 def _replayed(stored: AssistanceSession, digest: str) -> AssistanceSession:
@@ -351,12 +443,46 @@ def _walk_in_default(name: str):
     return "" if name in ("walk_in_gender", "walk_in_age_group") else False
 
 
+def _content(
+    *,
+    team: Team | int,
+    members: list[Member | int],
+    started_at: datetime,
+    place: str,
+    services: list[ServiceLine],
+    household: Household | int | None = None,
+    resident: Resident | int | None = None,
+    service_point: ServicePoint | int | None = None,
+    duration_minutes: int | None = None,
+    notes: str = "",
+    **walk_in,
+) -> dict:
+    """The content of a session, as checked, stored and fingerprinted."""
+    return {
+        "team": team,
+        "members": members,
+        "started_at": started_at,
+        "place": place,
+        "services": services,
+        "household": household,
+        "resident": resident,
+        "service_point": service_point,
+        "duration_minutes": duration_minutes,
+        "notes": (notes or "").strip(),
+        **{name: walk_in.get(name, _walk_in_default(name)) for name in WALK_IN_FIELDS},
+    }
+
+
+def _id(value):
+    return getattr(value, "pk", value)
+
+
 def _digest(content: dict) -> str:
     """A stable fingerprint of what was submitted, for telling replays apart."""
     started = content["started_at"].astimezone(UTC).replace(microsecond=0)
     canonical = {
-        "team": content["team"].pk,
-        "members": sorted(member.pk for member in content["members"]),
+        "team": _id(content["team"]),
+        "members": sorted(_id(member) for member in content["members"]),
         "started_at": started.isoformat(),
         "services": sorted(
             [
@@ -368,7 +494,7 @@ def _digest(content: dict) -> str:
             for line in content["services"]
         ),
         **{
-            name: getattr(value, "pk", value)
+            name: _id(value)
             for name, value in content.items()
             if name not in ("team", "members", "started_at", "services")
         },

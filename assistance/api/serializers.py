@@ -1,5 +1,8 @@
 """Input and output shapes of the capture API; validation of input only."""
 
+import copy
+
+from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -7,6 +10,7 @@ from accounts.scope import scope
 from households.models import Household, Resident
 from teams.models import Member, ServicePoint, Team
 
+from ..catalogue import service_catalogue
 from ..models import AssistanceSession, ServiceType, SessionService
 from ..services import session_may_edit
 
@@ -18,8 +22,21 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return scope(super().get_queryset(), self.context["request"].user)
 
 
+class ServiceCodeField(serializers.SlugRelatedField):
+    """A service of the active catalogue by its code, from the process's copy."""
+
+    def to_internal_value(self, data):
+        # The same answers as a lookup in the queryset, which names the field.
+        try:
+            return service_catalogue()[smart_str(data)]
+        except KeyError:
+            self.fail(
+                "does_not_exist", slug_name=self.slug_field, value=smart_str(data)
+            )
+
+
 class ServiceLineInput(serializers.Serializer):
-    service = serializers.SlugRelatedField(
+    service = ServiceCodeField(
         slug_field="code",
         queryset=ServiceType.objects.filter(is_active=True),
         help_text=_("The service's code in the catalogue, e.g. vneid_level2."),
@@ -92,6 +109,21 @@ class SessionInput(serializers.Serializer):
     )
 
 
+class SessionResendInput(SessionInput):
+    """A resend, told apart from its first sending by the ids it names.
+
+    Those rows were checked when the session was first stored; a resend that
+    names the same ones is answered with the stored session, unchecked (as
+    :func:`~assistance.services.session_record` does).
+    """
+
+    team = serializers.IntegerField(required=False)
+    members = serializers.ListField(child=serializers.IntegerField(), required=False)
+    service_point = serializers.IntegerField(required=False, allow_null=True)
+    household = serializers.IntegerField(required=False, allow_null=True)
+    resident = serializers.IntegerField(required=False, allow_null=True)
+
+
 class SessionUpdateInput(SessionInput):
     """An edit: everything but the UUID, which names the session for good."""
 
@@ -99,7 +131,21 @@ class SessionUpdateInput(SessionInput):
     source = None
 
 
-class ServiceLineOutput(serializers.ModelSerializer):
+class FieldsBuiltOnce:
+    """A model serializer whose fields are built from the model once, then copied.
+
+    Building them took most of the time of an answer about one session.
+    """
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            type(self)._fields_built = built
+        return copy.deepcopy(built)
+
+
+class ServiceLineOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     service = serializers.SlugRelatedField(
         source="service_type", slug_field="code", read_only=True
     )
@@ -117,7 +163,7 @@ class ServiceLineOutput(serializers.ModelSerializer):
         ]
 
 
-class SessionOutput(serializers.ModelSerializer):
+class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     ward = serializers.CharField(source="ward_id", read_only=True)
     services = ServiceLineOutput(many=True, read_only=True)
     may_edit = serializers.SerializerMethodField()

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
@@ -15,17 +15,23 @@ from rest_framework.response import Response
 
 from accounts.scope import Level, scope_for, scoped
 
-from ..models import SessionService
+from ..models import AssistanceSession, SessionService
 from ..selectors import member_for, session_list
 from ..services import (
     ServiceLine,
     SessionConflict,
+    session_is_resend,
     session_may_edit,
     session_record,
     session_update,
 )
 from .filters import SessionFilter
-from .serializers import SessionInput, SessionOutput, SessionUpdateInput
+from .serializers import (
+    SessionInput,
+    SessionOutput,
+    SessionResendInput,
+    SessionUpdateInput,
+)
 
 WRITE_LEVELS = (Level.NATIONAL, Level.WARD, Level.TEAM)
 
@@ -39,9 +45,16 @@ class SessionPagination(CursorPagination):
 
 
 def _sessions(user):
-    return session_list(user=user).prefetch_related(
-        Prefetch("services", SessionService.objects.select_related("service_type")),
-        "members",
+    # SessionOutput names the team, household and others by id: joining
+    # their rows in only costs time. Each session's lines come in catalogue
+    # order (the default order would join the sessions again to sort them).
+    lines = SessionService.objects.select_related("service_type").order_by(
+        "service_type__position"
+    )
+    return (
+        session_list(user=user)
+        .select_related(None)
+        .prefetch_related(Prefetch("services", lines), "members")
     )
 
 
@@ -74,6 +87,36 @@ def _fields(data: dict, user, *, complete: bool) -> dict:
             for line in fields["services"]
         ]
     return fields
+
+
+def _resent(request) -> AssistanceSession | None:
+    """The stored session if the request resends it with the same content.
+
+    Phones resend after every lost answer. A resend is answered from the
+    stored row (read again: an official may have changed it) before the
+    checks of a new session, which it does not need.
+    """
+    try:
+        client_uuid = serializers.UUIDField().run_validation(
+            request.data.get("client_uuid")
+        )
+    except (AttributeError, ApiValidationError):  # not an object, or no UUID
+        return None
+    try:
+        stored = _sessions(request.user).get(client_uuid=client_uuid)
+    except AssistanceSession.DoesNotExist:
+        return None
+    data = SessionResendInput(data=request.data, context={"request": request})
+    if not data.is_valid():
+        return None
+    values = dict(data.validated_data)
+    if scope_for(request.user).level == Level.TEAM:
+        values.setdefault("team", request.user.team_id)
+    try:
+        fields = _fields(values, request.user, complete=True)
+    except ApiValidationError:
+        return None
+    return stored if session_is_resend(session=stored, **fields) else None
 
 
 def _conflict(message: str, session) -> Response:
@@ -121,6 +164,9 @@ class SessionListCreateApi(ListAPIView):
     def post(self, request):
         if scope_for(request.user).level not in WRITE_LEVELS:
             raise PermissionDenied(_("Your role can read sessions but not log them."))
+        stored = _resent(request)
+        if stored is not None:
+            return Response(SessionOutput(stored, context={"request": request}).data)
         data = SessionInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = _fields(data.validated_data, request.user, complete=True)
@@ -137,7 +183,13 @@ class SessionListCreateApi(ListAPIView):
                 % {"uuid": conflict.session.client_uuid},
                 _sessions(request.user).filter(pk=conflict.session.pk).first(),
             )
-        visible = _sessions(request.user).filter(pk=session.pk).first()
+        # A new session is in the sender's scope and comes back loaded as
+        # stored; one stored by another request is read again.
+        visible = (
+            session
+            if created
+            else _sessions(request.user).filter(pk=session.pk).first()
+        )
         if visible is None:
             # Stored, then moved out of the sender's scope by an official: the
             # resend is answered for good, without showing the session.
@@ -146,9 +198,8 @@ class SessionListCreateApi(ListAPIView):
                 % {"uuid": session.client_uuid},
                 None,
             )
-        session = visible
         return Response(
-            SessionOutput(session, context={"request": request}).data,
+            SessionOutput(visible, context={"request": request}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -174,7 +225,7 @@ class SessionDetailApi(GenericAPIView):
         responses={200: SessionOutput, 400: OpenApiResponse(), 403: OpenApiResponse()},
     )
     def put(self, request, pk):
-        return self._update(request, partial=False)
+        return self._update(request, pk, partial=False)
 
     @extend_schema(
         summary="Change part of an assistance session",
@@ -182,10 +233,11 @@ class SessionDetailApi(GenericAPIView):
         responses={200: SessionOutput, 400: OpenApiResponse(), 403: OpenApiResponse()},
     )
     def patch(self, request, pk):
-        return self._update(request, partial=True)
+        return self._update(request, pk, partial=True)
 
-    def _update(self, request, *, partial):
-        session = self.get_object()
+    def _update(self, request, pk, *, partial):
+        # The edit starts from the stored content, related rows and all.
+        session = get_object_or_404(session_list(user=request.user), pk=pk)
         if not session_may_edit(request.user, session):
             raise PermissionDenied(
                 _("Only its author can change a session, and only for 24 hours.")

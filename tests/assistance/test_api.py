@@ -10,7 +10,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from assistance.models import AssistanceSession, SessionService
-from tests.assistance.factories import MembershipFactory, SessionFactory
+from assistance.services import session_update
+from households.models import Household
+from tests.assistance.factories import MembershipFactory, SessionFactory, line
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +21,10 @@ SESSIONS = "/api/v1/sessions/"
 
 def detail(session) -> str:
     return "%s%d/" % (SESSIONS, session.pk)
+
+
+def detail_of(answer) -> str:
+    return "%s%d/" % (SESSIONS, answer.json()["id"])
 
 
 @pytest.fixture
@@ -82,6 +88,60 @@ def test_a_team_member_logs_a_session_with_their_team_and_self(
     assert session.source == AssistanceSession.Source.API
 
 
+def test_the_answer_to_a_new_session_is_the_session_as_stored(
+    as_member, household, member
+):
+    services = [
+        {"service": "payment_app", "outcome": "follow_up"},
+        {"service": "vneid_level2", "outcome": "failed", "reason": " Chip hỏng "},
+        {"service": "birth_registration", "outcome": "done", "dossier_ref": " G1 "},
+    ]
+
+    answer = post(as_member, body(household, services=services, duration_minutes=20))
+
+    assert answer.status_code == 201
+    assert answer.json() == as_member.get(detail_of(answer)).json()
+    assert [line["service"] for line in answer.json()["services"]] == [
+        "vneid_level2",
+        "birth_registration",
+        "payment_app",
+    ]
+
+
+def test_the_answer_names_several_members_as_a_read_does(
+    as_member, area, household, member
+):
+    others = [
+        MembershipFactory(
+            member__ward=area.ward, member__full_name=name, team=area.team
+        )
+        for name in ("Đỗ Thị Chi", "Bùi Văn Dũng")
+    ]
+    members = [others[0].member.pk, others[1].member.pk, member.pk]
+
+    answer = post(as_member, body(household, members=members))
+
+    assert answer.status_code == 201
+    assert answer.json() == as_member.get(detail_of(answer)).json()
+    assert sorted(answer.json()["members"]) == sorted(members)
+
+
+def test_a_follow_up_finished_before_it_arrived_is_answered_closed(
+    as_member, household
+):
+    now = timezone.now()
+    done = [{"service": "payment_app", "outcome": "done"}]
+    post(as_member, body(household, services=done, started_at=now.isoformat()))
+    earlier = (now - datetime.timedelta(hours=3)).isoformat()
+    waiting = [{"service": "payment_app", "outcome": "follow_up"}]
+
+    answer = post(as_member, body(household, services=waiting, started_at=earlier))
+
+    assert answer.status_code == 201
+    assert answer.json()["services"][0]["closed_at"] is not None
+    assert answer.json() == as_member.get(detail_of(answer)).json()
+
+
 def test_a_resend_answers_200_with_the_stored_session(as_member, household):
     data = body(household)
     first = post(as_member, data)
@@ -92,6 +152,47 @@ def test_a_resend_answers_200_with_the_stored_session(as_member, household):
     assert again.json()["id"] == first.json()["id"]
     assert AssistanceSession.objects.count() == 1
     assert SessionService.objects.count() == 1
+
+
+def test_a_resend_is_answered_with_the_session_as_an_official_changed_it(
+    as_member, household
+):
+    data = body(household)
+    stored = post(as_member, data).json()
+    session = AssistanceSession.objects.get(pk=stored["id"])
+    session_update(session=session, notes="Phường sửa", services=[line("bill_qr")])
+
+    again = post(as_member, data)
+
+    assert again.status_code == 200
+    assert again.json()["notes"] == "Phường sửa"
+    assert [s["service"] for s in again.json()["services"]] == ["bill_qr"]
+
+
+def test_a_resend_is_answered_even_if_its_household_has_since_moved_away(
+    as_member, household, area
+):
+    """What a resend names was checked when it was first stored."""
+    data = body(household)
+    stored = post(as_member, data).json()
+    Household.objects.filter(pk=household.pk).update(ward=area.neighbour_ward)
+
+    again = post(as_member, data)
+
+    assert again.status_code == 200
+    assert again.json()["id"] == stored["id"]
+
+
+def test_a_resend_with_other_content_is_checked_like_a_new_session(
+    as_member, household
+):
+    data = body(household)
+    post(as_member, data)
+
+    response = post(as_member, {**data, "place": "on the moon"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["place"]
 
 
 def test_the_same_uuid_with_other_notes_is_a_409_naming_the_stored_session(

@@ -252,6 +252,20 @@ def test_a_new_session_is_stored_with_its_ward_day_and_lines(record, area, users
     assert lines_of(session) == {"online_safety": "done"}
 
 
+def test_a_new_session_is_audited_once_with_who_recorded_it(record, users):
+    session, _created = record()
+
+    record(client_uuid=session.client_uuid)  # a resend changes nothing
+
+    audit = session.history.get()
+    assert audit.history_type == "+"
+    assert (audit.team_id, audit.household_id) == (
+        session.team_id,
+        session.household_id,
+    )
+    assert audit.recorded_by == users[Role.TEAM_MEMBER]
+
+
 def test_the_same_uuid_twice_stores_one_session_and_one_set_of_lines(record):
     uid = uuid.uuid4()
     services = [line("online_safety"), line("payment_app", "follow_up")]
