@@ -6,13 +6,18 @@ rows of the buckets it is given and inserts them again from one grouped
 query per table, inside one transaction that holds the wards' stamps, so two
 refreshes of one ward queue instead of interleaving. The same function
 serves one bucket (after a session is saved), the recent days (the beat
-schedule) and everything (``rebuild_stats``).
+schedule) and everything (``rebuild_stats``). Everything, on PostgreSQL,
+empties and refills the tables in two transactions at once, each table
+locked until its new rows are in (a refresh meanwhile waits for the table,
+then recomputes its bucket over the new rows), then moves every ward's stamp.
 """
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -37,14 +42,22 @@ from .models import (
 )
 from .versions import figures_moved
 
-BUCKET_TABLES = (
-    DayTeamStat,
-    DayServiceStat,
-    DayMemberStat,
-    DayHousehold,
-    DayWorkshopStat,
-)
 BATCH = 2000
+# Memory for grouping each table in a full rebuild. The team and service rows
+# join every session through a hash table that the server's default work_mem
+# would split into batches on disk. The member and household rows are nearly
+# one group per raw row: hundreds of megabytes of groups held in memory miss
+# the processor's caches at every row, and took longer than the default's
+# batches (households at province scale: 4.7 s against 3.7 s).
+GROUPING_MEMORY = {DayTeamStat: "128MB", DayServiceStat: "128MB"}
+# A full rebuild refills these halves side by side, one connection each: the
+# grouping of an INSERT runs on one core, and the halves take about as long
+# (the sessions with their households; the sessions joined to their lines and
+# their members).
+SIDE_BY_SIDE = (
+    (DayTeamStat, DayHousehold, DayWorkshopStat),
+    (DayServiceStat, DayMemberStat),
+)
 
 
 def stats_recompute(
@@ -54,29 +67,38 @@ def stats_recompute(
     day_to: date | None = None,
 ) -> None:
     """Recompute the buckets of ``ward_ids`` (all when None) between two days."""
+    whole = _everything(ward_ids, day_from, day_to)
     sessions = _buckets(AssistanceSession.objects.all(), "", ward_ids, day_from, day_to)
+    lines = _buckets(
+        SessionService.objects.all(), "session__", ward_ids, day_from, day_to
+    )
+    helpers = _buckets(
+        AssistanceSession.members.through.objects.all(),
+        "assistancesession__",
+        ward_ids,
+        day_from,
+        day_to,
+    )
     workshops = _buckets(
         Workshop.objects.all(), "", ward_ids, day_from, day_to, day_field="held_on"
     )
+    fills = {
+        DayTeamStat: partial(_team_rows, sessions, whole),
+        DayServiceStat: partial(_service_rows, lines, whole),
+        DayMemberStat: partial(_member_rows, helpers, whole),
+        DayHousehold: partial(_household_rows, sessions, whole),
+        DayWorkshopStat: partial(_workshop_rows, workshops, whole),
+    }
+    if whole and not connection.in_atomic_block:
+        _rebuild_side_by_side(fills)
+        with transaction.atomic():
+            _lock_wards(None).update(changed_at=timezone.now())
+            _figures_moved()
+        return
     with transaction.atomic():
-        wards = _lock_wards(ward_ids)
-        _buckets_clear(ward_ids, day_from, day_to)
-        whole = _everything(ward_ids, day_from, day_to)
-        with _indexes_set_aside(whole):
-            _team_rows(sessions, whole)
-            lines = SessionService.objects.all()
-            _service_rows(
-                _buckets(lines, "session__", ward_ids, day_from, day_to), whole
-            )
-            helpers = AssistanceSession.members.through.objects.all()
-            _member_rows(
-                _buckets(helpers, "assistancesession__", ward_ids, day_from, day_to),
-                whole,
-            )
-            _household_rows(sessions, whole)
-            _workshop_rows(workshops, whole)
-        now = timezone.now()
-        WardStamp.objects.filter(ward__in=wards).update(changed_at=now)
+        stamps = _lock_wards(ward_ids)
+        _tables_refill(fills, ward_ids, day_from, day_to, whole=whole)
+        stamps.update(changed_at=timezone.now())
         _figures_moved()
 
 
@@ -218,21 +240,81 @@ def _figures_moved() -> None:
     transaction.on_commit(figures_moved, robust=True)
 
 
-def _buckets_clear(ward_ids, day_from, day_to) -> None:
+def _rebuild_side_by_side(fills) -> None:
+    """Empty and refill every summary table, the halves in two transactions at
+    once (see SIDE_BY_SIDE).
+
+    Readers of a table wait for its refill or see its old rows, never half of
+    them; a reader may see one half refilled before the other, the same
+    figures recomputed. The stamps move once both have committed: this thread
+    waits for the other holding no lock, so no reader holding a table of one
+    half while asking for the other can hang the rebuild where the server's
+    deadlock detector cannot see it.
+    """
+    errors = []
+
+    def refill(tables):
+        with transaction.atomic():
+            _commit_unwaited()
+            _tables_refill({table: fills[table] for table in tables}, whole=True)
+
+    def refill_beside(tables):
+        try:
+            refill(tables)
+        except BaseException as error:  # raised again in the calling thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first, *others = SIDE_BY_SIDE
+    threads = [threading.Thread(target=refill_beside, args=[half]) for half in others]
+    for thread in threads:
+        thread.start()
+    try:
+        refill(first)
+    finally:
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _tables_refill(fills, ward_ids=None, day_from=None, day_to=None, *, whole):
+    """Delete the buckets' rows from the tables of ``fills``, then fill them."""
+    tables = list(fills)
+    _buckets_clear(tables, ward_ids, day_from, day_to, whole)
+    with _indexes_set_aside(tables, whole):
+        for fill in fills.values():
+            fill()
+
+
+def _buckets_clear(tables, ward_ids, day_from, day_to, whole: bool) -> None:
     """Delete the summary rows of the buckets about to be recomputed.
 
     Everything at once is a TRUNCATE on PostgreSQL: deleted rows stay in the
     indexes until vacuumed, and every row inserted again would first be checked
     against its dead twin. Readers of the tables wait for the rebuild instead.
     """
-    if _everything(ward_ids, day_from, day_to):
+    if whole:
         quote = connection.ops.quote_name
-        tables = ", ".join(quote(table._meta.db_table) for table in BUCKET_TABLES)
+        names = ", ".join(quote(table._meta.db_table) for table in tables)
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE %s" % tables)
+            cursor.execute("TRUNCATE %s" % names)
         return
-    for table in BUCKET_TABLES:
+    for table in tables:
         _buckets(table.objects.all(), None, ward_ids, day_from, day_to).delete()
+
+
+def _commit_unwaited() -> None:
+    """Let the commit of a rebuild's own transaction return before its WAL is
+    on disk.
+
+    The rows are derived: a crash in the instant after the commit can lose
+    the refill, bringing back the old rows whole, never a mix, and any later
+    commit that waits for the disk makes it durable too.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _everything(ward_ids, day_from, day_to) -> bool:
@@ -242,57 +324,92 @@ def _everything(ward_ids, day_from, day_to) -> bool:
 
 
 @contextmanager
-def _indexes_set_aside(everything: bool):
-    """Drop the summary tables' indexes while they are refilled, then rebuild them.
+def _indexes_set_aside(tables, everything: bool):
+    """Drop the summary tables' keys and indexes while they are refilled, then
+    build them again.
 
     Sorting once to build an index costs a fraction of keeping it up to date
     row by row; the tables are already locked by the TRUNCATE until commit.
+    The primary keys go too: no reader looks a summary row up by its id, and
+    keeping that index up to date cost an eighth of a rebuild, over three times
+    what building it afterwards takes. They come back under their own names,
+    so the tables stay as the migrations made them. The builds sort with the
+    server's maintenance_work_mem: with 256MB the household index took 2.1 s
+    at province scale against 1.7 s with the default 64MB (one sort in memory,
+    missing the caches, against sorted runs merged).
     """
     if not everything:
         yield
         return
+    quote = connection.ops.quote_name
+    keys = {}
     with connection.cursor() as cursor:
-        # Memory for grouping and for sorting the indexes, for this transaction
-        # only: the server's defaults are sized for many small queries.
-        cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for table in tables:
+            cursor.execute(
+                "SELECT conname FROM pg_constraint"
+                " WHERE conrelid = %s::regclass AND contype = 'p'",
+                [table._meta.db_table],
+            )
+            keys[table] = [name for (name,) in cursor.fetchall()]
+            for name in keys[table]:
+                cursor.execute(
+                    "ALTER TABLE %s DROP CONSTRAINT %s"
+                    % (quote(table._meta.db_table), quote(name))
+                )
     with connection.schema_editor() as editor:
-        for table in BUCKET_TABLES:
+        for table in tables:
             for constraint in table._meta.constraints:
                 editor.remove_constraint(table, constraint)
             for index in table._meta.indexes:
                 editor.remove_index(table, index)
     yield
+    with connection.cursor() as cursor:
+        for table, names in keys.items():
+            for name in names:
+                cursor.execute(
+                    "ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY (%s)"
+                    % (
+                        quote(table._meta.db_table),
+                        quote(name),
+                        quote(table._meta.pk.column),
+                    )
+                )
     with connection.schema_editor() as editor:
-        for table in BUCKET_TABLES:
+        for table in tables:
             for constraint in table._meta.constraints:
                 editor.add_constraint(table, constraint)
             for index in table._meta.indexes:
                 editor.add_index(table, index)
 
 
-def _lock_wards(ward_ids) -> list[str]:
-    """Stamp rows for the wards, locked until commit; return the ward codes.
+def _lock_wards(ward_ids):
+    """Stamp rows for the wards, locked until commit; return them.
 
     A full rebuild (``ward_ids`` None) locks every ward's stamp: reading the
     wards present in millions of raw rows would cost more than the rebuild.
+    Only missing stamps are written; the thousands that exist are locked where
+    they lie (writing all 3,321 again took 60 ms of a small rebuild's two
+    seconds).
     """
-    if ward_ids is None:
-        ward_ids = Ward.objects.values_list("pk", flat=True)
-    ward_ids = sorted(ward_ids)
+    stamps = WardStamp.objects.all()
+    wards = Ward.objects.all()
+    if ward_ids is not None:
+        stamps = stamps.filter(ward__in=ward_ids)
+        wards = wards.filter(pk__in=ward_ids)
+    missing = wards.exclude(pk__in=WardStamp.objects.values("ward"))
     now = timezone.now()
     WardStamp.objects.bulk_create(
-        [WardStamp(ward_id=ward, changed_at=now) for ward in ward_ids],
+        [
+            WardStamp(ward_id=ward, changed_at=now)
+            for ward in missing.values_list("pk", flat=True)
+        ],
         ignore_conflicts=True,
         batch_size=BATCH,
     )
     list(
-        WardStamp.objects.select_for_update()
-        .filter(ward__in=ward_ids)
-        .order_by("ward_id")
-        .values_list("ward_id", flat=True)
+        stamps.select_for_update().order_by("ward_id").values_list("ward_id", flat=True)
     )
-    return ward_ids
+    return stamps
 
 
 def _insert_grouped(table, queryset, columns: dict[str, str], whole: bool) -> None:
@@ -302,6 +419,12 @@ def _insert_grouped(table, queryset, columns: dict[str, str], whole: bool) -> No
     selects. The grouping is written once, with the ORM; the rows go from the
     raw tables to the summary table inside the database, never through Python,
     which is what keeps a full rebuild close to a hand-written GROUP BY.
+
+    The SELECT of an INSERT never runs in parallel. Grouping in parallel into
+    a scratch table (CREATE TABLE AS) and copying from it was slower: on two
+    cores the copy cost more than the workers saved, and at province scale the
+    parallel plan for the team rows sorted on disk (7.7 s, against 4.9 s for
+    the hash aggregate of one process).
     """
     quote = connection.ops.quote_name
     targets = ", ".join(quote(table._meta.get_field(name).column) for name in columns)
@@ -309,15 +432,13 @@ def _insert_grouped(table, queryset, columns: dict[str, str], whole: bool) -> No
     sql, params = queryset.query.sql_with_params()
     insert = "INSERT INTO %s (%s) " % (quote(table._meta.db_table), targets)
     with connection.cursor() as cursor:
-        if not whole:
-            cursor.execute(insert + sql, params)
-            return
-        # PostgreSQL never runs the SELECT of an INSERT in parallel, but does
-        # for CREATE TABLE AS: a rebuild groups millions of rows on every core
-        # into a scratch table, then copies the result.
-        cursor.execute("CREATE TEMPORARY TABLE stats_grouped AS " + sql, params)
-        cursor.execute(insert + "SELECT * FROM stats_grouped")  # noqa: S608
-        cursor.execute("DROP TABLE stats_grouped")
+        if whole:
+            memory = GROUPING_MEMORY.get(table)
+            if memory:
+                cursor.execute("SET LOCAL work_mem = %s", [memory])
+            else:
+                cursor.execute("SET LOCAL work_mem TO DEFAULT")
+        cursor.execute(insert + sql, params)
 
 
 def _team_rows(sessions, whole: bool) -> None:
