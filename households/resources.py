@@ -30,9 +30,8 @@ from .models import Household, Resident
 
 CODE_COLUMN = "Mã hộ"
 
-# The household's columns in the staging table, in the order of the tuples
-# HouseholdResource.staged_rows() yields after (row number, bad).
-STAGED_FIELDS = (
+# The columns of the household import and export template.
+HOUSEHOLD_FIELDS = (
     "ward",
     "hamlet",
     "code",
@@ -45,8 +44,10 @@ STAGED_FIELDS = (
     "poverty",
     "ethnic_minority",
     "no_smartphone",
-    "search_text",
 )
+# The household's columns in the staging table, in the order of the tuples
+# HouseholdResource.staged_rows() yields after (row number, bad).
+STAGED_FIELDS = (*HOUSEHOLD_FIELDS, "search_text")
 FACT_FIELDS = STAGED_FIELDS[6:12]  # size and the yes/no and choice columns
 COMPARED_FIELDS = tuple(
     name for name in STAGED_FIELDS if name not in ("ward", "code", "search_text")
@@ -148,20 +149,7 @@ class HouseholdResource(RegistryResource):
     class Meta(RegistryResource.Meta):
         model = Household
         name = "Hộ gia đình"
-        fields = (
-            "ward",
-            "hamlet",
-            "code",
-            "head_name",
-            "address",
-            "phone",
-            "size",
-            "elderly_alone",
-            "disability",
-            "poverty",
-            "ethnic_minority",
-            "no_smartphone",
-        )
+        fields = HOUSEHOLD_FIELDS
         import_id_fields = ("ward", "code")
 
     def row_key(self, row):
