@@ -22,6 +22,7 @@ EXPORT_NICENESS = 19
 
 
 def export_priority_lower() -> None:
+    _scheduling_group_own()
     if hasattr(os, "SCHED_IDLE"):
         try:
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
@@ -30,6 +31,28 @@ def export_priority_lower() -> None:
             pass
     current = os.getpriority(os.PRIO_PROCESS, 0)
     os.setpriority(os.PRIO_PROCESS, 0, max(current, EXPORT_NICENESS))
+
+
+def _scheduling_group_own() -> None:
+    """Leave the worker's scheduling group for one of the lowest weight.
+
+    Where the kernel groups processes by session (autogroup, on by default in
+    most distributions), it shares the processor between the groups first:
+    a worker started in a session of its own got as much of it as the web
+    server's whole group, whatever its own priority. A session of its own
+    (the prefork child is no group leader, so it may start one) puts the
+    export in a group alone, whose weight it then lowers. Without autogroups
+    the file is missing and the process priority alone decides.
+    """
+    try:
+        os.setsid()
+    except OSError:  # already a session leader: its group is its own
+        pass
+    try:
+        with open("/proc/self/autogroup", "w") as autogroup:
+            autogroup.write(str(EXPORT_NICENESS))
+    except OSError:
+        pass
 
 
 # Routed to the "exports" queue (CELERY_TASK_ROUTES), which its own worker
