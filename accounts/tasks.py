@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 from celery import shared_task
@@ -44,15 +45,13 @@ def _scheduling_group_own() -> None:
     export in a group alone, whose weight it then lowers. Without autogroups
     the file is missing and the process priority alone decides.
     """
-    try:
+    with contextlib.suppress(OSError):  # already a leader: the group is its own
         os.setsid()
-    except OSError:  # already a session leader: its group is its own
-        pass
-    try:
-        with open("/proc/self/autogroup", "w") as autogroup:
-            autogroup.write(str(EXPORT_NICENESS))
-    except OSError:
-        pass
+    with (
+        contextlib.suppress(OSError),
+        open("/proc/self/autogroup", "w") as autogroup,
+    ):
+        autogroup.write(str(EXPORT_NICENESS))
 
 
 # Routed to the "exports" queue (CELERY_TASK_ROUTES), which its own worker
