@@ -15,11 +15,13 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from areas.models import Province, Ward
 from assistance.models import AssistanceSession, SessionService
 from assistance.signals import buckets_changed
 from teams.models import Member
 from training.models import Attendance, TrainingEvent, Workshop
 
+from .areas import areas_forget
 from .tasks import (
     bucket_refresh_task,
     pending_key,
@@ -174,3 +176,11 @@ def _event_changed(sender, instance, created, **kwargs):
                 .distinct()
             )
         )
+
+
+@receiver(post_save, sender=Province)
+@receiver(post_delete, sender=Province)
+@receiver(post_save, sender=Ward)
+@receiver(post_delete, sender=Ward)
+def _areas_changed(sender, **kwargs):
+    areas_forget()

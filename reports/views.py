@@ -25,6 +25,7 @@ from areas.models import Province, Ward
 from assistance.selectors import campaign_list
 
 from . import indicators
+from .areas import area_in_scope
 from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_table
 from .exports import table_response
 from .indicators import Area
@@ -70,7 +71,9 @@ def ward_dashboard(request, code):
 def province_dashboard(request, code):
     if scope_for(request.user).level not in (Level.NATIONAL, Level.PROVINCE):
         raise Http404
-    province = get_object_or_404(scope(Province.objects.all(), request.user), pk=code)
+    province = area_in_scope(scope_for(request.user), Province, code)
+    if province is None:
+        raise Http404
     return _province_page(request, province)
 
 

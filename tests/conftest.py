@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Role
+from reports.areas import areas_forget
 from tests.accounts.factories import UserFactory
 from tests.areas.factories import HamletFactory, ProvinceFactory, WardFactory
 from tests.teams.factories import TeamFactory
@@ -21,6 +22,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_areas():
+    # Areas found in scope are kept per process; each test makes its own.
+    areas_forget()
 
 
 class Area:

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
-from accounts.scope import Level, Scope, scope
+from accounts.scope import Level, Scope
 from areas.models import Province, Ward
 
+from ..areas import area_in_scope
 from ..indicators import INTERVALS, Area
 from .statistics import GROUPS, TRAINING_GROUPS
 
@@ -145,9 +146,9 @@ def area_resolve(who: Scope, level: str | None, code: str | None) -> Area:
         # A ward's officials and keys see their ward, not the whole province.
         if who.level not in (Level.NATIONAL, Level.PROVINCE):
             raise _outside()
-        unit = scope(Province.objects.filter(pk=code), who).first()
+        unit = area_in_scope(who, Province, code)
     else:
-        unit = scope(Ward.objects.filter(pk=code), who).first()
+        unit = area_in_scope(who, Ward, code)
     if unit is None:
         raise _outside()
     return Area(level, unit.pk, unit.name)
