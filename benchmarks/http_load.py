@@ -45,7 +45,7 @@ LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "5"))
 WARM_SECONDS = 1
 CONNECTIONS = 20
 CLIENT_HEADERS = {"Accept-Encoding": "gzip"}
-# Sync workers, as the image serves it (Dockerfile), 2 × cores + 1 of them.
+# Sync workers, as the image serves the platform (Dockerfile); 2 × cores + 1.
 # Measured on the 2-core machine: the gthread worker keeps wrk's 20 connections
 # open in whichever process accepted them, and in about one run of ten one
 # process took them all and served at half the rate with a core idle; sync
