@@ -69,9 +69,10 @@ def ward_dashboard(request, code):
 
 @role_required(*DASHBOARD_ROLES)
 def province_dashboard(request, code):
-    if scope_for(request.user).level not in (Level.NATIONAL, Level.PROVINCE):
+    who = scope_for(request.user)
+    if who.level not in (Level.NATIONAL, Level.PROVINCE):
         raise Http404
-    province = area_in_scope(scope_for(request.user), Province, code)
+    province = area_in_scope(who, Province, code)
     if province is None:
         raise Http404
     return _province_page(request, province)
