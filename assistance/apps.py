@@ -7,4 +7,5 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Assistance")
 
     def ready(self):
-        from . import catalogue  # noqa: F401 - connects the catalogue's receivers
+        # Both connect their receivers.
+        from . import catalogue, replays  # noqa: F401

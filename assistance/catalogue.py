@@ -83,6 +83,12 @@ def service_catalogue() -> dict[str, ServiceType]:
     return copy[2]
 
 
+def catalogue_version() -> str | None:
+    """The version of this process's copy, or None when there is none."""
+    copy = _copy
+    return None if copy is None else copy[0]
+
+
 def _active() -> dict[str, ServiceType]:
     return {
         service.code: service for service in ServiceType.objects.filter(is_active=True)

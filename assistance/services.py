@@ -20,6 +20,7 @@ from households.models import Household, Resident
 from teams.models import Member, Membership, ServicePoint, Team
 
 from .models import AssistanceSession, ServiceType, SessionService
+from .replays import replays_forget
 from .signals import buckets_changed
 
 # Phones' clocks drift; a session a few minutes "in the future" is not an error.
@@ -378,11 +379,15 @@ def _follow_ups_close(session: AssistanceSession, lines: list[SessionService]) -
             closed_at__isnull=True,
             session__started_at__lte=session.started_at,
         )
-        buckets = set(
-            earlier.order_by().values_list("session__ward_id", "session__started_on")
+        closing = set(
+            earlier.order_by().values_list(
+                "session__ward_id", "session__started_on", "session__client_uuid"
+            )
         )
-        if buckets:
+        if closing:
             earlier.update(closed_at=timezone.now())
+            replays_forget(uuid for _ward, _day, uuid in closing)
+            buckets = {(ward, day) for ward, day, _uuid in closing}
             transaction.on_commit(
                 lambda: buckets_changed.send(sender=SessionService, buckets=buckets)
             )

@@ -14,6 +14,40 @@ from ..catalogue import service_catalogue
 from ..models import AssistanceSession, ServiceType, SessionService
 from ..services import session_may_edit
 
+# Fields holding a child bound to them, so copied deeply with their child.
+CONTAINER_FIELDS = (
+    serializers.BaseSerializer,
+    serializers.ManyRelatedField,
+    serializers.ListField,
+    serializers.DictField,
+)
+
+
+class FieldsBuiltOnce:
+    """A serializer whose fields are built once per class, then copied cheaply.
+
+    DRF deep-copies every field for every serializer made, which runs each
+    field's ``__init__`` again: most of the time of checking or answering one
+    session. Here each serializer gets shallow copies of the plain fields (a
+    field is not changed by checking or showing a value; binding sets the
+    copy's own name and parent), and deep copies of the fields that hold a
+    child, whose parent must be the copy.
+    """
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            type(self)._fields_built = built
+        return {
+            name: (
+                copy.deepcopy(field)
+                if isinstance(field, CONTAINER_FIELDS)
+                else copy.copy(field)
+            )
+            for name, field in built.items()
+        }
+
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A reference to a row the requesting user may see; others do not exist."""
@@ -35,7 +69,7 @@ class ServiceCodeField(serializers.SlugRelatedField):
             )
 
 
-class ServiceLineInput(serializers.Serializer):
+class ServiceLineInput(FieldsBuiltOnce, serializers.Serializer):
     service = ServiceCodeField(
         slug_field="code",
         queryset=ServiceType.objects.filter(is_active=True),
@@ -58,7 +92,7 @@ class ServiceLineInput(serializers.Serializer):
         return attrs
 
 
-class SessionInput(serializers.Serializer):
+class SessionInput(FieldsBuiltOnce, serializers.Serializer):
     client_uuid = serializers.UUIDField(
         help_text=_("Made up by the client; a resend with the same UUID is harmless.")
     )
@@ -129,20 +163,6 @@ class SessionUpdateInput(SessionInput):
 
     client_uuid = None
     source = None
-
-
-class FieldsBuiltOnce:
-    """A model serializer whose fields are built from the model once, then copied.
-
-    Building them took most of the time of an answer about one session.
-    """
-
-    def get_fields(self):
-        built = type(self).__dict__.get("_fields_built")
-        if built is None:
-            built = super().get_fields()
-            type(self)._fields_built = built
-        return copy.deepcopy(built)
 
 
 class ServiceLineOutput(FieldsBuiltOnce, serializers.ModelSerializer):

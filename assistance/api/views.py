@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from accounts.scope import Level, scope_for, scoped
 
 from ..models import AssistanceSession, SessionService
+from ..replays import replay_find, replay_keep
 from ..selectors import member_for, session_list
 from ..services import (
     ServiceLine,
@@ -92,9 +93,9 @@ def _fields(data: dict, user, *, complete: bool) -> dict:
 def _resent(request) -> AssistanceSession | None:
     """The stored session if the request resends it with the same content.
 
-    Phones resend after every lost answer. A resend is answered from the
-    stored row (read again: an official may have changed it) before the
-    checks of a new session, which it does not need.
+    Asked when the checks of a new session refuse the request: a resend
+    is answered from the stored row (read again: an official may have
+    changed it) even if what it names has changed since it was stored.
     """
     try:
         client_uuid = serializers.UUIDField().run_validation(
@@ -164,11 +165,21 @@ class SessionListCreateApi(ListAPIView):
     def post(self, request):
         if scope_for(request.user).level not in WRITE_LEVELS:
             raise PermissionDenied(_("Your role can read sessions but not log them."))
-        stored = _resent(request)
-        if stored is not None:
-            return Response(SessionOutput(stored, context={"request": request}).data)
+        request.body  # noqa: B018 - kept for the fingerprint before DRF reads it
+        kept = replay_find(request)
+        if kept is not None:
+            return Response(kept)
         data = SessionInput(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            # Most sends are new: a resend is looked for only when a check
+            # fails (what it names may have changed since it was stored).
+            # One that passes them meets its stored twin in session_record.
+            stored = _resent(request)
+            if stored is not None:
+                return Response(
+                    SessionOutput(stored, context={"request": request}).data
+                )
+            raise ApiValidationError(data.errors)
         fields = _fields(data.validated_data, request.user, complete=True)
         try:
             session, created = session_record(recorded_by=request.user, **fields)
@@ -198,9 +209,11 @@ class SessionListCreateApi(ListAPIView):
                 % {"uuid": session.client_uuid},
                 None,
             )
+        answer = SessionOutput(visible, context={"request": request}).data
+        if created:
+            replay_keep(client_uuid=session.client_uuid, request=request, answer=answer)
         return Response(
-            SessionOutput(visible, context={"request": request}).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
 

@@ -2,7 +2,9 @@ import datetime
 import uuid
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import Role
 from assistance.services import session_record
@@ -14,6 +16,20 @@ from tests.assistance.factories import (
 )
 from tests.households.factories import HouseholdFactory, ResidentFactory
 from tests.teams.factories import TeamFactory
+
+
+@pytest.fixture
+def api():
+    """An API client that reads messages in English (Vietnamese is the default)."""
+    client = APIClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def as_member(api, users, member):
+    api.force_login(users[Role.TEAM_MEMBER])
+    return api
 
 
 @pytest.fixture
