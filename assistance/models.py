@@ -108,11 +108,22 @@ class AssistanceSession(models.Model):
 
     client_uuid = models.UUIDField(_("client UUID"), unique=True, editable=False)
     # The team's ward, copied so that scoping and aggregation need no join.
+    # The (ward, day) and (team, time) indexes below lead with these keys and
+    # serve their lookups: one index less to update on every new session.
     ward = models.ForeignKey(
-        Ward, models.PROTECT, related_name="+", editable=False, verbose_name=_("ward")
+        Ward,
+        models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        verbose_name=_("ward"),
     )
     team = models.ForeignKey(
-        Team, models.PROTECT, related_name="sessions", verbose_name=_("team")
+        Team,
+        models.PROTECT,
+        related_name="sessions",
+        db_index=False,
+        verbose_name=_("team"),
     )
     members = models.ManyToManyField(
         Member, related_name="sessions", verbose_name=_("members")
@@ -182,10 +193,21 @@ class AssistanceSession(models.Model):
     content_digest = models.CharField(max_length=64, editable=False)
 
     objects = SessionQuerySet.as_manager()
+    # The trail is read one session at a time (by id) in a ward: the indexes
+    # copied from the session's own fields would only slow every new session.
     history = HistoricalRecords(
         bases=[WardHistory],
         excluded_fields=["content_digest"],
         cascade_delete_history=False,
+        no_db_index=[
+            "client_uuid",
+            "team",
+            "started_on",
+            "service_point",
+            "household",
+            "resident",
+            "recorded_by",
+        ],
     )
 
     class Meta:
@@ -221,6 +243,7 @@ class SessionService(models.Model):
         AssistanceSession,
         models.CASCADE,
         related_name="services",
+        db_index=False,  # the unique (session, service) index leads with it
         verbose_name=_("session"),
     )
     service_type = models.ForeignKey(
