@@ -15,8 +15,11 @@ of them, and the follow-ups the capture closes in bulk. A kept answer lives
 :data:`KEEP_SECONDS`, far less than the day in which its author may edit the
 session, so the ``may_edit`` it holds stays true while it is kept.
 
-The cache being down costs the resend its shortcut, never a wrong answer made
-up here: nothing is kept, nothing is found.
+The cache being down costs the resend its shortcut: nothing is kept, nothing
+is found. Two narrow cases may show a kept answer older than the session, for
+:data:`KEEP_SECONDS` at most: a change made while the cache could not be told
+to forget it (logged), and one made in the milliseconds between a new
+session's commit and the keeping of its answer.
 """
 
 from __future__ import annotations
@@ -56,7 +59,12 @@ def replay_keep(*, client_uuid: UUID, request, answer: dict) -> None:
 
 
 def replay_find(request) -> dict | None:
-    """The kept answer to this request if it resends a new session's bytes."""
+    """The kept answer to this request if it resends a new session's bytes.
+
+    Called before anything reads the request's data: the bytes are kept for
+    the fingerprint before DRF parses them.
+    """
+    request.body  # noqa: B018 - reading it keeps it
     client_uuid = _uuid_in(request.data)
     if client_uuid is None:
         return None

@@ -165,7 +165,6 @@ class SessionListCreateApi(ListAPIView):
     def post(self, request):
         if scope_for(request.user).level not in WRITE_LEVELS:
             raise PermissionDenied(_("Your role can read sessions but not log them."))
-        request.body  # noqa: B018 - kept for the fingerprint before DRF reads it
         kept = replay_find(request)
         if kept is not None:
             return Response(kept)
