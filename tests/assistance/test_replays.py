@@ -6,12 +6,14 @@ what its answer shows) after it was stored, then resends the same bytes.
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from assistance.models import AssistanceSession, ServiceType
 from assistance.services import follow_up_close, session_update
+from households.models import Household
 from tests.assistance.factories import MembershipFactory
 from tests.assistance.test_api import body, post
 
@@ -164,6 +166,33 @@ def test_a_sender_moved_to_another_team_is_not_answered_for_the_old_one(
 
     assert again.status_code == 409
     assert "id" not in again.json()
+
+
+def test_a_late_resend_reads_the_stored_session(as_member, household):
+    """Past its few minutes the kept answer is gone; the stored row answers."""
+    data = body(household)
+    first = post(as_member, data).json()
+    cache.clear()
+
+    again = post(as_member, data)
+
+    assert again.status_code == 200
+    assert again.json() == first
+    assert AssistanceSession.objects.count() == 1
+
+
+def test_a_late_resend_is_answered_though_its_household_moved_away(
+    as_member, household, area
+):
+    data = body(household)
+    first = post(as_member, data).json()
+    cache.clear()
+    Household.objects.filter(pk=household.pk).update(ward=area.neighbour_ward)
+
+    again = post(as_member, data)
+
+    assert again.status_code == 200
+    assert again.json()["id"] == first["id"]
 
 
 class CacheDown:
