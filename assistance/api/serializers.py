@@ -57,12 +57,19 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 
 class ServiceCodeField(serializers.SlugRelatedField):
-    """A service of the active catalogue by its code, from the process's copy."""
+    """A service of the active catalogue by its code, from the process's copy.
+
+    The copy is checked once per request (on its first line), not per line.
+    """
 
     def to_internal_value(self, data):
+        root = self.root
+        catalogue = getattr(root, "_service_catalogue", None)
+        if catalogue is None:
+            catalogue = root._service_catalogue = service_catalogue()
         # The same answers as a lookup in the queryset, which names the field.
         try:
-            return service_catalogue()[smart_str(data)]
+            return catalogue[smart_str(data)]
         except KeyError:
             self.fail(
                 "does_not_exist", slug_name=self.slug_field, value=smart_str(data)
