@@ -9,7 +9,9 @@ one process with Django's test client (no network, no load, no wrk):
 - the least a new session can cost through the ORM: the two checks that need
   the database (household in the ward, members in the team), the session's
   row with its audit row, its member and line, the follow-up lookup and the
-  commit; no HTTP, no sign-in, no parsing, no answer.
+  commit; no HTTP, no sign-in, no parsing, no answer;
+- the same work in SQL written by hand, the session, its audit row, member
+  and line inserted by one statement (PostgreSQL only).
 
 It runs on a seeded benchmark database and removes the rows it adds itself:
 
@@ -124,6 +126,110 @@ def least_create_ms(username: str) -> float:
     return median_ms(times)
 
 
+def least_sql_create_ms(username: str) -> float:
+    """The same work in SQL written by hand: the two checks, one statement that
+    inserts the session with its audit row, member and line, the follow-up
+    lookup and the commit (PostgreSQL only)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from assistance.models import AssistanceSession, ServiceType, SessionService
+    from households.models import Household
+    from teams.models import Membership
+
+    user = User.objects.select_related("team").get(username=username)
+    team = user.team
+    member = Membership.objects.filter(team=team).values_list("member", flat=True)[0]
+    service = ServiceType.objects.filter(is_active=True).order_by("pk")[0].pk
+    households = list(
+        Household.objects.filter(ward=team.ward_id).values_list("pk", flat=True)[:500]
+    )
+    history = AssistanceSession.history.model._meta
+    copied = [
+        field.column
+        for field in history.concrete_fields
+        if not field.name.startswith("history_")
+    ]
+    statement = """
+        WITH s AS (
+            INSERT INTO {session} (client_uuid, ward_id, team_id, started_at,
+                started_on, place, household_id, walk_in_gender, walk_in_age_group,
+                walk_in_elderly_alone, walk_in_disability, walk_in_poor,
+                walk_in_ethnic_minority, walk_in_no_smartphone, notes, source,
+                recorded_by_id, created_at, updated_at, content_digest)
+            VALUES (%s, %s, %s, %s, %s, 'home', %s, '', '', false, false, false,
+                false, false, '', 'api', %s, now(), now(), %s)
+            RETURNING *
+        ), h AS (
+            INSERT INTO {history} ({copied}, history_date, history_type,
+                history_user_id)
+            SELECT {copied}, now(), '+', recorded_by_id FROM s
+        ), m AS (
+            INSERT INTO {members} (assistancesession_id, member_id)
+            SELECT id, %s FROM s
+        ), l AS (
+            INSERT INTO {lines} (session_id, service_type_id, outcome, reason,
+                dossier_ref)
+            SELECT id, %s, 'done', '', '' FROM s
+        )
+        SELECT id, created_at FROM s
+    """.format(
+        session=AssistanceSession._meta.db_table,
+        history=history.db_table,
+        copied=", ".join(copied),
+        members=AssistanceSession.members.through._meta.db_table,
+        lines=SessionService._meta.db_table,
+    )
+    times = []
+    with connection.cursor() as cursor:
+        for round_ in range(WARM + ROUNDS):
+            started = time.perf_counter()
+            household = households[round_ % len(households)]
+            today = timezone.localdate()
+            cursor.execute(
+                "SELECT id, ward_id FROM households_household "
+                "WHERE id = %s AND ward_id = %s",
+                [household, team.ward_id],
+            )
+            cursor.fetchone()
+            cursor.execute(
+                "SELECT member_id FROM teams_membership WHERE team_id = %s "
+                "AND member_id = ANY(%s) AND joined_on <= %s "
+                "AND (left_on IS NULL OR left_on >= %s)",
+                [team.pk, [member], today, today],
+            )
+            cursor.fetchall()
+            with transaction.atomic():
+                cursor.execute(
+                    statement,
+                    [
+                        uuid.uuid4(),
+                        team.ward_id,
+                        team.pk,
+                        timezone.now(),
+                        today,
+                        household,
+                        user.pk,
+                        MARK,
+                        member,
+                        service,
+                    ],
+                )
+                cursor.fetchone()
+                cursor.execute(
+                    "SELECT s.ward_id, s.started_on FROM assistance_sessionservice l "
+                    "JOIN assistance_assistancesession s ON l.session_id = s.id "
+                    "WHERE s.household_id = %s AND l.service_type_id = ANY(%s) "
+                    "AND l.outcome = 'follow_up' AND l.closed_at IS NULL",
+                    [household, [service]],
+                )
+                cursor.fetchall()
+            if round_ >= WARM:
+                times.append(time.perf_counter() - started)
+    return median_ms(times)
+
+
 def least_creates_remove() -> None:
     from assistance.models import AssistanceSession
 
@@ -154,6 +260,7 @@ def main():
     api = api_times(username)
     try:
         least = least_create_ms(username)
+        least_sql = least_sql_create_ms(username)
     finally:
         least_creates_remove()
     me = api["me"]
@@ -166,6 +273,8 @@ def main():
         ("capture: mean of the two (as B5 sends them)", pair),
         ("least ORM create (no HTTP, sign-in, parsing or answer)", least),
         ("mean if a create cost only that plus /me, a resend only /me", least / 2 + me),
+        ("least create in hand-written SQL (one statement)", least_sql),
+        ("mean if a create cost only that plus /me, a resend /me", least_sql / 2 + me),
     ):
         print("  %-58s %6.2f ms  %5.2f×" % (label, value, value / me))
 
