@@ -1,52 +1,17 @@
 """Input and output shapes of the capture API; validation of input only."""
 
-import copy
-
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.scope import scope
+from accounts.serializers import FieldsBuiltOnce
 from households.models import Household, Resident
 from teams.models import Member, ServicePoint, Team
 
 from ..catalogue import service_catalogue
 from ..models import AssistanceSession, ServiceType, SessionService
 from ..services import session_may_edit
-
-# Fields holding a child bound to them, so copied deeply with their child.
-CONTAINER_FIELDS = (
-    serializers.BaseSerializer,
-    serializers.ManyRelatedField,
-    serializers.ListField,
-    serializers.DictField,
-)
-
-
-class FieldsBuiltOnce:
-    """A serializer whose fields are built once per class, then copied cheaply.
-
-    DRF deep-copies every field for every serializer made, which runs each
-    field's ``__init__`` again: most of the time of checking or answering one
-    session. Here each serializer gets shallow copies of the plain fields (a
-    field is not changed by checking or showing a value; binding sets the
-    copy's own name and parent), and deep copies of the fields that hold a
-    child, whose parent must be the copy.
-    """
-
-    def get_fields(self):
-        built = type(self).__dict__.get("_fields_built")
-        if built is None:
-            built = super().get_fields()
-            type(self)._fields_built = built
-        return {
-            name: (
-                copy.deepcopy(field)
-                if isinstance(field, CONTAINER_FIELDS)
-                else copy.copy(field)
-            )
-            for name, field in built.items()
-        }
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
 from accounts.scope import Level, Scope
+from accounts.serializers import FieldsBuiltOnce
 from areas.models import Province, Ward
 
 from ..areas import area_in_scope
@@ -28,7 +29,7 @@ LATEST = date(2100, 12, 31)
 CODE_LENGTH = {"province": 2, "ward": 5}
 
 
-class SummaryQuery(serializers.Serializer):
+class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
     level = serializers.ChoiceField(
         choices=LEVELS,
         required=False,
