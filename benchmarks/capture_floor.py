@@ -71,21 +71,33 @@ def api_times(username: str) -> dict[str, float]:
     return {name: median_ms(values) for name, values in times.items()}
 
 
-def least_create_ms(username: str) -> float:
-    from django.db import transaction
-    from django.utils import timezone
-
+def member_setting(username: str):
+    """The member's account and team, one of its members, the first active
+    service and the team's ward's households, as both least creates use them."""
     from accounts.models import User
-    from assistance.models import AssistanceSession, ServiceType, SessionService
+    from assistance.models import ServiceType
     from households.models import Household
     from teams.models import Membership
 
-    team = User.objects.select_related("team").get(username=username).team
+    user = User.objects.select_related("team").get(username=username)
+    team = user.team
     member = Membership.objects.filter(team=team).values_list("member", flat=True)[0]
     service = ServiceType.objects.filter(is_active=True).order_by("pk")[0]
     households = list(
         Household.objects.filter(ward=team.ward_id).values_list("pk", flat=True)[:500]
     )
+    return user, team, member, service, households
+
+
+def least_create_ms(username: str) -> float:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from assistance.models import AssistanceSession, SessionService
+    from households.models import Household
+    from teams.models import Membership
+
+    _user, team, member, service, households = member_setting(username)
     through = AssistanceSession.members.through
     times = []
     for round_ in range(WARM + ROUNDS):
@@ -133,18 +145,10 @@ def least_sql_create_ms(username: str) -> float:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from accounts.models import User
-    from assistance.models import AssistanceSession, ServiceType, SessionService
-    from households.models import Household
-    from teams.models import Membership
+    from assistance.models import AssistanceSession, SessionService
 
-    user = User.objects.select_related("team").get(username=username)
-    team = user.team
-    member = Membership.objects.filter(team=team).values_list("member", flat=True)[0]
-    service = ServiceType.objects.filter(is_active=True).order_by("pk")[0].pk
-    households = list(
-        Household.objects.filter(ward=team.ward_id).values_list("pk", flat=True)[:500]
-    )
+    user, team, member, service, households = member_setting(username)
+    service = service.pk
     history = AssistanceSession.history.model._meta
     copied = [
         field.column

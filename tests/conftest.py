@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from accounts.models import Role
 from reports.areas import areas_forget
@@ -55,6 +57,14 @@ class Area:
             ward=self.neighbour_ward, hamlet=self.neighbour_hamlet
         )
         self.other_team = TeamFactory(ward=self.other_ward, hamlet=self.other_hamlet)
+
+
+@pytest.fixture
+def api():
+    """An API client that reads messages in English (Vietnamese is the default)."""
+    client = APIClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture

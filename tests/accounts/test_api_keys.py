@@ -4,9 +4,7 @@ import hashlib
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
-from rest_framework.test import APIClient
 
 from accounts.api_keys import api_key_issue
 from accounts.models import ApiKey, Role
@@ -19,13 +17,6 @@ ADD = "/admin/accounts/apikey/"
 PROVINCES = "/api/v1/areas/provinces/"
 # The message ends with the key, in either language ("Key: …", "Khoá: …").
 KEY = re.compile(r"(?:Key|Khoá): (\S+)$")
-
-
-@pytest.fixture
-def api():
-    client = APIClient()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def issue(users, **fields) -> str:

@@ -2,9 +2,7 @@ import datetime
 import uuid
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from assistance.services import session_record
@@ -16,14 +14,6 @@ from tests.assistance.factories import (
 )
 from tests.households.factories import HouseholdFactory, ResidentFactory
 from tests.teams.factories import TeamFactory
-
-
-@pytest.fixture
-def api():
-    """An API client that reads messages in English (Vietnamese is the default)."""
-    client = APIClient()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ import datetime
 import uuid
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.teams.factories import TeamFactory
@@ -117,14 +115,6 @@ def test_a_workshop_without_attendees_or_place_is_refused(record):
 
 
 # The API
-
-
-@pytest.fixture
-def api():
-    """A client that reads messages in English (Vietnamese is the default)."""
-    client = APIClient()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 import datetime
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.api_keys import api_key_issue
 from accounts.models import ApiKey, Role
@@ -15,14 +13,6 @@ from tests.households.factories import HouseholdFactory, ResidentFactory
 
 STATS = "/api/v1/stats/"
 SUMMARY = "/api/v1/stats/summary/"
-
-
-@pytest.fixture
-def api():
-    """A client that reads messages in English (Vietnamese is the default)."""
-    client = APIClient()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture
