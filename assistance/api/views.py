@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from accounts.scope import Level, scope_for, scoped
 
 from ..models import AssistanceSession, SessionService
+from ..quick import quick_record
 from ..replays import replay_find, replay_keep
 from ..selectors import member_for, session_list
 from ..services import (
@@ -168,6 +169,11 @@ class SessionListCreateApi(ListAPIView):
         kept = replay_find(request)
         if kept is not None:
             return Response(kept)
+        # A phone's plain new session is stored in one statement; anything
+        # else (and every refusal) takes the checked path below.
+        session = quick_record(request)
+        if session is not None:
+            return self._created(request, session)
         data = SessionInput(data=request.data, context={"request": request})
         if not data.is_valid():
             # Most sends are new: a resend is looked for only when a check
@@ -208,12 +214,14 @@ class SessionListCreateApi(ListAPIView):
                 % {"uuid": session.client_uuid},
                 None,
             )
-        answer = SessionOutput(visible, context={"request": request}).data
         if created:
-            replay_keep(client_uuid=session.client_uuid, request=request, answer=answer)
-        return Response(
-            answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+            return self._created(request, session)
+        return Response(SessionOutput(visible, context={"request": request}).data)
+
+    def _created(self, request, session) -> Response:
+        answer = SessionOutput(session, context={"request": request}).data
+        replay_keep(client_uuid=session.client_uuid, request=request, answer=answer)
+        return Response(answer, status=status.HTTP_201_CREATED)
 
 
 @scoped
