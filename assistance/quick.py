@@ -27,6 +27,8 @@ The scope's conditions are the scope module's own, compiled from
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 from datetime import datetime
 from functools import lru_cache
@@ -254,10 +256,7 @@ def _store(
         **{name: content[name] for name in WALK_IN_FIELDS},
     }
     values["member_count"] = len(values["members"])
-    sql, params = _statement(where, values)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _run(where, values)
     stored = [row for row in rows if row[0] == "s"]
     if not stored:
         return None  # a check failed, or the UUID is stored: the checked path says
@@ -317,19 +316,89 @@ def _store(
     return session
 
 
-def _statement(where: Scope, values: dict) -> tuple[str, list]:
-    """The statement and its parameters (positional: the scope's are too)."""
+def _run(where: Scope, values: dict) -> list[tuple]:
+    """Execute the statement, prepared once per database connection.
+
+    Planning it cost more than running it (1.6 against 0.8 ms): it is
+    prepared on each connection the first time, with a generic plan (the
+    connection's ``plan_cache_mode``; Django prepares nothing else), and
+    each capture only executes it.
+    """
     if values["resident"] is not None:
         who = "resident"
     elif values["household"] is not None:
         who = "household"
     else:
         who = None
-    template, names, scoped = _template(where, who)
+    _sql, names, scoped = _template(where, who)
+    name, prepare = _prepared(where, who)
     params = []
+    for each in names:
+        params.extend(scoped[each] if each in scoped else [values[each]])
+    with connection.cursor() as cursor:
+        raw = connection.connection
+        held = getattr(connection, "_quick_prepared", None)
+        if held is None or held[0] is not raw:  # a new connection
+            held = connection._quick_prepared = (raw, set())
+        if name not in held[1]:
+            cursor.execute(prepare)
+            held[1].add(name)
+        cursor.execute(
+            "EXECUTE %s (%s)" % (name, ", ".join(["%s"] * len(params))), params
+        )
+        return cursor.fetchall()
+
+
+# The types of the statement's parameters, as PREPARE needs them; the scope's
+# own are left for PostgreSQL to infer from where they stand ("unknown").
+TYPES = {
+    "client_uuid": "uuid",
+    "team": "integer",
+    "members": "integer[]",
+    "member_count": "integer",
+    "day": "date",
+    "started_at": "timestamptz",
+    "place": "text",
+    "household": "integer",
+    "resident": "integer",
+    "service_point": "integer",
+    "duration_minutes": "integer",
+    "notes": "text",
+    "source": "text",
+    "user": "integer",
+    "digest": "text",
+    "types": "integer[]",
+    "outcomes": "text[]",
+    "reasons": "text[]",
+    "dossiers": "text[]",
+    "finished": "integer[]",
+    "walk_in_gender": "text",
+    "walk_in_age_group": "text",
+    **dict.fromkeys(FLAGS, "boolean"),
+}
+
+
+@lru_cache(maxsize=256)
+def _prepared(where: Scope, who: str | None) -> tuple[str, str]:
+    """The prepared statement's name and the SQL that prepares it.
+
+    Scopes of one level share it: their areas are parameters.
+    """
+    sql, names, scoped = _template(where, who)
+    types = []
     for name in names:
-        params.extend(scoped[name] if name in scoped else [values[name]])
-    return template, params
+        types.extend(
+            ["unknown"] * len(scoped[name]) if name in scoped else [TYPES[name]]
+        )
+    numbers = iter(range(1, len(types) + 1))
+    text = re.sub("%s", lambda _match: "$%d" % next(numbers), sql)
+    name = "assistance_quick_" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    prepare = "PREPARE %s (%s) AS %s; SET plan_cache_mode = force_generic_plan" % (
+        name,
+        ", ".join(types),
+        text,
+    )
+    return name, prepare
 
 
 @lru_cache(maxsize=256)

@@ -1,5 +1,7 @@
 """Input and output shapes of the capture API; validation of input only."""
 
+from functools import lru_cache
+
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -193,3 +195,31 @@ class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
 
     def get_may_edit(self, session) -> bool:
         return session_may_edit(self.context["request"].user, session)
+
+
+class SessionShown(SessionOutput):
+    """:class:`SessionOutput` but ``may_edit``, the one field that needs a
+    request: one instance is bound once per process and shows every session
+    :func:`session_shown` is asked for."""
+
+    may_edit = None
+
+    class Meta(SessionOutput.Meta):
+        fields = [name for name in SessionOutput.Meta.fields if name != "may_edit"]
+        read_only_fields = fields
+
+
+@lru_cache(maxsize=1)
+def _shown() -> SessionShown:
+    return SessionShown()
+
+
+def session_shown(session: AssistanceSession, request) -> dict:
+    """What :class:`SessionOutput` shows of one session, as its answer's body.
+
+    Every capture answers with one new session: binding the output's fields
+    anew for each cost as much as showing them.
+    """
+    shown = _shown().to_representation(session)
+    shown["may_edit"] = session_may_edit(request.user, session)
+    return shown

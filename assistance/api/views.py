@@ -33,6 +33,7 @@ from .serializers import (
     SessionOutput,
     SessionResendInput,
     SessionUpdateInput,
+    session_shown,
 )
 
 WRITE_LEVELS = (Level.NATIONAL, Level.WARD, Level.TEAM)
@@ -219,7 +220,7 @@ class SessionListCreateApi(ListAPIView):
         return Response(SessionOutput(visible, context={"request": request}).data)
 
     def _created(self, request, session) -> Response:
-        answer = SessionOutput(session, context={"request": request}).data
+        answer = session_shown(session, request)
         replay_keep(client_uuid=session.client_uuid, request=request, answer=answer)
         return Response(answer, status=status.HTTP_201_CREATED)
 

@@ -21,7 +21,7 @@ from assistance.models import AssistanceSession, SessionService
 from households.models import Resident
 from tests.accounts.factories import UserFactory
 from tests.assistance.factories import MembershipFactory
-from tests.assistance.test_api import post
+from tests.assistance.test_api import SESSIONS, post
 from tests.households.factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,10 +145,12 @@ def differences(quick, checked, at="") -> list:
 
 
 def shown(answer) -> dict:
-    answer = {key: value for key, value in answer.items() if key not in OWN}
-    for line in answer["services"]:
-        line["closed_at"] = line["closed_at"] is not None
-    return answer
+    shown = {key: value for key, value in answer.items() if key not in OWN}
+    shown["services"] = [
+        dict(line, closed_at=line["closed_at"] is not None)
+        for line in answer["services"]
+    ]
+    return shown
 
 
 @pytest.fixture
@@ -173,6 +175,9 @@ def same(as_member, paths, refreshed, django_capture_on_commit_callbacks):
             between()
         checked, checked_buckets = send(data, quick=False)
         assert differences(shown(quick), shown(checked)) == []
+        for answer in (quick, checked):  # as a read shows the stored session
+            read = as_member.get("%s%d/" % (SESSIONS, answer["id"])).json()
+            assert differences(answer, read) == []
         assert differences(stored(quick), stored(checked)) == []
         assert quick_buckets == checked_buckets
         return quick
