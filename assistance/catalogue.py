@@ -63,17 +63,20 @@ MAX_AGE = 300  # seconds
 _copy: tuple[str, float, dict[str, ServiceType]] | None = None
 
 
-def service_catalogue() -> dict[str, ServiceType]:
+def service_catalogue(version: str | None = None) -> dict[str, ServiceType]:
     """The active services by code, read once per process and catalogue version.
 
     Every line of every session names its service; a query per line cost
     more than the rest of the checks. The rows are shared: never change them.
+    ``version`` is the shared cache's :data:`VERSION_KEY` if the caller has
+    just read it (the capture reads it with its kept answers).
     """
     global _copy
-    try:
-        version = cache.get(VERSION_KEY) or _version_move(only_if_missing=True)
-    except Exception:  # the cache is down: capture still works, from the rows
-        return _active()
+    if version is None:
+        try:
+            version = cache.get(VERSION_KEY) or _version_move(only_if_missing=True)
+        except Exception:  # the cache is down: capture still works, from the rows
+            return _active()
     copy = _copy
     now = time.monotonic()
     if copy is None or copy[0] != version or now - copy[1] > MAX_AGE:

@@ -82,25 +82,30 @@ KNOWN = frozenset(
 LINE_KEYS = frozenset(["service", "outcome", "reason", "dossier_ref"])
 
 
-def quick_record(request) -> AssistanceSession | None:
+def quick_record(
+    request, *, catalogue_version: str | None = None
+) -> AssistanceSession | None:
     """Store the request's new session in one statement, or decline (``None``).
 
     The session comes back as :func:`~assistance.services.session_record`
     returns a new one: its lines (and its member) loaded, as stored.
+    ``catalogue_version`` is the service catalogue's, if just read.
     """
     if connection.vendor != "postgresql":
         return None
     where = scope_for(request.user)
     if where.level != Level.TEAM:
         return None
-    plain = _plain(request.data, where)
+    plain = _plain(request.data, where, catalogue_version)
     if plain is None:
         return None
     client_uuid, source, content = plain
     return _store(client_uuid, source, content, where, request.user.pk)
 
 
-def _plain(data, where: Scope) -> tuple[uuid.UUID, str, dict] | None:
+def _plain(
+    data, where: Scope, catalogue_version: str | None = None
+) -> tuple[uuid.UUID, str, dict] | None:
     """The request's UUID, source and content (in ``session_record``'s terms)
     if every value has its plain form, else None.
 
@@ -134,7 +139,11 @@ def _plain(data, where: Scope) -> tuple[uuid.UUID, str, dict] | None:
     walk_in = _walk_in(
         data, registered=bool(references["household"] or references["resident"])
     )
-    services = _services(data.get("services"), resident=references["resident"])
+    services = _services(
+        data.get("services"),
+        resident=references["resident"],
+        catalogue=service_catalogue(catalogue_version),
+    )
     place, source = data.get("place"), data.get("source", AssistanceSession.Source.API)
     duration = data.get("duration_minutes")
     notes = _text(data.get("notes", ""), 2000)
@@ -191,11 +200,10 @@ def _walk_in(data: dict, *, registered: bool) -> dict | None:
     return None if described else walk_in
 
 
-def _services(lines, *, resident) -> list[ServiceLine] | None:
+def _services(lines, *, resident, catalogue: dict) -> list[ServiceLine] | None:
     """The session's lines, if plain and as the checks want them."""
     if type(lines) is not list or not lines:
         return None
-    catalogue = service_catalogue()
     result, seen = [], set()
     for line in lines:
         if type(line) is not dict or not line.keys() <= LINE_KEYS:

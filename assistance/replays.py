@@ -58,8 +58,9 @@ def replay_keep(*, client_uuid: UUID, request, answer: dict) -> None:
         logger.warning("Could not keep the answer to a new session")
 
 
-def replay_find(request) -> dict | None:
-    """The kept answer to this request if it resends a new session's bytes.
+def replay_find(request) -> tuple[dict | None, str | None]:
+    """The kept answer to this request if it resends a new session's bytes,
+    and the service catalogue's version, read with it (None if unread).
 
     Called before anything reads the request's data: the bytes are kept for
     the fingerprint before DRF parses them.
@@ -67,17 +68,17 @@ def replay_find(request) -> dict | None:
     request.body  # noqa: B018 - reading it keeps it
     client_uuid = _uuid_in(request.data)
     if client_uuid is None:
-        return None
+        return None, None
     try:
         found = cache.get_many([_key(client_uuid), VERSION_KEY])
     except Exception:
-        return None
+        return None, None
     entry, version = found.get(_key(client_uuid)), found.get(VERSION_KEY)
     if entry is None or version is None:
-        return None
+        return None, version
     if entry["fingerprint"] != _fingerprint(request, version):
-        return None
-    return entry["answer"]
+        return None, version
+    return entry["answer"], version
 
 
 def replays_forget(uuids: Iterable[UUID | str]) -> None:

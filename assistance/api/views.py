@@ -167,12 +167,12 @@ class SessionListCreateApi(ListAPIView):
     def post(self, request):
         if scope_for(request.user).level not in WRITE_LEVELS:
             raise PermissionDenied(_("Your role can read sessions but not log them."))
-        kept = replay_find(request)
+        kept, catalogue = replay_find(request)
         if kept is not None:
             return Response(kept)
         # A phone's plain new session is stored in one statement; anything
         # else (and every refusal) takes the checked path below.
-        session = quick_record(request)
+        session = quick_record(request, catalogue_version=catalogue)
         if session is not None:
             return self._created(request, session)
         data = SessionInput(data=request.data, context={"request": request})

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from assistance.api import views
-from assistance.models import AssistanceSession, SessionService
+from assistance.models import AssistanceSession, ServiceType, SessionService
 from households.models import Resident
 from tests.accounts.factories import UserFactory
 from tests.assistance.factories import MembershipFactory
@@ -47,10 +47,10 @@ def paths(monkeypatch):
 
     real = views.quick_record
 
-    def quick_record(request):
+    def quick_record(request, **kwargs):
         if not Paths.quick:
             return None
-        session = real(request)
+        session = real(request, **kwargs)
         Paths.stored.append(session is not None)
         return session
 
@@ -379,6 +379,24 @@ def test_a_person_of_another_household_is_refused(
     assert response.status_code == 400
     assert "resident" in response.json()
     assert paths.stored == [False]
+
+
+def test_a_service_taken_out_of_the_catalogue_is_refused_at_once(
+    as_member, member, household, paths, django_capture_on_commit_callbacks
+):
+    assert (
+        post(as_member, field_body(member, household=household.pk)).status_code == 201
+    )
+    safety = ServiceType.objects.get(code="online_safety")
+    safety.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):
+        safety.save()
+
+    response = post(as_member, field_body(member, household=household.pk))
+
+    assert response.status_code == 400
+    assert "services" in response.json()
+    assert paths.stored == [True, False]
 
 
 def test_a_level_2_activation_for_a_person_raises_their_e_id(
