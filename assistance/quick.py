@@ -15,7 +15,7 @@ has the plain form the field page sends, and that passes every check. It
 declines anything else (returns ``None``) without storing anything: a value
 of another form, a check that fails, a UUID already stored, a level-2
 activation for a resident (their e-ID level changes through the registry's
-own save), several members (their order comes from the database). The API
+own save), a request from an official rather than a team member. The API
 then takes the checked path, which words every refusal and answers every
 resend. So this path never refuses, and it stores exactly the rows the
 checked path would store: ``tests/assistance/test_quick.py`` sends the same
@@ -128,7 +128,8 @@ def _plain(
     started_at = started_at.astimezone(timezone.get_current_timezone())
     if started_at > timezone.now() + CLOCK_SKEW:
         return None
-    if data.get("team", where.team) != where.team:
+    team = data.get("team", where.team)
+    if type(team) is not int or team != where.team:
         return None
     members = data.get("members")
     if type(members) is not list or not 0 < len(members) <= 50 or not _ids(members):
@@ -150,8 +151,8 @@ def _plain(
     if (
         walk_in is None
         or services is None
-        or place not in PLACES
-        or source not in SOURCES
+        or not _one_of(place, PLACES)
+        or not _one_of(source, SOURCES)
         or not (duration is None or (_ids([duration]) and duration <= 600))
         or notes is None
     ):
@@ -178,6 +179,10 @@ def _text(value, longest: int) -> str | None:
     return value if len(value) <= longest else None
 
 
+def _one_of(value, choices: frozenset) -> bool:
+    return type(value) is str and value in choices
+
+
 def _ids(values) -> bool:
     return all(type(value) is int and 0 < value < 2**31 for value in values)
 
@@ -189,8 +194,8 @@ def _walk_in(data: dict, *, registered: bool) -> dict | None:
     walk_in["walk_in_age_group"] = data.get("walk_in_age_group", "")
     if (
         not all(type(walk_in[name]) is bool for name in FLAGS)
-        or walk_in["walk_in_gender"] not in GENDERS
-        or walk_in["walk_in_age_group"] not in AGE_GROUPS
+        or not _one_of(walk_in["walk_in_gender"], GENDERS)
+        or not _one_of(walk_in["walk_in_age_group"], AGE_GROUPS)
     ):
         return None
     if registered:
@@ -219,7 +224,7 @@ def _services(lines, *, resident, catalogue: dict) -> list[ServiceLine] | None:
         if (
             service is None
             or service.pk in seen
-            or outcome not in OUTCOMES
+            or not _one_of(outcome, OUTCOMES)
             or reason is None
             or dossier_ref is None
             or (outcome == FAILED and not reason)

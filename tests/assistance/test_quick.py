@@ -446,6 +446,30 @@ def test_values_of_other_forms_are_read_by_the_checked_path(
     assert AssistanceSession.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"place": ["home"]}, "place"),
+        ({"source": {"field": True}}, "source"),
+        ({"team": True}, "team"),
+        ({"walk_in_gender": ["male"], "household": None}, "walk_in_gender"),
+        ({"services": [{"service": "bill_qr", "outcome": ["done"]}]}, "services"),
+    ],
+    ids=["place-list", "source-object", "team-true", "gender-list", "outcome-list"],
+)
+def test_values_of_the_wrong_shape_are_refused_by_name(
+    as_member, member, household, paths, changes, field
+):
+    data = dict(field_body(member, household=household.pk), **changes)
+
+    response = post(as_member, data)
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert paths.stored == [False]
+    assert not AssistanceSession.objects.exists()
+
+
 def test_a_resend_whose_kept_answer_is_gone_gets_the_stored_session(
     as_member, member, household, paths
 ):
