@@ -60,7 +60,7 @@ def _scheduling_group_own() -> None:
 @shared_task(soft_time_limit=45 * 60, time_limit=50 * 60)
 def export_job_run_task(job_id: int) -> None:
     export_priority_lower()
-    export_job_run(job_id=job_id)
+    export_job_run(job_id=job_id, paced=True)
 
 
 @shared_task

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.utils import timezone
 
+from accounts import pacing, tasks
 from accounts.exports import export_job_run, export_jobs_purge
 from accounts.models import ExportJob, Role
 from accounts.tasks import (
@@ -237,6 +238,50 @@ def test_an_excel_job_neutralises_formulas(client, users, registry, exports_dir)
     response = client.get("/admin/exports/%d/download/" % job.pk)
     rows = workbook_rows(b"".join(response.streaming_content))
     assert rows[1][rows[0].index("Họ tên chủ hộ")] == "'=1+1"
+
+
+@pytest.fixture
+def busy_processor(monkeypatch):
+    """Every reading of the kernel's stall figure finds a second more waited
+    (others want the processor); the pauses are recorded, not slept."""
+    waited = iter(range(0, 10**12, 10**6))
+    pauses = []
+    monkeypatch.setattr(pacing, "cpu_stalled_us", lambda: next(waited))
+    monkeypatch.setattr(pacing, "EVERY", 1)
+    monkeypatch.setattr(pacing.time, "sleep", pauses.append)
+    return pauses
+
+
+def test_the_export_worker_pauses_while_the_processor_is_busy_and_loses_no_row(
+    client, users, registry, exports_dir, busy_processor, monkeypatch
+):
+    monkeypatch.setattr(tasks, "export_priority_lower", lambda: None)
+    client.force_login(users[Role.PROVINCE])
+    job = export_job(client)
+
+    export_job_run_task(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.row_count) == (ExportJob.Status.DONE, 2)
+    assert busy_processor, "the job never stepped aside"
+    rows = workbook_rows(
+        b"".join(client.get("/admin/exports/%d/download/" % job.pk).streaming_content)
+    )
+    codes = sorted(row[rows[0].index("Mã hộ")] for row in rows[1:])
+    assert codes == ["BD-0001", "HK-0001"]
+
+
+def test_only_the_export_worker_paces_a_job(
+    client, users, registry, exports_dir, busy_processor
+):
+    client.force_login(users[Role.PROVINCE])
+    job = export_job(client)
+
+    export_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.row_count) == (ExportJob.Status.DONE, 2)
+    assert busy_processor == []
 
 
 def test_only_the_owner_downloads_the_file(client, users, registry, exports_dir):
