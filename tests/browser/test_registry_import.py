@@ -66,3 +66,23 @@ def test_official_imports_the_filled_template_and_finds_the_households(
     results = page.locator("#result_list tbody tr")
     assert results.count() == 1
     assert "Đặng Thị Thơm" in results.first.inner_text()
+
+
+def test_the_list_title_stays_readable_beside_its_five_tools(demo, desktop_page):
+    page = desktop_page
+    sign_in(page, "phuong.badinh", "demo1234")
+    page.goto("/admin/households/household/")
+
+    title = page.locator("#content h1").bounding_box()
+    tools = page.locator(".object-tools li")
+    assert tools.count() == 5  # CSV, Excel job, import, export, add
+    for index in range(tools.count()):
+        tool = tools.nth(index).bounding_box()
+        assert tool["y"] >= title["y"] + title["height"], "a tool covers the title"
+    excel, csv = (
+        page.get_by_role("button", name="Xuất Excel (tệp lớn)").bounding_box(),
+        page.get_by_role("link", name="Tải CSV").bounding_box(),
+    )
+    assert (excel["y"], excel["height"]) == pytest.approx(
+        (csv["y"], csv["height"]), abs=1
+    )
