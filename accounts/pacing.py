@@ -44,7 +44,7 @@ def cpu_stalled_us() -> int | None:
 def stalled_in(text: str) -> int | None:
     """The ``some`` line's total in a PSI file's text."""
     for line in text.splitlines():
-        kind, *fields = line.split()
+        kind, *fields = line.split() or [""]
         if kind == "some":
             for field in fields:
                 name, _, value = field.partition("=")

@@ -102,3 +102,4 @@ def test_the_kernels_figure_is_read_from_the_some_line(tmp_path, monkeypatch):
 
     assert pacing.cpu_stalled_us() == 378190634
     assert pacing.stalled_in("full avg10=0.00 total=12\n") is None
+    assert pacing.stalled_in("\n" + PSI) == 378190634
