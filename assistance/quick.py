@@ -433,12 +433,9 @@ def _template(
         scoped_sql[name], scoped[name] = sql, tuple(params)
     names: list[str] = []
 
-    def p(name):  # a parameter, by name
-        if name in scoped:
-            names.append(name)
-            return scoped_sql[name]
+    def p(name):  # a parameter, by name; the scope's are subqueries
         names.append(name)
-        return "%s"
+        return scoped_sql.get(name, "%s")
 
     session = AssistanceSession._meta
     history = AssistanceSession.history.model._meta
@@ -447,35 +444,9 @@ def _template(
     membership = Membership._meta.db_table
     team_table = session.get_field("team").related_model._meta.db_table
     q = connection.ops.quote_name
-    # Every column of the session, as the INSERT fills it from the checked row
-    # "ok" and the parameters; the audit row copies them from the new row.
-    session_columns = {
-        "client_uuid": "%s",
-        "ward_id": "ok.ward_id",
-        "team_id": "ok.id",
-        "started_at": "%s",
-        "started_on": "%s",
-        "place": "%s",
-        "service_point_id": "%s",
-        "household_id": None,  # below: the resident's household if none is named
-        "resident_id": "%s",
-        "duration_minutes": "%s",
-        "notes": "%s",
-        "source": "%s",
-        "recorded_by_id": "%s",
-        "created_at": "now()",
-        "updated_at": "now()",
-        "content_digest": "%s",
-        **dict.fromkeys(WALK_IN_FIELDS, "%s"),
-    }
-    columns = [
-        field.column for field in session.concrete_fields if not field.primary_key
-    ]
-    if set(columns) != set(session_columns):
-        raise ImproperlyConfigured(
-            "The quick capture does not fill the session's columns %s."
-            % sorted(set(columns) ^ set(session_columns))
-        )
+    # Every column of the session, as the INSERT fills it: from the checked
+    # row "ok", the clock, or a parameter; the audit row copies them from the
+    # new row.
     parameter_of = {
         "client_uuid": "client_uuid",
         "started_at": "started_at",
@@ -490,6 +461,22 @@ def _template(
         "content_digest": "digest",
         **{field: field for field in WALK_IN_FIELDS},
     }
+    fixed = {
+        "ward_id": "ok.ward_id",
+        "team_id": "ok.id",
+        "created_at": "now()",
+        "updated_at": "now()",
+    }
+    # Below: the resident's household if none is named.
+    session_columns = {*parameter_of, *fixed, "household_id"}
+    columns = [
+        field.column for field in session.concrete_fields if not field.primary_key
+    ]
+    if set(columns) != session_columns:
+        raise ImproperlyConfigured(
+            "The quick capture does not fill the session's columns %s."
+            % sorted(set(columns) ^ session_columns)
+        )
     history_values = []
     for field in history.concrete_fields:
         column = field.column
@@ -560,15 +547,16 @@ def _template(
     )
     insert_values = []
     for column in columns:
-        expression = session_columns[column]
         if column == "household_id":
             household, resident = p("household"), p("resident")
             expression = (
                 "COALESCE(%s::integer, (SELECT household_id FROM %s WHERE id = %s))"
                 % (household, q(Resident._meta.db_table), resident)
             )
-        elif expression == "%s":
+        elif column in parameter_of:
             expression = p(parameter_of[column])
+        else:
+            expression = fixed[column]
         insert_values.append(expression)
     inserted = (
         "s AS (INSERT INTO {session} ({columns}) SELECT {values} FROM ok"
@@ -590,47 +578,42 @@ def _template(
         )
     )
     if who is None:  # a walk-in: no follow-ups to close
-        lines = (
-            "l AS (INSERT INTO {lines} (session_id, service_type_id, outcome, reason,"
-            " dossier_ref) SELECT s.id, x.type, x.outcome, x.reason, x.dossier"
-            " FROM s, unnest({types}::integer[], {outcomes}::text[],"
-            " {reasons}::text[], {dossiers}::text[]) AS x(type, outcome, reason,"
-            " dossier) RETURNING service_type_id, closed_at)"
-        ).format(
-            lines=q(lines_table),
-            types=p("types"),
-            outcomes=p("outcomes"),
-            reasons=p("reasons"),
-            dossiers=p("dossiers"),
-        )
-        closed = "c AS (SELECT NULL::varchar AS ward_id, NULL::date AS started_on,"
-        closed += " NULL::uuid AS client_uuid WHERE false)"
+        given_closed = "NULL"
     else:
         # The follow-ups go by the person if named, else by the household. A
         # follow-up given here is closed at once if the same people's later
         # session already finished the service (phones log offline).
-        lines = (
-            "l AS (INSERT INTO {lines} (session_id, service_type_id, outcome, reason,"
-            " dossier_ref, closed_at)"
-            " SELECT s.id, x.type, x.outcome, x.reason, x.dossier,"
-            " CASE WHEN x.outcome = 'follow_up' AND EXISTS (SELECT 1 FROM {lines} o"
+        given_closed = (
+            "CASE WHEN x.outcome = 'follow_up' AND EXISTS (SELECT 1 FROM {lines} o"
             " JOIN {session} e ON e.id = o.session_id WHERE e.{who} = {id}"
             " AND o.service_type_id = x.type AND o.outcome <> 'follow_up'"
             " AND e.started_at >= {started_at}) THEN now() END"
-            " FROM s, unnest({types}::integer[], {outcomes}::text[],"
-            " {reasons}::text[], {dossiers}::text[]) AS x(type, outcome, reason,"
-            " dossier) RETURNING service_type_id, closed_at)"
         ).format(
             lines=q(lines_table),
             session=q(session.db_table),
             who=q(who + "_id"),
             id=p(who),
             started_at=p("started_at"),
-            types=p("types"),
-            outcomes=p("outcomes"),
-            reasons=p("reasons"),
-            dossiers=p("dossiers"),
         )
+    lines = (
+        "l AS (INSERT INTO {lines} (session_id, service_type_id, outcome, reason,"
+        " dossier_ref, closed_at)"
+        " SELECT s.id, x.type, x.outcome, x.reason, x.dossier, {given_closed}"
+        " FROM s, unnest({types}::integer[], {outcomes}::text[],"
+        " {reasons}::text[], {dossiers}::text[]) AS x(type, outcome, reason,"
+        " dossier) RETURNING service_type_id, closed_at)"
+    ).format(
+        lines=q(lines_table),
+        given_closed=given_closed,  # its parameters come first, as in the text
+        types=p("types"),
+        outcomes=p("outcomes"),
+        reasons=p("reasons"),
+        dossiers=p("dossiers"),
+    )
+    if who is None:
+        closed = "c AS (SELECT NULL::varchar AS ward_id, NULL::date AS started_on,"
+        closed += " NULL::uuid AS client_uuid WHERE false)"
+    else:
         # The same people's earlier open follow-ups of the services finished here.
         closed = (
             "c AS (UPDATE {lines} o SET closed_at = now() FROM {session} e"
