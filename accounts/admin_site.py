@@ -8,20 +8,14 @@ forgot, cannot leak to an area-limited user.
 
 from urllib.parse import urlencode
 
-import tablib
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import (
     FileResponse,
     Http404,
-    HttpResponse,
     HttpResponseNotAllowed,
-    HttpResponseRedirect,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -29,23 +23,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
-from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import import_files
-from .exports import (
-    changelist_queryset,
-    csv_chunks,
-    export_filename,
-    export_job_create,
-    export_resource,
-    export_rows,
-)
+from core.admin_site import SpreadsheetAdminMixin
+from core.text import text_fold
+
+from .export_jobs import export_job_create
 from .models import ExportJob, Role
-from .resources import PREVIEW_ROWS
 from .scope import Level, is_scoped_model, may_use_admin, scope, scope_for
-from .text import text_fold
 
 
 class ScopedAdminMixin:
@@ -57,6 +42,10 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
+
+    def get_export_base_queryset(self, request):
+        """The model's rows in the user's area, without the list's annotations."""
+        return scope(self.model._default_manager.all(), request.user)
 
     def _may_edit(self, request) -> bool:
         user = request.user
@@ -141,7 +130,7 @@ class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):
 class ScopedHistoryAdmin(SimpleHistoryAdmin):
     """The audit trail of a row, shown only inside the user's area.
 
-    Historical rows carry their ward (see ``accounts.audit``), so the history
+    Historical rows carry their ward (see ``core.audit``), so the history
     of a deleted household stays visible to its ward and to no one else.
     """
 
@@ -166,43 +155,14 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ScopedImportExportMixin(ImportExportMixin):
-    """Excel and CSV in and out of a scoped admin, with downloadable templates.
+class ScopedImportExportMixin(SpreadsheetAdminMixin):
+    """Spreadsheets in and out of a scoped admin; only roles that edit import.
 
-    Resources are built with the requesting user, so what they read, match
-    and write stays inside the user's area; only roles that edit may import.
+    An Excel file of the changelist is built by a worker (an export job).
     """
-
-    formats = (base_formats.XLSX, base_formats.CSV)
-    import_formats = (import_files.XLSX, import_files.CSV)
-    import_template_name = "admin/registry_import.html"
-    #: Hand the resource the stored upload as a stream of rows (FileRows)
-    #: instead of one tablib Dataset; for resources that import set-wise.
-    streamed_import = False
-    import_export_change_list_template = "admin/registry_change_list.html"
-    template_formats = {"xlsx": base_formats.XLSX, "csv": base_formats.CSV}
-
-    def get_resource_kwargs(self, request, *args, **kwargs):
-        return {"who": request.user}
 
     def has_import_permission(self, request):
         return self._may_edit(request)
-
-    def get_tmp_storage_class(self):
-        if self.streamed_import:
-            return import_files.StreamedUploadStorage
-        return super().get_tmp_storage_class()
-
-    def write_to_tmp_storage(self, import_file, input_format):
-        if not self.streamed_import:
-            return super().write_to_tmp_storage(import_file, input_format)
-        # The library joins the chunks into one bytes object first.
-        storage = self.get_tmp_storage_class()(
-            read_mode=input_format.get_read_mode(),
-            **self.get_tmp_storage_class_kwargs(),
-        )
-        storage.save_chunks(import_file.chunks())
-        return storage
 
     def has_export_permission(self, request):
         return may_use_admin(request.user)
@@ -211,41 +171,11 @@ class ScopedImportExportMixin(ImportExportMixin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
-                "import-template.<str:extension>",
-                self.admin_site.admin_view(self.import_template_view),
-                name="%s_%s_import_template" % info,
-            ),
-            path(
-                "export.csv",
-                self.admin_site.admin_view(self.csv_export_view),
-                name="%s_%s_export_csv" % info,
-            ),
-            path(
                 "export-job/",
                 self.admin_site.admin_view(self.export_job_view),
                 name="%s_%s_export_job" % info,
             ),
         ] + super().get_urls()
-
-    def csv_export_view(self, request):
-        """The changelist's rows as CSV, streamed as they are read."""
-        if not self.has_export_permission(request):
-            raise PermissionDenied
-        resource = export_resource(self, request)
-        try:
-            queryset = changelist_queryset(self, request)
-        except IncorrectLookupParameters:
-            info = self.opts.app_label, self.opts.model_name
-            changelist = reverse("admin:%s_%s_changelist" % info)
-            return HttpResponseRedirect("%s?%s=1" % (changelist, ERROR_FLAG))
-        response = StreamingHttpResponse(
-            csv_chunks(resource.template_headers(), export_rows(resource, queryset)),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = 'attachment; filename="%s"' % (
-            export_filename(self, "csv")
-        )
-        return response
 
     def export_job_view(self, request):
         """Queue an Excel file of the changelist's rows, built by a worker."""
@@ -264,53 +194,6 @@ class ScopedImportExportMixin(ImportExportMixin):
             ),
         )
         return redirect("admin:export_jobs")
-
-    def import_template_view(self, request, extension):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        file_format = self.template_formats.get(extension)
-        if file_format is None:
-            raise Http404
-        resource = self.get_import_resource_classes(request)[0](who=request.user)
-        dataset = tablib.Dataset(headers=resource.template_headers())
-        content = file_format().export_data(dataset)
-        if isinstance(content, str):
-            content = "\ufeff" + content  # Excel needs the BOM to read UTF-8
-        response = HttpResponse(content, content_type=file_format().get_content_type())
-        response["Content-Disposition"] = 'attachment; filename="%s.%s"' % (
-            "mau-%s" % self.opts.model_name,
-            extension,
-        )
-        return response
-
-    def get_import_context_data(self, **kwargs):
-        context = super().get_import_context_data(**kwargs)
-        info = self.opts.app_label, self.opts.model_name
-        context["preview_rows"] = PREVIEW_ROWS
-        context["preview_slice"] = ":%d" % PREVIEW_ROWS
-        context["template_links"] = [
-            (
-                extension.upper(),
-                reverse("admin:%s_%s_import_template" % info, args=[extension]),
-            )
-            for extension in self.template_formats
-        ]
-        return context
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            # The file changed between preview and confirmation: nothing was
-            # written (the resource rolled back), and the user must know.
-            messages.error(
-                request,
-                gettext(
-                    "Nothing was imported: the file has errors. "
-                    "Import it again to see them."
-                ),
-            )
-            info = self.opts.app_label, self.opts.model_name
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % info))
-        return super().process_result(result, request)
 
 
 class NationalOnlyAdmin:

@@ -4,7 +4,7 @@ import os
 from celery import shared_task
 from django.core.management import call_command
 
-from .exports import export_job_run, export_jobs_purge
+from .export_jobs import export_job_run, export_jobs_purge
 
 
 @shared_task

@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.audit import WardHistory
 from areas.models import Province, Ward
+from core.audit import WardHistory
 from households.models import Household, Resident
 from teams.models import Member, ServicePoint, Team
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scope import Level, scope, scope_for
-from accounts.text import text_fold
+from core.text import text_fold
 from households.models import Household, Resident
 from teams.models import Member, Shift
 

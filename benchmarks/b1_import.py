@@ -191,8 +191,8 @@ def copy_prepare(rows, wards: int) -> str:
     """The rows as COPY reads them: normalised as Household.prepare() does."""
     from django.utils import timezone
 
-    from accounts.import_widgets import cell_text
     from areas.models import Hamlet
+    from core.import_widgets import cell_text
     from households.models import Household
 
     hamlets = {
@@ -343,8 +343,8 @@ def main():
         return
 
     django_setup()
+    from demo.scale import SCALES
     from households.models import Household
-    from reports.demo_scale import SCALES
 
     scale = SCALES[options.scale]
     wards, count = scale["wards"], scale["households"]

@@ -127,7 +127,7 @@ def export_alongside(server, session, body, households, province_user):
     """Capture while the province's household export runs; None if impossible."""
     from django.contrib import admin
 
-    from accounts.exports import export_job_create
+    from accounts.export_jobs import export_job_create
     from accounts.models import ExportJob, User
     from households.models import Household
 

@@ -45,7 +45,7 @@ def signed_in_client(scale: str):
     from django.test.utils import setup_test_environment
 
     from accounts.models import User
-    from reports.demo_scale import SCALE_LOGINS
+    from demo.scale import SCALE_LOGINS
 
     setup_test_environment()  # the test client's host name is allowed
     client = Client()
@@ -86,9 +86,9 @@ def probe_csv(scale: str, query: str, trace: bool) -> dict:
 def probe_xlsx(scale: str, query: str) -> dict:
     from django.conf import settings
 
-    from accounts.exports import export_job_run
+    from accounts.export_jobs import export_job_run
     from accounts.models import ExportJob, User
-    from reports.demo_scale import SCALE_LOGINS
+    from demo.scale import SCALE_LOGINS
 
     client = signed_in_client(scale)
     b"".join(client.get(WARM_UP).streaming_content)
@@ -130,8 +130,8 @@ def ward_near_3000() -> tuple[str, int]:
 
     from accounts.models import User
     from accounts.scope import scope
+    from demo.scale import SCALE_LOGINS
     from households.models import Household
-    from reports.demo_scale import SCALE_LOGINS
 
     user = User.objects.get(username=SCALE_LOGINS["province"])
     wards = (
@@ -147,8 +147,8 @@ def ward_near_3000() -> tuple[str, int]:
 def province_households() -> int:
     from accounts.models import User
     from accounts.scope import scope
+    from demo.scale import SCALE_LOGINS
     from households.models import Household
-    from reports.demo_scale import SCALE_LOGINS
 
     user = User.objects.get(username=SCALE_LOGINS["province"])
     return scope(Household.objects.all(), user).count()

@@ -254,7 +254,7 @@ def main():
 
     from accounts.models import User
     from benchmarks.http_load import DEMO_LOGINS
-    from reports.demo_scale import SCALE_LOGINS
+    from demo.scale import SCALE_LOGINS
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     username = next(

@@ -267,7 +267,7 @@ def _accounts_prepare() -> dict:
     django_setup()
     from accounts.api_keys import api_key_issue
     from accounts.models import ApiKey, User
-    from reports.demo_scale import SCALE_LOGINS
+    from demo.scale import SCALE_LOGINS
 
     found = {}
     for role in ("province", "member"):

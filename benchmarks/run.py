@@ -192,7 +192,7 @@ def low_sessions(scale: str) -> int:
     from benchmarks.common import django_setup
 
     django_setup()
-    from reports.demo_scale import SCALES
+    from demo.scale import SCALES
 
     return max(1, SCALES[scale]["sessions"] // 100)
 

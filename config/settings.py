@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "core",
     "accounts",
     "areas",
     "teams",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "assistance",
     "training",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -319,7 +321,7 @@ LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "accounts.logging.RedactPersonalDataFilter"}},
+    "filters": {"redact": {"()": "core.logging.RedactPersonalDataFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },

@@ -5,10 +5,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import ward_history
-from accounts.phones import phone_normalise
-from accounts.text import search_key, text_normalise
 from areas.models import Hamlet, Ward
+from core.audit import ward_history
+from core.phones import phone_normalise
+from core.text import search_key, text_normalise
 
 EARLIEST_BIRTH_YEAR = 1900
 LATEST_BIRTH_YEAR = 2100  # checked against today's year in Resident.clean()

@@ -8,8 +8,10 @@ from django.utils.translation import gettext, gettext_noop
 from import_export import fields, resources
 from import_export.results import RowResult
 
-from accounts.import_files import FileRows, KeptRows
-from accounts.import_widgets import (
+from areas.models import Hamlet, Ward
+from areas.resources import WARD_COLUMN, RegistryResource
+from core.import_files import FileRows, KeptRows
+from core.import_widgets import (
     CACHE_LIMIT,
     ChoiceWidget,
     IntegerWidget,
@@ -21,10 +23,9 @@ from accounts.import_widgets import (
     hamlet_widget,
     phone_normalise_cached,
 )
-from accounts.resources import PREVIEW_ROWS, WARD_COLUMN, RegistryResource
-from accounts.staged_import import RowErrors, Stage, StagedResult, import_staged
-from accounts.text import search_key, text_fold, text_normalise
-from areas.models import Hamlet, Ward
+from core.resources import PREVIEW_ROWS
+from core.staged_import import RowErrors, Stage, StagedResult, import_staged
+from core.text import search_key, text_fold, text_normalise
 
 from .models import Household, Resident
 
@@ -163,7 +164,7 @@ class HouseholdResource(RegistryResource):
     def existing_queryset(self, wards):
         return super().existing_queryset(wards).select_related("ward", "hamlet")
 
-    # Set-wise import (see accounts.staged_import) ---------------------------
+    # Set-wise import (see core.staged_import) ---------------------------
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         headers = [cell_text(header) for header in dataset.headers or ()]

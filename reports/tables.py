@@ -13,8 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.text import text_fold
 from assistance.models import ServiceType
+from core.text import text_fold
 from training.models import Workshop
 
 from .indicators import BY_CODE

@@ -4,10 +4,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import ward_history
-from accounts.phones import phone_normalise
-from accounts.text import search_key, text_normalise
 from areas.models import Hamlet, Ward
+from core.audit import ward_history
+from core.phones import phone_normalise
+from core.text import search_key, text_normalise
 
 
 class Team(models.Model):

@@ -2,7 +2,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from import_export import fields
 
-from accounts.import_widgets import (
+from areas.resources import RegistryResource
+from core.import_widgets import (
     ChoiceWidget,
     DateWidget,
     InWardWidget,
@@ -12,8 +13,7 @@ from accounts.import_widgets import (
     cell_text,
     hamlet_widget,
 )
-from accounts.resources import RegistryResource
-from accounts.text import text_fold
+from core.text import text_fold
 
 from .models import Member, Membership, Team
 

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import Level, Scope
-from accounts.text import text_normalise
 from areas.models import Province, Ward
 from assistance.models import ServiceType
+from core.text import text_normalise
 from teams.models import Member, Team
 
 

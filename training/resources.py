@@ -3,7 +3,7 @@
 One row is one member at one training event, named by the event's class code
 and the member's phone in their ward: importing the same list again updates
 statuses, scores and certificates instead of adding twins. See
-:mod:`accounts.resources` for what every registry import guarantees.
+:mod:`core.resources` for what every registry import guarantees.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext, gettext_noop
 from import_export import fields, widgets
 
-from accounts.import_widgets import (
+from areas.resources import WARD_COLUMN, RegistryResource
+from core.import_widgets import (
     ChoiceWidget,
     DateWidget,
     InWardWidget,
@@ -21,8 +22,7 @@ from accounts.import_widgets import (
     WardWidget,
     cell_text,
 )
-from accounts.resources import WARD_COLUMN, RegistryResource
-from accounts.text import text_fold
+from core.text import text_fold
 from teams.models import Member
 
 from .models import Attendance, TrainingEvent, records_attendance

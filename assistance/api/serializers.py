@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.scope import scope
-from accounts.serializers import FieldsBuiltOnce
+from core.serializers import FieldsBuiltOnce
 from households.models import Household, Resident
 from teams.models import Member, ServicePoint, Team
 

@@ -13,8 +13,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
 from accounts.scope import Level, Scope
-from accounts.serializers import FieldsBuiltOnce
 from areas.models import Province, Ward
+from core.serializers import FieldsBuiltOnce
 
 from ..areas import area_in_scope
 from ..indicators import INTERVALS, Area

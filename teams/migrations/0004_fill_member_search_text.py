@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def fill_search_text(apps, schema_editor):
-    from accounts.text import search_key
+    from core.text import search_key
 
     Member = apps.get_model("teams", "Member")
     members = list(Member.objects.only("full_name", "phone"))

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from accounts.text import text_fold
 from assistance.models import AssistanceSession
+from core.text import text_fold
 from households.models import Household
 from tests.browser.conftest import horizontal_overflow, sign_in
 

@@ -15,8 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.utils import timezone
 
-from accounts import pacing, tasks
-from accounts.exports import export_job_run, export_jobs_purge
+from accounts import tasks
+from core import pacing
+from accounts.export_jobs import export_job_run, export_jobs_purge
 from accounts.models import ExportJob, Role
 from accounts.tasks import (
     EXPORT_NICENESS,

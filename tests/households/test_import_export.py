@@ -9,7 +9,7 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
-from accounts.resources import formula_neutralise
+from core.resources import formula_neutralise
 from households.models import Household, Resident
 from households.resources import HouseholdResource, ResidentResource
 

@@ -9,10 +9,10 @@ import pytest
 import tablib
 from django.utils import translation
 
-from accounts.import_widgets import phone_normalise_cached
 from accounts.models import Role
-from accounts.phones import phone_normalise
-from accounts.text import search_key, text_fold
+from core.import_widgets import phone_normalise_cached
+from core.phones import phone_normalise
+from core.text import search_key, text_fold
 from households.models import Household
 from households.resources import HouseholdResource
 from tests.accounts.factories import UserFactory

@@ -1,7 +1,9 @@
 """Excel and CSV import and export of the registry: scoped, checked, all or nothing.
 
 Each registry model has a resource (django-import-export) in its own app built
-on :class:`RegistryResource`, which adds what the library leaves to us:
+on :class:`SpreadsheetResource` (through ``areas.resources.RegistryResource``,
+which checks each row's ward against the importer's area). It adds what the
+library leaves to us:
 
 * rows are matched on natural keys (a household's code in its ward, a
   member's phone), so re-importing a file updates instead of duplicating;
@@ -20,22 +22,13 @@ imports in the other.
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
-from import_export import fields, resources
+from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from areas.models import Hamlet, Ward
-
 from .import_files import FileRows
-from .import_widgets import (
-    ResourceBoundWidget,
-    WardWidget,
-    cell_text,
-)
-from .scope import Level, Scope, scope_for
-from .text import text_fold
+from .import_widgets import ResourceBoundWidget, cell_text
 
-WARD_COLUMN = "Mã xã/phường"
 PREVIEW_ROWS = 100  # rows shown, cell by cell, on the preview page
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -82,9 +75,7 @@ class NaturalKeyInstanceLoader(BaseInstanceLoader):
         return self.instances.get(key) if key else None
 
 
-class RegistryResource(resources.ModelResource):
-    ward = fields.Field(attribute="ward", column_name=WARD_COLUMN, widget=WardWidget())
-
+class SpreadsheetResource(resources.ModelResource):
     #: columns a file must have, besides the ward's
     required_columns: tuple[str, ...] = ()
 
@@ -97,12 +88,10 @@ class RegistryResource(resources.ModelResource):
         clean_model_instances = True
         instance_loader_class = NaturalKeyInstanceLoader
 
-    def __init__(self, who=None, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.scope = who if isinstance(who, Scope) else scope_for(who)
-        self.history_user = None if isinstance(who, Scope) else who
-        self._wards = {}
-        self._hamlets = {}
+        #: the user that history records name as the author of each change
+        self.history_user = None
         self._seen = {}
         self._import_fields = None
         self.preview_rows_left = 0
@@ -119,77 +108,12 @@ class RegistryResource(resources.ModelResource):
     def instance_key(self, instance) -> tuple:
         raise NotImplementedError
 
-    def existing_queryset(self, wards):
-        return self._meta.model.objects.filter(ward__in=wards)
-
     def existing_instances(self, dataset) -> dict:
-        wards = set()
-        if dataset is not None and WARD_COLUMN in (dataset.headers or ()):
-            codes = set(dataset[WARD_COLUMN])
-        else:
-            codes = {""}
-        for code in codes:
-            try:
-                wards.add(self.ward_resolve(code))
-            except ValueError:
-                continue
-        if not wards:
-            return {}
-        queryset = self.scope.filter(self.existing_queryset(wards))
-        return {self.instance_key(instance): instance for instance in queryset}
+        """The rows a file may update, by natural key, read once per file."""
+        raise NotImplementedError
 
     def get_instance(self, instance_loader, row):
         return instance_loader.get_instance(row)
-
-    # Areas -----------------------------------------------------------------
-
-    def ward_resolve(self, value) -> Ward:
-        code = cell_text(value)
-        if code.isdigit():
-            code = code.zfill(5)  # Excel turns "00004" into 4
-        if code in self._wards:
-            found = self._wards[code]
-            if isinstance(found, Exception):
-                raise found
-            return found
-        try:
-            ward = self._ward_lookup(code)
-        except ValueError as error:
-            self._wards[code] = error
-            raise
-        self._wards[code] = ward
-        return ward
-
-    def _ward_lookup(self, code: str) -> Ward:
-        if not code:
-            if self.scope.level == Level.WARD:
-                return Ward.objects.get(pk=self.scope.ward)
-            raise ValueError(gettext("Write the ward's five-digit code."))
-        ward = Ward.objects.filter(pk=code).first()
-        if ward is None:
-            raise ValueError(
-                gettext("There is no ward with code %(code)s.") % {"code": code}
-            )
-        if not self.scope.filter(Ward.objects.filter(pk=code)).exists():
-            raise ValueError(
-                gettext("Ward %(code)s (%(name)s) is outside your area.")
-                % {"code": code, "name": ward.name}
-            )
-        return ward
-
-    def row_ward(self, row) -> Ward | None:
-        try:
-            return self.ward_resolve(row.get(WARD_COLUMN))
-        except ValueError:
-            return None
-
-    def hamlets(self, ward) -> dict:
-        if ward.pk not in self._hamlets:
-            self._hamlets[ward.pk] = {
-                text_fold(hamlet.name): hamlet
-                for hamlet in Hamlet.objects.filter(ward=ward)
-            }
-        return self._hamlets[ward.pk]
 
     # Import ----------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Sessions are made day by day in the order they happened, each with its
 members and its services, from plain ``random()`` calls: the province size
-draws tens of millions. See ``reports.demo_scale_load`` for how rows are
+draws tens of millions. See ``demo.scale_load`` for how rows are
 written and why keys are allocated here.
 """
 
@@ -18,8 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from assistance.models import AssistanceSession, Indicator, SessionService
-from reports.demo_assistance import FILING_PREFIX, REASONS, SERVICE_MIX
-from reports.demo_scale_load import (
+from demo.assistance import FILING_PREFIX, REASONS, SERVICE_MIX
+from demo.scale_load import (
     CHUNK,
     HouseholdIndex,
     TableWriter,

@@ -15,31 +15,20 @@ Cells that a spreadsheet would run as formulas are neutralised.
 
 import contextlib
 import csv
-import datetime
 import io
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
-from django.conf import settings
-from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, QueryDict
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
-from . import pacing
 from .import_widgets import ChoiceWidget, InWardWidget, WardWidget
-from .models import ExportJob
 from .resources import formula_neutralise
-from .scope import scope
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +56,8 @@ class _UnannotatedAdmin:
 
     def __init__(self, model_admin, request):
         self._model_admin = model_admin
-        self._queryset = scope(model_admin.model._default_manager.all(), request.user)
+        # The admin says which rows the user may see (its own scoping).
+        self._queryset = model_admin.get_export_base_queryset(request)
 
     def __getattr__(self, name):
         return getattr(self._model_admin, name)
@@ -254,74 +244,7 @@ def export_filename(model_admin, extension: str) -> str:
     )
 
 
-# Excel jobs ----------------------------------------------------------------
-
-
-def export_job_create(*, user, model_admin, query: str) -> ExportJob:
-    """Queue an Excel export of the changelist that ``query`` filters."""
-    from .tasks import export_job_run_task  # the task module imports this one
-
-    job = ExportJob.objects.create(
-        owner=user, model_label=model_admin.opts.label_lower, query=query
-    )
-    transaction.on_commit(lambda: export_job_run_task.delay(job.pk))
-    return job
-
-
-def export_job_request(job: ExportJob) -> HttpRequest:
-    """The changelist request the job's owner made, rebuilt in the worker."""
-    app_label, model_name = job.model_label.split(".")
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = reverse("admin:%s_%s_changelist" % (app_label, model_name))
-    request.GET = QueryDict(job.query)
-    request.user = job.owner
-    return request
-
-
-def export_job_run(*, job_id: int, paced: bool = False) -> None:
-    """Build the job's file; a rerun (a worker lost mid-way) starts it over.
-
-    ``paced``: the rows are read in steps that wait while people's requests
-    want the processor (:mod:`accounts.pacing`), as the export worker runs it.
-    """
-    job = ExportJob.objects.select_related("owner").get(pk=job_id)
-    if not job.is_pending:
-        return
-    job.status = ExportJob.Status.RUNNING
-    job.save(update_fields=["status"])
-    try:
-        job.row_count, job.file_path = _job_file_write(job, paced=paced)
-        job.status = ExportJob.Status.DONE
-    except IncorrectLookupParameters:
-        job.status = ExportJob.Status.FAILED
-        job.error = gettext("The list's filters are not valid any more.")
-    except PermissionDenied:
-        job.status = ExportJob.Status.FAILED
-        job.error = gettext("You may no longer export this list.")
-    except Exception:
-        logger.exception("export job %s failed", job.pk)
-        job.status = ExportJob.Status.FAILED
-        job.error = gettext("The export failed. Try again later.")
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "row_count", "file_path", "error", "finished_at"])
-
-
-def _job_file_write(job: ExportJob, *, paced: bool) -> tuple[int, str]:
-    model_admin = admin.site.get_model_admin(apps.get_model(job.model_label))
-    request = export_job_request(job)
-    if not model_admin.has_export_permission(request):
-        raise PermissionDenied
-    resource = export_resource(model_admin, request)
-    rows = export_rows(resource, changelist_queryset(model_admin, request))
-    if paced:
-        rows = pacing.paced(rows)
-    name = "%s-%s.xlsx" % (job.pk, model_admin.opts.model_name)
-    settings.EXPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    partial = settings.EXPORTS_DIR / (name + ".part")
-    count = xlsx_write(partial, resource._meta.name, resource.template_headers(), rows)
-    partial.replace(settings.EXPORTS_DIR / name)
-    return count, name
+# Excel files --------------------------------------------------------------
 
 
 def xlsx_write(path, title: str, headers: list[str], rows: Iterable[list]) -> int:
@@ -345,13 +268,3 @@ def xlsx_write(path, title: str, headers: list[str], rows: Iterable[list]) -> in
         count += 1
     workbook.save(path)
     return count
-
-
-def export_jobs_purge(*, days: int | None = None) -> int:
-    """Delete the jobs, and their files, finished more than ``days`` ago."""
-    days = settings.EXPORTS_KEEP_DAYS if days is None else days
-    cutoff = timezone.now() - datetime.timedelta(days=days)
-    old = ExportJob.objects.filter(created_at__lt=cutoff)
-    for name in old.exclude(file_path="").values_list("file_path", flat=True):
-        (settings.EXPORTS_DIR / name).unlink(missing_ok=True)
-    return old.delete()[0]

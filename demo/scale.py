@@ -4,8 +4,8 @@ SCALES gives the sizes; the generator below fills the first wards of a real
 province with hamlets, teams, members, households and a year of assistance
 work, with believable shapes: weekday peaks, quiet Sundays and Tết, campaign
 drives, a service mix led by e-ID and online filings, skewed workloads. The
-big tables are written by ``reports.demo_scale_load`` and
-``reports.demo_scale_sessions``. Everything draws from one
+big tables are written by ``demo.scale_load`` and
+``demo.scale_sessions``. Everything draws from one
 ``random.Random(seed)``, so a run on an empty database is reproducible.
 """
 
@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.text import search_key, text_fold
 from areas.models import Hamlet, Province, Ward
 from areas.services import areas_load
 from assistance.models import (
@@ -32,16 +31,17 @@ from assistance.models import (
     ServiceType,
     SessionService,
 )
-from households.models import Household, Resident
-from reports.demo_registry import AFFILIATIONS
-from reports.demo_scale_load import (
+from core.text import search_key, text_fold
+from demo.registry import AFFILIATIONS
+from demo.scale_load import (
     Names,
     households_load,
     indexes_deferred,
     references_trusted,
     split,
 )
-from reports.demo_scale_sessions import TeamPlan, sessions_calendar, sessions_load
+from demo.scale_sessions import TeamPlan, sessions_calendar, sessions_load
+from households.models import Household, Resident
 from reports.services import stats_rebuild
 from teams.models import Member, Membership, ServicePoint, Team
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts import pacing
+from core import pacing
 
 # What Linux writes in /proc/pressure/cpu (the "full" line is all zero for
 # the processor as a whole).

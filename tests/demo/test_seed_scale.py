@@ -12,12 +12,12 @@ from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.text import search_key
 from areas.models import Hamlet
 from assistance.models import AssistanceSession, Campaign, SessionService
 from assistance.services import session_content, session_record
+from core.text import search_key
+from demo.scale import SCALE_LOGINS, SCALES
 from households.models import Household, Resident
-from reports.demo_scale import SCALE_LOGINS, SCALES
 from reports.models import DayMemberStat, DayServiceStat, DayTeamStat, WardRegistryStat
 from teams.models import Member, Membership, ServicePoint, Team
 

@@ -2,7 +2,7 @@
 
 Widgets turn one cell into a Python value or raise ``ValueError`` with a
 message for the user; django-import-export reports it against the row and
-column. See :mod:`accounts.resources` for how they are used.
+column. See :mod:`core.resources` for how they are used.
 """
 
 import datetime

@@ -10,10 +10,10 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.phones import phone_normalise
-from accounts.text import search_key
 from areas.models import Hamlet
 from assistance.models import AssistanceSession
+from core.phones import phone_normalise
+from core.text import search_key
 from households.models import Household, Resident
 from teams.models import Member, Membership, ServicePoint, Shift, Team
 

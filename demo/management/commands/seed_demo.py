@@ -3,7 +3,7 @@
 It lives in ``reports`` because that app sits at the end of the data flow and
 may read every other app. Running it again updates rows instead of adding more.
 The registry of the demo wards (members, service points, shifts, households,
-residents) comes from ``reports.demo_registry``.
+residents) comes from ``demo.registry``.
 """
 
 from django.conf import settings
@@ -15,16 +15,16 @@ from django.utils.translation import gettext
 from accounts.models import Role, User
 from areas.models import Hamlet, Ward
 from areas.services import areas_load
-from reports.demo_assistance import demo_assistance_counts, demo_assistance_seed
-from reports.demo_registry import demo_registry_counts, demo_registry_seed
-from reports.demo_scale import (
+from demo.assistance import demo_assistance_counts, demo_assistance_seed
+from demo.registry import demo_registry_counts, demo_registry_seed
+from demo.scale import (
     DEFAULT_SEED,
     SCALES,
     ScaleReport,
     ScaleSeedRefused,
     scale_seed,
 )
-from reports.demo_training import demo_training_seed
+from demo.training import demo_training_seed
 from reports.services import stats_rebuild
 from teams.models import Team
 

@@ -8,7 +8,7 @@ session lines name their parents without a round-trip; the sequences are set
 past them afterwards. Nothing goes through ``save()``: the fields it would
 fill (search keys, the local day, the content digest) are computed the same
 way here, and no history rows are written. The sessions are made by
-``reports.demo_scale_sessions``.
+``demo.scale_sessions``.
 """
 
 import csv
@@ -23,9 +23,8 @@ from itertools import accumulate
 
 from django.db import connection
 
-from accounts.text import text_fold
-from households.models import Household, Resident
-from reports.demo_registry import (
+from core.text import text_fold
+from demo.registry import (
     ETHNIC_FAMILY_NAMES,
     FAMILY_NAMES,
     GIVEN,
@@ -33,6 +32,7 @@ from reports.demo_registry import (
     MIDDLE,
     MOBILE_PREFIXES,
 )
+from households.models import Household, Resident
 
 CHUNK = 100_000  # rows per COPY: a few tens of MB of text at most
 ELDERLY_ALONE = 0.08

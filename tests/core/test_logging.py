@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from accounts.logging import RedactPersonalDataFilter, redact
+from core.logging import RedactPersonalDataFilter, redact
 
 pytestmark = pytest.mark.django_db
 

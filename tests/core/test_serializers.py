@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from accounts.serializers import FieldsBuiltOnce
+from core.serializers import FieldsBuiltOnce
 
 
 class Probe(FieldsBuiltOnce, serializers.Serializer):

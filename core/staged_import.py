@@ -403,7 +403,7 @@ def import_staged(
     ``rows`` yields ``(row number, bad, *values)``; the resource adds each bad
     row's problems to ``errors`` as it yields it. ``preview(stage)`` returns
     the RowResults the preview page shows. With ``kept`` (a
-    :class:`accounts.import_files.KeptRows`), a preview keeps its staged
+    :class:`core.import_files.KeptRows`), a preview keeps its staged
     rows and a confirmation reuses them when ``recheck(stage)`` finds them
     still right (the areas and the user's scope may have changed).
     Must run inside a transaction that the caller rolls back when the result

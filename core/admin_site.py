@@ -1,0 +1,151 @@
+"""Spreadsheets in the Django admin: import with a preview, templates, CSV out.
+
+The admin's own rights and scoping are the mixing admin's business (see
+``accounts.admin_site``): this module only moves rows in and out.
+"""
+
+import tablib
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+
+from . import import_files
+from .exports import (
+    changelist_queryset,
+    csv_chunks,
+    export_filename,
+    export_resource,
+    export_rows,
+)
+from .resources import PREVIEW_ROWS
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """Excel and CSV in and out of an admin, with downloadable templates.
+
+    Resources are built with the requesting user, so what they read, match
+    and write can stay inside the user's area. The CSV export streams the
+    rows of ``get_export_base_queryset`` that the changelist's filters keep;
+    the admin it is mixed into says who may import and export.
+    """
+
+    formats = (base_formats.XLSX, base_formats.CSV)
+    import_formats = (import_files.XLSX, import_files.CSV)
+    import_template_name = "admin/registry_import.html"
+    #: Hand the resource the stored upload as a stream of rows (FileRows)
+    #: instead of one tablib Dataset; for resources that import set-wise.
+    streamed_import = False
+    import_export_change_list_template = "admin/registry_change_list.html"
+    template_formats = {"xlsx": base_formats.XLSX, "csv": base_formats.CSV}
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {"who": request.user}
+
+    def get_tmp_storage_class(self):
+        if self.streamed_import:
+            return import_files.StreamedUploadStorage
+        return super().get_tmp_storage_class()
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        if not self.streamed_import:
+            return super().write_to_tmp_storage(import_file, input_format)
+        # The library joins the chunks into one bytes object first.
+        storage = self.get_tmp_storage_class()(
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        storage.save_chunks(import_file.chunks())
+        return storage
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import-template.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="%s_%s_import_template" % info,
+            ),
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.csv_export_view),
+                name="%s_%s_export_csv" % info,
+            ),
+        ] + super().get_urls()
+
+    def csv_export_view(self, request):
+        """The changelist's rows as CSV, streamed as they are read."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource = export_resource(self, request)
+        try:
+            queryset = changelist_queryset(self, request)
+        except IncorrectLookupParameters:
+            info = self.opts.app_label, self.opts.model_name
+            changelist = reverse("admin:%s_%s_changelist" % info)
+            return HttpResponseRedirect("%s?%s=1" % (changelist, ERROR_FLAG))
+        response = StreamingHttpResponse(
+            csv_chunks(resource.template_headers(), export_rows(resource, queryset)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="%s"' % (
+            export_filename(self, "csv")
+        )
+        return response
+
+    def import_template_view(self, request, extension):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        file_format = self.template_formats.get(extension)
+        if file_format is None:
+            raise Http404
+        resource = self.get_import_resource_classes(request)[0](who=request.user)
+        dataset = tablib.Dataset(headers=resource.template_headers())
+        content = file_format().export_data(dataset)
+        if isinstance(content, str):
+            content = "\ufeff" + content  # Excel needs the BOM to read UTF-8
+        response = HttpResponse(content, content_type=file_format().get_content_type())
+        response["Content-Disposition"] = 'attachment; filename="%s.%s"' % (
+            "mau-%s" % self.opts.model_name,
+            extension,
+        )
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        info = self.opts.app_label, self.opts.model_name
+        context["preview_rows"] = PREVIEW_ROWS
+        context["preview_slice"] = ":%d" % PREVIEW_ROWS
+        context["template_links"] = [
+            (
+                extension.upper(),
+                reverse("admin:%s_%s_import_template" % info, args=[extension]),
+            )
+            for extension in self.template_formats
+        ]
+        return context
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The file changed between preview and confirmation: nothing was
+            # written (the resource rolled back), and the user must know.
+            messages.error(
+                request,
+                gettext(
+                    "Nothing was imported: the file has errors. "
+                    "Import it again to see them."
+                ),
+            )
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % info))
+        return super().process_result(result, request)
