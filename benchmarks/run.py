@@ -50,6 +50,9 @@ MODULES = [
     ("b7_page_weight", "full", ("B7",)),
 ]
 DATABASES = {"scratch": "bench_scratch", "full": "bench_full", "low": "bench_low"}
+# How the figures are reached and what moves them: kept beside the code that
+# measures them, and copied under each run's table in its results file.
+NOTES = ROOT / "benchmarks" / "NOTES.md"
 MODULE_TIMEOUT = int(os.environ.get("BENCH_MODULE_TIMEOUT", str(3 * 3600)))
 
 
@@ -359,7 +362,9 @@ def main(argv=None) -> int:
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
     saved = results / ("%s-%s.txt" % (started.strftime("%Y-%m-%d"), options.scale))
-    saved.write_text(text + "\n", encoding="utf-8")
+    saved.write_text(
+        text + "\n\n" + NOTES.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     print("(saved in %s)" % saved.relative_to(ROOT))
     crashed = [name for name, outcome in outcomes.items() if outcome != "skipped"]
     return exit_code(crashed, figures, strict=options.strict)
