@@ -54,7 +54,11 @@ class ApiKeyAuthentication(BaseAuthentication):
         secret = request.headers.get(HEADER)
         if secret is None:
             return None
-        key = ApiKey.objects.filter(key_hash=api_key_hash(secret.strip())).first()
+        key = (
+            ApiKey.objects.select_related("created_by")
+            .filter(key_hash=api_key_hash(secret.strip()))
+            .first()
+        )
         if key is None:
             raise AuthenticationFailed(
                 _("Unknown API key: check the X-Api-Key header.")
@@ -64,6 +68,16 @@ class ApiKeyAuthentication(BaseAuthentication):
                 _(
                     "This API key is switched off; ask the administrator who "
                     "issued it for a new one."
+                )
+            )
+        issuer = key.created_by
+        if issuer is None or not issuer.is_active:
+            # A key speaks for the official who issued it: switching off the
+            # account (someone who left the job) switches off its keys too.
+            raise AuthenticationFailed(
+                _(
+                    "The account that issued this API key is switched off; ask "
+                    "an administrator for a new key."
                 )
             )
         api_key_touch(key)

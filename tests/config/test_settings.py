@@ -62,3 +62,31 @@ def test_deployment_check_is_clean_with_production_settings():
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_language_cookie_is_secure_under_https_settings():
+    result = run(
+        [
+            "shell",
+            "-c",
+            "from django.conf import settings; "
+            "print(settings.LANGUAGE_COOKIE_SECURE, settings.SESSION_COOKIE_SECURE)",
+        ],
+        **PRODUCTION,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "True True"
+
+
+def test_the_language_cookie_follows_a_plain_http_deployment():
+    result = run(
+        [
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.LANGUAGE_COOKIE_SECURE)",
+        ],
+        **PRODUCTION,
+        SESSION_COOKIE_SECURE="0",
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "False"
