@@ -23,14 +23,17 @@ class PlatformUserManager(UserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
-class User(AbstractUser):
-    """A person who signs in; the role and area decide what they may see."""
+class AreaAssignment(models.Model):
+    """The area a user or an API key is tied to, kept consistent with its level.
+
+    The wider areas are stored, not looked up, so that scoping any row is one
+    indexed comparison; :meth:`sync_area` fills them from the narrowest one
+    and clears what the level does not use.
+    """
 
     PROVINCE_PATH = "province"
     WARD_PATH = "ward"
 
-    # No default: an account without a role is refused by the database.
-    role = models.CharField(_("role"), max_length=20, choices=Role)
     province = models.ForeignKey(
         "areas.Province",
         models.PROTECT,
@@ -45,8 +48,47 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("ward"),
+        verbose_name=_("commune / ward"),
     )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sync_area()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.sync_area()
+        required = self.area_required()
+        if required is not None and getattr(self, "%s_id" % required[0]) is None:
+            field, message = required
+            raise ValidationError({field: message})
+
+    def area_level(self) -> str:
+        """``"national"``, ``"province"``, ``"ward"`` or ``"team"``."""
+        raise NotImplementedError
+
+    def area_required(self) -> tuple[str, str] | None:
+        """The area field the level needs, and the message when it is empty."""
+        raise NotImplementedError
+
+    def sync_area(self):
+        level = self.area_level()
+        if level in ("ward", "team") and self.ward_id:
+            self.province_id = self.ward.province_id
+        if level not in ("ward", "team"):
+            self.ward = None
+        if level == "national":
+            self.province = None
+
+
+class User(AreaAssignment, AbstractUser):
+    """A person who signs in; the role and area decide what they may see."""
+
+    # No default: an account without a role is refused by the database.
+    role = models.CharField(_("role"), max_length=20, choices=Role)
     team = models.ForeignKey(
         "teams.Team",
         models.PROTECT,
@@ -101,10 +143,18 @@ class User(AbstractUser):
     def __str__(self):
         return self.username
 
-    def clean(self):
-        super().clean()
-        self.sync_area()
-        required = {
+    def save(self, *args, **kwargs):
+        self.is_staff = self.role in ADMIN_ROLES
+        # The national administrator runs the whole platform, libraries' admin
+        # pages included; every other role gets its rights from its scope.
+        self.is_superuser = self.role == Role.NATIONAL
+        super().save(*args, **kwargs)
+
+    def area_level(self) -> str:
+        return "team" if self.role in TEAM_ROLES else self.role
+
+    def area_required(self):
+        return {
             Role.PROVINCE: (
                 "province",
                 _("Province staff must be tied to a province."),
@@ -112,36 +162,15 @@ class User(AbstractUser):
             Role.WARD: ("ward", _("A ward official must be tied to a ward.")),
             Role.TEAM_LEADER: ("team", _("A team leader must be tied to a team.")),
             Role.TEAM_MEMBER: ("team", _("A team member must be tied to a team.")),
-        }
-        if self.role in required:
-            field, message = required[self.role]
-            if getattr(self, f"{field}_id") is None:
-                raise ValidationError({field: message})
-
-    def save(self, *args, **kwargs):
-        self.sync_area()
-        self.is_staff = self.role in ADMIN_ROLES
-        # The national administrator runs the whole platform, libraries' admin
-        # pages included; every other role gets its rights from its scope.
-        self.is_superuser = self.role == Role.NATIONAL
-        super().save(*args, **kwargs)
+        }.get(self.role)
 
     def sync_area(self):
-        """Fill the wider areas from the narrowest one and clear the rest.
-
-        The ward and province of a team member are stored, not looked up, so
-        that scoping any row is one indexed comparison.
-        """
+        # A team member's ward is the team's; anyone else has no team.
         if self.role in TEAM_ROLES and self.team_id:
             self.ward_id = self.team.ward_id
-        if self.role in (Role.WARD, *TEAM_ROLES) and self.ward_id:
-            self.province_id = self.ward.province_id
         if self.role not in TEAM_ROLES:
             self.team = None
-        if self.role not in (Role.WARD, *TEAM_ROLES):
-            self.ward = None
-        if self.role == Role.NATIONAL:
-            self.province = None
+        super().sync_area()
 
     def get_full_name(self):
         # Vietnamese order: family name (họ) first, then given name (tên).
@@ -151,7 +180,7 @@ class User(AbstractUser):
         return self.first_name
 
 
-class ApiKey(models.Model):
+class ApiKey(AreaAssignment):
     """A machine client's key: it reads the statistics and areas of one area.
 
     Only a hash of the key is stored (see ``accounts.api_keys``); the key
@@ -165,9 +194,6 @@ class ApiKey(models.Model):
         PROVINCE = "province", _("province")
         WARD = "ward", _("commune / ward")
 
-    PROVINCE_PATH = "province"
-    WARD_PATH = "ward"
-
     name = models.CharField(
         _("name"),
         max_length=100,
@@ -178,22 +204,6 @@ class ApiKey(models.Model):
         _("key hash"), max_length=64, unique=True, editable=False
     )
     level = models.CharField(_("level"), max_length=10, choices=Level)
-    province = models.ForeignKey(
-        "areas.Province",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("province"),
-    )
-    ward = models.ForeignKey(
-        "areas.Ward",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("commune / ward"),
-    )
     created_by = models.ForeignKey(
         User,
         models.SET_NULL,
@@ -236,26 +246,14 @@ class ApiKey(models.Model):
     def __str__(self):
         return "%s (%s…)" % (self.name, self.prefix)
 
-    def save(self, *args, **kwargs):
-        self.sync_area()
-        super().save(*args, **kwargs)
+    def area_level(self) -> str:
+        return self.level
 
-    def clean(self):
-        super().clean()
-        self.sync_area()
-        if self.level == self.Level.PROVINCE and self.province_id is None:
-            raise ValidationError({"province": _("A province key needs a province.")})
-        if self.level == self.Level.WARD and self.ward_id is None:
-            raise ValidationError({"ward": _("A ward key needs a ward.")})
-
-    def sync_area(self):
-        """Fill the province from the ward and clear what the level does not use."""
-        if self.level == self.Level.WARD and self.ward_id:
-            self.province_id = self.ward.province_id
-        if self.level != self.Level.WARD:
-            self.ward = None
-        if self.level == self.Level.NATIONAL:
-            self.province = None
+    def area_required(self):
+        return {
+            self.Level.PROVINCE: ("province", _("A province key needs a province.")),
+            self.Level.WARD: ("ward", _("A ward key needs a ward.")),
+        }.get(self.level)
 
 
 class ExportJob(models.Model):
