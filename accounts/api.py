@@ -1,20 +1,168 @@
-"""Who am I: the caller's account or key, role and area scope.
+"""The read API's access, shared by the areas and statistics endpoints, and
+"who am I".
 
-A client checks here which area its account or key reaches before pulling
-anything, and the benchmarks use it as the cheapest authenticated request the
-platform answers (session or key, no area query), the baseline of the others.
+Officials signed in with a session (ward, province, national) and machine
+clients with an API key read the areas and the statistics; both APIs take
+their authentication, permission, request budget, format negotiation and
+error shapes from here, below the apps that serve them.
+
+A client checks "who am I" to see which area its account or key reaches
+before pulling anything, and the benchmarks use it as the cheapest
+authenticated request the platform answers (session or key, no area query),
+the baseline of the others.
 """
 
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from .api_keys import ApiKeyAuthentication
-from .models import ApiKey, Role
+from .models import ADMIN_ROLES, ApiKey, Role
 from .scope import Level, scope_for, scoped
+
+AUTHENTICATION = [ApiKeyAuthentication, SessionAuthentication]
+JSON = "application/json"
+
+
+class DetailOutput(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# The error answers every read endpoint documents.
+INVALID = {
+    (400, JSON): OpenApiResponse(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        description="Each bad parameter and what is wrong with it.",
+    )
+}
+REFUSALS = {
+    (401, JSON): OpenApiResponse(
+        DetailOutput, description="No, unknown or switched-off key."
+    ),
+    (403, JSON): OpenApiResponse(
+        DetailOutput, description="The account may not read this."
+    ),
+    (404, JSON): OpenApiResponse(
+        DetailOutput, description="No such area within the caller's scope."
+    ),
+    (429, JSON): OpenApiResponse(
+        DetailOutput, description="Too many requests; see Retry-After."
+    ),
+}
+
+
+class StatsThrottle(SimpleRateThrottle):
+    """One budget per key or account across the areas and statistics API.
+
+    Counted in fixed windows (one cache increment a request) rather than
+    DRF's default list of every request's time, which is read and written
+    whole on each request: a warehouse allowed thousands a minute would pay
+    for that list on every pull. A fixed window may let up to twice the rate
+    through across its edge; Retry-After says when the window ends.
+    """
+
+    scope = "stats"
+
+    def get_rate(self):
+        # Read on each request, so that a changed setting applies at once.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view):
+        user = request.user
+        if isinstance(user, ApiKey):
+            ident = "key-%s" % user.pk
+        elif user.is_authenticated:
+            ident = "user-%s" % user.pk
+        else:
+            ident = self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        key = "%s:%d" % (key, window)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # the window's first request
+            # Its counter outlives the window by a little, never less.
+            if self.cache.add(key, 1, self.duration + 1):
+                return True
+            count = self.cache.incr(key)  # another request made it first
+        return count <= self.num_requests
+
+    def wait(self):
+        return max(self.window_ends - self.now, 0)
+
+
+class StatisticsReader(BasePermission):
+    message = _("Statistics are open to officials and to API keys.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user.is_authenticated or scope_for(user).level == Level.NONE:
+            return False
+        return isinstance(user, ApiKey) or user.role in ADMIN_ROLES
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """An unknown ``?format=`` is a bad parameter (400), not a missing page."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            raise ValidationError(
+                {
+                    "format": [
+                        gettext("Unknown format; use one of: %(formats)s.")
+                        % {
+                            "formats": ", ".join(
+                                renderer.format for renderer in renderers
+                            )
+                        }
+                    ]
+                }
+            )
+        return matching
+
+
+class StatisticsAccess:
+    """Who may call, how often, and how answers are shaped: the read API."""
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = [StatisticsReader]
+    throttle_classes = [StatsThrottle]
+    content_negotiation_class = FormatNegotiation
+    renderer_classes = [JSONRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:
+            # Errors are read by people and scripts alike: always JSON.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Accept", "Cookie", "X-Api-Key"])
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
 
 
 class ScopeOutput(serializers.Serializer):
@@ -51,7 +199,7 @@ class MeOutput(serializers.Serializer):
 
 @scoped  # shows the caller only itself
 class MeApi(APIView):
-    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
+    authentication_classes = AUTHENTICATION
 
     @extend_schema(
         summary="Who am I",

@@ -1,11 +1,8 @@
-"""CSV for the statistics API, and a format parameter that fails as a 400."""
+"""CSV for the statistics API (the format parameter is checked in accounts.api)."""
 
 import csv
 import io
 
-from django.utils.translation import gettext
-from rest_framework.exceptions import ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
 # A cell starting with one of these is a formula to a spreadsheet; names typed
@@ -54,24 +51,3 @@ def _cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
-
-
-class FormatNegotiation(DefaultContentNegotiation):
-    """An unknown ``?format=`` is a bad parameter (400), not a missing page."""
-
-    def filter_renderers(self, renderers, format):
-        matching = [renderer for renderer in renderers if renderer.format == format]
-        if not matching:
-            raise ValidationError(
-                {
-                    "format": [
-                        gettext("Unknown format; use one of: %(formats)s.")
-                        % {
-                            "formats": ", ".join(
-                                renderer.format for renderer in renderers
-                            )
-                        }
-                    ]
-                }
-            )
-        return matching

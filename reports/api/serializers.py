@@ -3,30 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from areas.models import Hamlet, Province, Ward
-
-
-class ProvinceOutput(serializers.ModelSerializer):
-    class Meta:
-        model = Province
-        fields = ["code", "name", "kind"]
-
-
-class WardOutput(serializers.ModelSerializer):
-    province = serializers.CharField(source="province_id", read_only=True)
-
-    class Meta:
-        model = Ward
-        fields = ["code", "name", "kind", "province"]
-
-
-class HamletOutput(serializers.ModelSerializer):
-    ward = serializers.CharField(source="ward_id", read_only=True)
-
-    class Meta:
-        model = Hamlet
-        fields = ["id", "name", "kind", "is_active", "ward"]
-
 
 class AreaOutput(serializers.Serializer):
     level = serializers.CharField()
@@ -152,7 +128,3 @@ class SummaryOutput(ActivityOutput):
     previous = ActivityOutput(
         help_text=_("The same activity over the period just before, to compare.")
     )
-
-
-class DetailOutput(serializers.Serializer):
-    detail = serializers.CharField()

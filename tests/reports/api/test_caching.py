@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.api import StatsThrottle
 from accounts.api_keys import api_key_issue
 from accounts.models import ApiKey, Role
-from reports.api.views import StatsThrottle
 from reports.services import registry_recompute, stats_recompute
 from tests.assistance.factories import SessionFactory, local
 from tests.households.factories import HouseholdFactory
