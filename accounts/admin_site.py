@@ -91,13 +91,29 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
-        if scope_for(request.user).level == Level.WARD:
+        level = scope_for(request.user).level
+        if level == Level.WARD:
             filters = [
                 item
                 for item in filters
                 if (item[0] if isinstance(item, tuple) else item) != "ward"
             ]
+        if level != Level.NATIONAL:
+            filters = [self._in_scope_filter(item) for item in filters]
         return filters
+
+    def _in_scope_filter(self, item):
+        """A filter by a related area or registry row lists only the rows the
+        user's own list holds (a ward official sees one province, not 34)."""
+        if not isinstance(item, str) or "__" in item:
+            return item
+        try:
+            field = self.model._meta.get_field(item)
+        except FieldDoesNotExist:
+            return item
+        if field.is_relation and is_scoped_model(field.related_model):
+            return (item, admin.RelatedOnlyFieldListFilter)
+        return item
 
     def get_search_results(self, request, queryset, search_term):
         # Models with a folded ``search_text`` copy are searched without case
