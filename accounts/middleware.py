@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from .scope import scope_for
+from .scope import declares_scope, scope_for
 
 logger = logging.getLogger(__name__)
 
@@ -21,18 +21,19 @@ TRUSTED_VIEW_MODULES = (
 )
 
 
+def view_declares_scope(view_func, app_name: str | None) -> bool:
+    """Whether the view may open to area-limited users: it declares its scope,
+    is the admin's (``app_name``, a resolver match's) or a trusted library's."""
+    if app_name == "admin":
+        return True
+    if declares_scope(view_func):
+        return True
+    return (view_func.__module__ or "").startswith(TRUSTED_VIEW_MODULES)
+
+
 def _declares_scope(request, view_func) -> bool:
     match = request.resolver_match
-    if match is not None and match.app_name == "admin":
-        return True
-    for candidate in (
-        view_func,
-        getattr(view_func, "view_class", None),  # Django class-based views
-        getattr(view_func, "cls", None),  # Django REST framework views
-    ):
-        if candidate is not None and getattr(candidate, "scoped", False):
-            return True
-    return (view_func.__module__ or "").startswith(TRUSTED_VIEW_MODULES)
+    return view_declares_scope(view_func, match.app_name if match else None)
 
 
 class ScopeRequiredMiddleware:

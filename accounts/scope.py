@@ -162,8 +162,43 @@ def may_use_admin(user) -> bool:
 def scoped(view):
     """Mark a view as filtering what it shows through :func:`scope`.
 
-    Views without this mark are closed to every user whose scope is not
-    national (see ``accounts.middleware.ScopeRequiredMiddleware``).
+    Views without this mark, or :func:`no_area_data`'s, are closed to every
+    user whose scope is not national (see
+    ``accounts.middleware.ScopeRequiredMiddleware``), and ``manage.py check``
+    names them (``accounts.checks``).
     """
     view.scoped = True
     return view
+
+
+def no_area_data(reason: str):
+    """Mark a view as showing no area's data at all, open to every scope.
+
+    ``reason`` says why, for the reader and the reviewer: a health check, a
+    redirect, the language switch.
+    """
+    if not reason:
+        raise ValueError("no_area_data() needs the reason the view shows no area data.")
+
+    def mark(view):
+        view.no_area_data = reason
+        return view
+
+    return mark
+
+
+def declares_scope(view) -> bool:
+    """Whether a view, its class-based view or its REST framework view class
+    carries :func:`scoped` or :func:`no_area_data`."""
+    for candidate in (
+        view,
+        getattr(view, "view_class", None),  # Django class-based views
+        getattr(view, "cls", None),  # Django REST framework views
+    ):
+        if candidate is None:
+            continue
+        if getattr(candidate, "scoped", False) or getattr(
+            candidate, "no_area_data", None
+        ):
+            return True
+    return False

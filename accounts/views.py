@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
 from .models import Role
-from .scope import scope_for, scoped
+from .scope import no_area_data, scope_for
 
 LANDING_PAGES = {
     Role.TEAM_LEADER: "assistance:field_home",
@@ -13,7 +13,7 @@ LANDING_PAGES = {
 }
 
 
-@scoped  # only redirects
+@no_area_data("redirects each user to their landing page")
 @login_required
 def home(request):
     """Send each user to where their work is."""

@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.scope import scoped
+from accounts.scope import no_area_data
 from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def _broker_status() -> str:
     return "ok"
 
 
-@scoped  # shows no area data
+@no_area_data("the state of the database and the broker, for load balancers")
 @never_cache
 @require_GET
 def healthz(request):
