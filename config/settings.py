@@ -173,6 +173,12 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# Behind a reverse proxy every request comes from the proxy's address, and
+# ten wrong passwords from anyone would block everyone's sign-in. Say how many
+# proxies of ours append to X-Forwarded-For, or which header the proxy sets
+# to the client's address (nginx: X-Real-IP); the limits then count people.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
 ACCOUNT_RATE_LIMITS = {
     # A shared phone in a hamlet office must not lock a whole village out for
     # long, but a password cannot be guessed at this pace.
