@@ -3,22 +3,26 @@ of their bucket; attendance at training queues one of its ward's registry.
 
 Connected in ``ReportsConfig.ready``: assistance and training are upstream of
 reports and do not know it exists. Many saves in one bucket (or ward) within
-seconds queue one refresh; if the broker is down the save still succeeds and
-the beat's reconcile (or registry refresh) recomputes the figures later.
+seconds queue one refresh; if the cache or the broker is down the save still
+succeeds and the beat's reconcile (or registry refresh) recomputes the figures
+later.
 """
 
+import contextlib
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from areas.models import Province, Ward
 from assistance.models import AssistanceSession, SessionService
 from assistance.signals import buckets_changed
-from teams.models import Member
 from training.models import Attendance, TrainingEvent, Workshop
 
 from .areas import areas_forget
@@ -31,6 +35,7 @@ from .tasks import (
 
 logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 5
+PENDING_SECONDS = 60  # how long a queued refresh stops another being queued
 
 
 def refresh_soon(buckets) -> None:
@@ -42,21 +47,14 @@ def refresh_soon(buckets) -> None:
 
 def _enqueue(buckets: set[tuple[str, date]]) -> None:
     for ward_id, day in sorted(buckets):
-        key = pending_key(ward_id, day)
-        if not cache.add(key, 1, timeout=60):
-            continue  # a refresh of this bucket is already waiting
-        try:
-            bucket_refresh_task.apply_async(
-                (ward_id, day.isoformat()), countdown=COALESCE_SECONDS
-            )
-        except Exception:  # broker down: the reconcile catches up
-            cache.delete(key)
-            logger.warning(
-                "Could not queue the refresh of ward %s on %s; the reconcile "
-                "will recompute it",
-                ward_id,
-                day,
-            )
+        _queue_once(
+            pending_key(ward_id, day),
+            bucket_refresh_task,
+            (ward_id, day.isoformat()),
+            "the refresh of ward %s on %s; the reconcile will recompute it",
+            ward_id,
+            day,
+        )
 
 
 def registry_soon(ward_ids) -> None:
@@ -68,100 +66,130 @@ def registry_soon(ward_ids) -> None:
 
 def _enqueue_registry(ward_ids: set[str]) -> None:
     for ward_id in sorted(ward_ids):
-        key = registry_pending_key(ward_id)
-        if not cache.add(key, 1, timeout=60):
-            continue
-        try:
-            registry_recompute_task.apply_async((ward_id,), countdown=COALESCE_SECONDS)
-        except Exception:  # broker down: the beat's registry refresh catches up
+        _queue_once(
+            registry_pending_key(ward_id),
+            registry_recompute_task,
+            (ward_id,),
+            "the registry refresh of ward %s; the schedule will recompute it",
+            ward_id,
+        )
+
+
+def _queue_once(key: str, task, task_args: tuple, what: str, *args) -> None:
+    """Queue ``task`` unless one is already waiting under ``key``.
+
+    Runs after commit: the write is stored, so neither the cache nor the
+    broker being down may turn its answer into a 500. A failure is logged and
+    the schedule recomputes what was not queued.
+    """
+    try:
+        if not cache.add(key, 1, timeout=PENDING_SECONDS):
+            return  # one is already waiting
+    except Exception as error:  # the cache is down: the broker (often the same) too
+        logger.warning("Could not queue " + what + " (%r)", *args, error)
+        return
+    try:
+        task.apply_async(task_args, countdown=COALESCE_SECONDS)
+    except Exception as error:  # the broker is down
+        logger.warning("Could not queue " + what + " (%r)", *args, error)
+        # Let the next save try again; if the cache is gone too, the mark
+        # expires by itself within PENDING_SECONDS.
+        with contextlib.suppress(Exception):
             cache.delete(key)
-            logger.warning(
-                "Could not queue the registry refresh of ward %s; the schedule "
-                "will recompute it",
-                ward_id,
-            )
 
 
-@receiver(pre_save, sender=AssistanceSession)
-def _remember_old_bucket(sender, instance, **kwargs):
-    if instance.pk:
-        instance._old_bucket = (
-            AssistanceSession.objects.filter(pk=instance.pk)
-            .values_list("ward_id", "started_on")
-            .first()
+@dataclass(frozen=True)
+class Tracked:
+    """A model whose saved or deleted rows change figures kept per key.
+
+    ``key`` names the fields of the row (or of the row it points to through
+    ``via``) that make the key: (ward, day) for a bucket, (ward,) for a
+    registry. ``m2m`` names many-to-many fields whose changes count as
+    changes of the row.
+    """
+
+    model: type[Model]
+    key: tuple[str, ...]
+    soon: Callable[[set[tuple]], None]
+    via: str | None = None
+    m2m: tuple[str, ...] = ()
+
+
+def _wards_soon(keys: set[tuple]) -> None:
+    registry_soon({ward for (ward,) in keys})
+
+
+TRACKED = (
+    Tracked(
+        AssistanceSession,
+        ("ward_id", "started_on"),
+        refresh_soon,
+        m2m=("members",),
+    ),
+    # Saved through its session (the capture service, the admin inline), a
+    # line finds its bucket without a query.
+    Tracked(SessionService, ("ward_id", "started_on"), refresh_soon, via="session"),
+    Tracked(Workshop, ("ward_id", "held_on"), refresh_soon),
+    Tracked(Attendance, ("ward_id",), _wards_soon, via="member"),
+)
+
+
+def track(tracked: Tracked) -> None:
+    """Connect the receivers that queue ``tracked.soon`` for the keys changed.
+
+    A row holding its own key remembers it before a save, so a row moved to
+    another ward or day refreshes the one it left as well.
+    """
+    model, key, soon = tracked.model, tracked.key, tracked.soon
+
+    def row_key(model, pk):
+        return model.objects.filter(pk=pk).values_list(*key).first()
+
+    def remember(sender, instance, **kwargs):
+        if instance.pk:
+            instance._reports_old_key = row_key(model, instance.pk)
+
+    def changed(sender, instance, **kwargs):
+        keys = {tuple(getattr(instance, name) for name in key)}
+        old = getattr(instance, "_reports_old_key", None)
+        if old:
+            keys.add(old)
+        soon(keys)
+
+    def changed_via(sender, instance, **kwargs):
+        field = model._meta.get_field(tracked.via)
+        if field.is_cached(instance):
+            holder = getattr(instance, tracked.via)
+            found = tuple(getattr(holder, name) for name in key)
+        else:
+            found = row_key(field.related_model, getattr(instance, field.attname))
+        if found:
+            soon({found})
+
+    def related_changed(sender, instance, action, **kwargs):
+        if action.startswith("post_") and isinstance(instance, model):
+            soon({tuple(getattr(instance, name) for name in key)})
+
+    uid = "reports:%s" % model._meta.label
+    receive = changed if tracked.via is None else changed_via
+    if tracked.via is None:
+        pre_save.connect(remember, sender=model, weak=False, dispatch_uid=uid)
+    post_save.connect(receive, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(receive, sender=model, weak=False, dispatch_uid=uid)
+    for name in tracked.m2m:
+        through = getattr(model, name).through
+        m2m_changed.connect(
+            related_changed, sender=through, weak=False, dispatch_uid=uid
         )
 
 
-@receiver(post_save, sender=AssistanceSession)
-@receiver(post_delete, sender=AssistanceSession)
-def _session_changed(sender, instance, **kwargs):
-    buckets = {(instance.ward_id, instance.started_on)}
-    old = getattr(instance, "_old_bucket", None)
-    if old:
-        buckets.add(old)
-    refresh_soon(buckets)
-
-
-@receiver(post_save, sender=SessionService)
-@receiver(post_delete, sender=SessionService)
-def _line_changed(sender, instance, **kwargs):
-    if SessionService.session.is_cached(instance):
-        # Saved through its session (the capture service, the admin inline):
-        # the bucket is known without a query.
-        session = (instance.session.ward_id, instance.session.started_on)
-    else:
-        session = (
-            AssistanceSession.objects.filter(pk=instance.session_id)
-            .values_list("ward_id", "started_on")
-            .first()
-        )
-    if session:
-        refresh_soon({session})
-
-
-@receiver(m2m_changed, sender=AssistanceSession.members.through)
-def _members_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_") and isinstance(instance, AssistanceSession):
-        refresh_soon({(instance.ward_id, instance.started_on)})
+for declaration in TRACKED:
+    track(declaration)
 
 
 @receiver(buckets_changed)
 def _buckets_changed(sender, buckets, **kwargs):
     _enqueue(set(buckets))
-
-
-@receiver(pre_save, sender=Workshop)
-def _remember_old_workshop_bucket(sender, instance, **kwargs):
-    if instance.pk:
-        instance._old_bucket = (
-            Workshop.objects.filter(pk=instance.pk)
-            .values_list("ward_id", "held_on")
-            .first()
-        )
-
-
-@receiver(post_save, sender=Workshop)
-@receiver(post_delete, sender=Workshop)
-def _workshop_changed(sender, instance, **kwargs):
-    buckets = {(instance.ward_id, instance.held_on)}
-    old = getattr(instance, "_old_bucket", None)
-    if old:
-        buckets.add(old)
-    refresh_soon(buckets)
-
-
-@receiver(post_save, sender=Attendance)
-@receiver(post_delete, sender=Attendance)
-def _attendance_changed(sender, instance, **kwargs):
-    if Attendance.member.is_cached(instance):
-        ward = instance.member.ward_id
-    else:
-        ward = (
-            Member.objects.filter(pk=instance.member_id)
-            .values_list("ward_id", flat=True)
-            .first()
-        )
-    registry_soon({ward})
 
 
 @receiver(post_save, sender=TrainingEvent)
