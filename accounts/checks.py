@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from django.apps import apps
 from django.contrib import admin
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from core.checks import models_of
 
 from .admin_site import ScopedModelAdmin
 from .middleware import view_declares_scope
@@ -28,7 +29,7 @@ from .scope import declares_scope, is_scoped_model
 def check_scope_paths(app_configs=None, models: Iterable | None = None, **kwargs):
     """Every declared WARD_PATH, PROVINCE_PATH and TEAM_PATH reaches its area."""
     if models is None:
-        models = _models(app_configs)
+        models = models_of(app_configs)
     areas = {
         "WARD_PATH": User._meta.get_field("ward").related_model,
         "PROVINCE_PATH": User._meta.get_field("province").related_model,
@@ -52,12 +53,6 @@ def check_scope_paths(app_configs=None, models: Iterable | None = None, **kwargs
                 )
             )
     return errors
-
-
-def _models(app_configs) -> Iterable[type[Model]]:
-    if app_configs is None:
-        return apps.get_models()
-    return [model for config in app_configs for model in config.get_models()]
 
 
 def _path_end(model: type[Model], path: str) -> type[Model] | None:

@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Platform base")
+
+    def ready(self):
+        # Registers the contracts of hand-written SQL (core.checks, and the
+        # staged import's audit rows).
+        from . import checks, staged_import  # noqa: F401

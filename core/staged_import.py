@@ -24,6 +24,7 @@ import io
 from collections.abc import Iterator
 from itertools import islice
 
+from django.core import checks
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     ImproperlyConfigured,
@@ -33,6 +34,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
 from import_export.results import InvalidRow, Result, RowResult
+
+from .checks import models_of
 
 STAGE_TABLE = "import_stage"
 CHUNK_ROWS = 5_000  # rows loaded into the stage at a time: memory stays flat
@@ -71,6 +74,44 @@ class RowErrors:
             )
             for number, errors in sorted(self.rows.items())
         ]
+
+
+# The audit columns a staged write fills itself; the others copy the model's.
+HISTORY_OWN_COLUMNS = (
+    "history_id",
+    "history_type",
+    "history_date",
+    "history_change_reason",
+    "history_user_id",
+)
+
+
+def history_unfilled(model) -> list[str]:
+    """The columns of ``model``'s audit table a staged write could not fill."""
+    model_columns = {field.column for field in model._meta.concrete_fields}
+    return [
+        field.column
+        for field in model.history.model._meta.concrete_fields
+        if field.column not in model_columns and field.column not in HISTORY_OWN_COLUMNS
+    ]
+
+
+@checks.register(checks.Tags.models)
+def check_history_columns(app_configs=None, models=None, **kwargs):
+    """A staged import can write the audit rows of every audited model."""
+    if models is None:
+        models = models_of(app_configs)
+    return [
+        checks.Error(
+            "A staged import of %s could not fill %s of its audit table."
+            % (model._meta.label, ", ".join(history_unfilled(model))),
+            hint="Teach core.staged_import.Stage._history_sql those columns.",
+            obj=model,
+            id="core.E003",
+        )
+        for model in models
+        if hasattr(getattr(model, "history", None), "model") and history_unfilled(model)
+    ]
 
 
 def _stage_type(field) -> str:
@@ -312,7 +353,12 @@ class Stage:
     def _history_sql(self, kind: str, source: str, column_expr, audit: dict):
         """INSERT INTO the history table SELECT … FROM ``source``, and its params."""
         history = self.model.history.model
-        model_columns = {field.column for field in self.model._meta.concrete_fields}
+        unfilled = history_unfilled(self.model)
+        if unfilled:
+            raise ImproperlyConfigured(
+                "The staged import cannot fill %s of %s."
+                % (", ".join(unfilled), history._meta.db_table)
+            )
         columns, values, params = [], [], []
         for field in history._meta.concrete_fields:
             column = field.column
@@ -324,13 +370,8 @@ class Stage:
             elif column in audit:
                 values.append("%s")
                 params.append(audit[column])
-            elif column in model_columns:
-                values.append(column_expr(column))
             else:
-                raise ImproperlyConfigured(
-                    "The staged import cannot fill %s.%s."
-                    % (history._meta.db_table, column)
-                )
+                values.append(column_expr(column))
         sql = "INSERT INTO %s (%s) SELECT %s FROM %s" % (
             self.quote(history._meta.db_table),
             ", ".join(columns),
@@ -412,26 +453,7 @@ def import_staged(
     result = StagedResult()
     stage.create()
     try:
-        total = kept.rows() if kept is not None and not dry_run else None
-        if total is not None:
-            stage.load_kept(kept.rows_path)
-            stage.analyze()
-            if not recheck(stage):
-                total = None
-                stage.create()
-        if total is None:
-            with kept.open() if kept and dry_run else contextlib.nullcontext() as keep:
-                total = stage.load(rows, keep)
-            stage.analyze()
-            for number, first, bad in stage.duplicates():
-                if bad and number not in errors.rows:
-                    continue  # counted already; only shown rows list every problem
-                errors.add(
-                    number,
-                    NON_FIELD_ERRORS,
-                    gettext("The same row as row %(row)d of the file.")
-                    % {"row": first + 1},
-                )
+        total = _stage_load(stage, rows, errors, dry_run, kept, recheck)
         if errors.total:
             if kept is not None:
                 kept.discard()
@@ -455,3 +477,27 @@ def import_staged(
         return result
     finally:
         stage.drop()
+
+
+def _stage_load(stage, rows, errors: RowErrors, dry_run: bool, kept, recheck) -> int:
+    """Fill the stage, from the kept rows when still right, else from ``rows``
+    (adding the file's repeated rows to ``errors``); return how many rows."""
+    total = kept.rows() if kept is not None and not dry_run else None
+    if total is not None:
+        stage.load_kept(kept.rows_path)
+        stage.analyze()
+        if recheck(stage):
+            return total
+        stage.create()
+    with kept.open() if kept and dry_run else contextlib.nullcontext() as keep:
+        total = stage.load(rows, keep)
+    stage.analyze()
+    for number, first, bad in stage.duplicates():
+        if bad and number not in errors.rows:
+            continue  # counted already; only shown rows list every problem
+        errors.add(
+            number,
+            NON_FIELD_ERRORS,
+            gettext("The same row as row %(row)d of the file.") % {"row": first + 1},
+        )
+    return total

@@ -26,6 +26,7 @@ from django.utils import timezone
 from areas.models import Hamlet, Ward
 from assistance.groups import disability, elderly, poor, priority
 from assistance.models import AssistanceSession, SessionService
+from core.checks import sql_columns
 from households.models import Household, Resident
 from teams.models import Membership, Team
 from training.models import Attendance, Workshop
@@ -43,6 +44,83 @@ from .models import (
 from .versions import figures_moved
 
 BATCH = 2000
+PRIORITY_HOUSEHOLD = (
+    Q(elderly_alone=True)
+    | Q(disability=True)
+    | Q(poverty__in=("poor", "near_poor"))
+    | Q(ethnic_minority=True)
+    | Q(no_smartphone=True)
+)
+# The summary tables' columns, as the grouped SELECTs name them; a column
+# left out would stay NULL (core.checks).
+TEAM_COLUMNS = sql_columns(
+    DayTeamStat,
+    {
+        "ward": "ward_id",
+        "day": "started_on",
+        "team": "team_id",
+        "hamlet": "team__hamlet_id",
+        "sessions": "n_sessions",
+        "walk_ins": "n_walk_ins",
+        "minutes": "n_minutes",
+        "elderly": "n_elderly",
+        "disability": "n_disability",
+        "poor": "n_poor",
+        "priority": "n_priority",
+    },
+    writer=__name__,
+)
+SERVICE_COLUMNS = sql_columns(
+    DayServiceStat,
+    {
+        "ward": "session__ward_id",
+        "day": "session__started_on",
+        "service_type": "service_type_id",
+        "category": "service_type__category",
+        "done": "n_done",
+        "follow_up": "n_follow_up",
+        "failed": "n_failed",
+        "open_follow_up": "n_open",
+    },
+    writer=__name__,
+)
+MEMBER_COLUMNS = sql_columns(
+    DayMemberStat,
+    {
+        "ward": "assistancesession__ward_id",
+        "day": "assistancesession__started_on",
+        "member": "member_id",
+        "team": "assistancesession__team_id",
+        "sessions": "n_sessions",
+    },
+    writer=__name__,
+)
+HOUSEHOLD_COLUMNS = sql_columns(
+    DayHousehold,
+    {
+        "ward": "ward_id",
+        "day": "started_on",
+        "household": "household_id",
+        "hamlet": "household__hamlet_id",
+    },
+    writer=__name__,
+)
+WORKSHOP_COLUMNS = sql_columns(
+    DayWorkshopStat,
+    {
+        "ward": "ward_id",
+        "day": "held_on",
+        "topic": "topic",
+        "audience": "audience",
+        "workshops": "n_workshops",
+        "attendees": "n_attendees",
+        "women": "n_women",
+        "elderly": "n_elderly",
+        "disability": "n_disability",
+        "poor": "n_poor",
+    },
+    writer=__name__,
+)
 # Memory for grouping each table in a full rebuild. The team and service rows
 # join every session through a hash table that the server's default work_mem
 # would split into batches on disk. The member and household rows are nearly
@@ -113,79 +191,15 @@ def stats_rebuild() -> None:
 
 def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
     """The registry's figures per ward and members per team, recomputed."""
-
-    def per_ward(queryset, ward_field="ward_id", **counts):
-        if ward_ids is not None:
-            queryset = queryset.filter(**{"%s__in" % ward_field: ward_ids})
-        rows = queryset.values(ward_field).annotate(**counts).order_by()
-        return {row[ward_field]: row for row in rows}
-
-    focal = Resident.objects.filter(household=OuterRef("pk"), is_focal_person=True)
-    households = per_ward(
-        Household.objects.annotate(has_focal=Exists(focal)),
-        households=Count("pk"),
-        households_with_focal=Count("pk", filter=Q(has_focal=True)),
-        priority_households=Count(
-            "pk",
-            filter=Q(elderly_alone=True)
-            | Q(disability=True)
-            | Q(poverty__in=("poor", "near_poor"))
-            | Q(ethnic_minority=True)
-            | Q(no_smartphone=True),
-        ),
-    )
-    residents = per_ward(
-        Resident.objects.all(),
-        residents=Count("pk"),
-        residents_level2=Count("pk", filter=Q(vneid_level="level2")),
-    )
-    covered = Team.objects.filter(hamlet=OuterRef("pk"), is_active=True)
-    hamlets = per_ward(
-        Hamlet.objects.annotate(covered=Exists(covered)),
-        hamlets=Count("pk"),
-        hamlets_covered=Count("pk", filter=Q(covered=True)),
-    )
     today = timezone.localdate()
     current = Membership.objects.filter(
         team__is_active=True, joined_on__lte=today
     ).filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
-    teams = per_ward(Team.objects.filter(is_active=True), teams=Count("pk"))
-    members = per_ward(current, "team__ward_id", members=Count("member", distinct=True))
-    # Training of the calendar year, by the member's ward (a team's ward).
-    this_year = Q(
-        event__starts_on__gte=date(today.year, 1, 1),
-        event__starts_on__lte=date(today.year, 12, 31),
-    )
-    status = Attendance.Status
-    trained = per_ward(
-        Attendance.objects.filter(
-            this_year,
-            status__in=(status.ATTENDED, status.COMPLETED),
-            member__in=current.values("member"),
-        ),
-        "member__ward_id",
-        n=Count("member", distinct=True),
-    )
-    completed = per_ward(
-        Attendance.objects.filter(this_year, status=status.COMPLETED),
-        "member__ward_id",
-        n=Count("pk"),
-    )
-    wards = set(households) | set(residents) | set(hamlets) | set(teams)
-    wards |= set(trained) | set(completed)
+    counts = _registry_counts(ward_ids, current, today)
+    wards = set().union(*counts.values())
     if ward_ids is not None:
         wards |= set(ward_ids)
-    rows = []
-    for ward in sorted(wards):
-        row = WardRegistryStat(ward_id=ward)
-        for source in (households, residents, hamlets, teams):
-            for name, value in source.get(ward, {}).items():
-                if name != "ward_id":
-                    setattr(row, name, value)
-        row.members = members.get(ward, {}).get("members", 0)
-        row.members_trained_this_year = trained.get(ward, {}).get("n", 0)
-        row.courses_completed_this_year = completed.get(ward, {}).get("n", 0)
-        rows.append(row)
+    rows = [_ward_registry_row(ward, counts) for ward in sorted(wards)]
     team_rows = [
         TeamRegistryStat(
             team_id=row["team_id"],
@@ -201,16 +215,78 @@ def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
         )
     ]
     with transaction.atomic():
-        stale = WardRegistryStat.objects.all()
-        team_stale = TeamRegistryStat.objects.all()
-        if ward_ids is not None:
-            stale = stale.filter(ward__in=ward_ids)
-            team_stale = team_stale.filter(ward__in=ward_ids)
-        stale.delete()
-        team_stale.delete()
+        for table in (WardRegistryStat, TeamRegistryStat):
+            stale = table.objects.all()
+            if ward_ids is not None:
+                stale = stale.filter(ward__in=ward_ids)
+            stale.delete()
         WardRegistryStat.objects.bulk_create(rows, batch_size=BATCH)
         TeamRegistryStat.objects.bulk_create(team_rows, batch_size=BATCH)
         _figures_moved()
+
+
+def _registry_counts(ward_ids, current, today: date) -> dict[str, dict]:
+    """Each source's counts by ward: {source: {ward id: {name: count}}}."""
+
+    def per_ward(queryset, ward_field="ward_id", **counts):
+        if ward_ids is not None:
+            queryset = queryset.filter(**{"%s__in" % ward_field: ward_ids})
+        rows = queryset.values(ward_field).annotate(**counts).order_by()
+        return {row[ward_field]: row for row in rows}
+
+    focal = Resident.objects.filter(household=OuterRef("pk"), is_focal_person=True)
+    covered = Team.objects.filter(hamlet=OuterRef("pk"), is_active=True)
+    # Training of the calendar year, by the member's ward (a team's ward).
+    this_year = Q(
+        event__starts_on__gte=date(today.year, 1, 1),
+        event__starts_on__lte=date(today.year, 12, 31),
+    )
+    status = Attendance.Status
+    return {
+        "households": per_ward(
+            Household.objects.annotate(has_focal=Exists(focal)),
+            households=Count("pk"),
+            households_with_focal=Count("pk", filter=Q(has_focal=True)),
+            priority_households=Count("pk", filter=PRIORITY_HOUSEHOLD),
+        ),
+        "residents": per_ward(
+            Resident.objects.all(),
+            residents=Count("pk"),
+            residents_level2=Count("pk", filter=Q(vneid_level="level2")),
+        ),
+        "hamlets": per_ward(
+            Hamlet.objects.annotate(covered=Exists(covered)),
+            hamlets=Count("pk"),
+            hamlets_covered=Count("pk", filter=Q(covered=True)),
+        ),
+        "teams": per_ward(Team.objects.filter(is_active=True), teams=Count("pk")),
+        "members": per_ward(
+            current, "team__ward_id", members=Count("member", distinct=True)
+        ),
+        "members_trained_this_year": per_ward(
+            Attendance.objects.filter(
+                this_year,
+                status__in=(status.ATTENDED, status.COMPLETED),
+                member__in=current.values("member"),
+            ),
+            "member__ward_id",
+            members_trained_this_year=Count("member", distinct=True),
+        ),
+        "courses_completed_this_year": per_ward(
+            Attendance.objects.filter(this_year, status=status.COMPLETED),
+            "member__ward_id",
+            courses_completed_this_year=Count("pk"),
+        ),
+    }
+
+
+def _ward_registry_row(ward: str, counts: dict[str, dict]) -> WardRegistryStat:
+    row = WardRegistryStat(ward_id=ward)
+    for source in counts.values():
+        for name, value in source.get(ward, {}).items():
+            if not name.endswith("ward_id"):
+                setattr(row, name, value)
+    return row
 
 
 def _buckets(queryset, prefix, ward_ids, day_from, day_to, day_field="started_on"):
@@ -456,24 +532,7 @@ def _team_rows(sessions, whole: bool) -> None:
         )
         .order_by()
     )
-    _insert_grouped(
-        DayTeamStat,
-        rows,
-        {
-            "ward": "ward_id",
-            "day": "started_on",
-            "team": "team_id",
-            "hamlet": "team__hamlet_id",
-            "sessions": "n_sessions",
-            "walk_ins": "n_walk_ins",
-            "minutes": "n_minutes",
-            "elderly": "n_elderly",
-            "disability": "n_disability",
-            "poor": "n_poor",
-            "priority": "n_priority",
-        },
-        whole,
-    )
+    _insert_grouped(DayTeamStat, rows, TEAM_COLUMNS, whole)
 
 
 def _service_rows(lines, whole: bool) -> None:
@@ -495,21 +554,7 @@ def _service_rows(lines, whole: bool) -> None:
         )
         .order_by()
     )
-    _insert_grouped(
-        DayServiceStat,
-        rows,
-        {
-            "ward": "session__ward_id",
-            "day": "session__started_on",
-            "service_type": "service_type_id",
-            "category": "service_type__category",
-            "done": "n_done",
-            "follow_up": "n_follow_up",
-            "failed": "n_failed",
-            "open_follow_up": "n_open",
-        },
-        whole,
-    )
+    _insert_grouped(DayServiceStat, rows, SERVICE_COLUMNS, whole)
 
 
 def _member_rows(helpers, whole: bool) -> None:
@@ -523,18 +568,7 @@ def _member_rows(helpers, whole: bool) -> None:
         .annotate(n_sessions=Count("assistancesession_id"))
         .order_by()
     )
-    _insert_grouped(
-        DayMemberStat,
-        rows,
-        {
-            "ward": "assistancesession__ward_id",
-            "day": "assistancesession__started_on",
-            "member": "member_id",
-            "team": "assistancesession__team_id",
-            "sessions": "n_sessions",
-        },
-        whole,
-    )
+    _insert_grouped(DayMemberStat, rows, MEMBER_COLUMNS, whole)
 
 
 def _household_rows(sessions, whole: bool) -> None:
@@ -544,17 +578,7 @@ def _household_rows(sessions, whole: bool) -> None:
         .distinct()
         .order_by()
     )
-    _insert_grouped(
-        DayHousehold,
-        rows,
-        {
-            "ward": "ward_id",
-            "day": "started_on",
-            "household": "household_id",
-            "hamlet": "household__hamlet_id",
-        },
-        whole,
-    )
+    _insert_grouped(DayHousehold, rows, HOUSEHOLD_COLUMNS, whole)
 
 
 def _workshop_rows(workshops, whole: bool) -> None:
@@ -570,20 +594,4 @@ def _workshop_rows(workshops, whole: bool) -> None:
         )
         .order_by()
     )
-    _insert_grouped(
-        DayWorkshopStat,
-        rows,
-        {
-            "ward": "ward_id",
-            "day": "held_on",
-            "topic": "topic",
-            "audience": "audience",
-            "workshops": "n_workshops",
-            "attendees": "n_attendees",
-            "women": "n_women",
-            "elderly": "n_elderly",
-            "disability": "n_disability",
-            "poor": "n_poor",
-        },
-        whole,
-    )
+    _insert_grouped(DayWorkshopStat, rows, WORKSHOP_COLUMNS, whole)
