@@ -4,6 +4,7 @@ import logging
 import os
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -41,11 +42,32 @@ def _broker_status() -> str:
     return "ok"
 
 
-@no_area_data("the state of the database and the broker, for load balancers")
+def _cache_status() -> str:
+    """Redis as a cache, apart from the broker (they may be two servers)."""
+    reachable = getattr(cache, "is_reachable", None)
+    try:
+        if reachable is not None:  # our Redis cache: ask Redis, not its fallback
+            if not reachable():
+                raise ConnectionError("no answer")
+        else:
+            cache.set("healthz", "ok", 5)
+            if cache.get("healthz") != "ok":
+                raise OSError("the cache keeps nothing")
+    except Exception as exc:
+        logger.warning("health: cache unavailable (%s)", type(exc).__name__)
+        return "unavailable"
+    return "ok"
+
+
+@no_area_data("the state of the database, the cache and the broker, for load balancers")
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {"database": _database_status(), "broker": _broker_status()}
+    checks = {
+        "database": _database_status(),
+        "cache": _cache_status(),
+        "broker": _broker_status(),
+    }
     down = [name for name, status in checks.items() if status != "ok"]
     body = {"status": "ok" if not down else "unavailable", "checks": checks}
     if down:

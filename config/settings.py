@@ -135,6 +135,9 @@ if REDIS_URL:
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": env("CACHE_REDIS_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="tcns"),
+            # A Redis that does not answer is soon taken for down: the cache
+            # then goes on in memory (config.cache) instead of holding requests.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:

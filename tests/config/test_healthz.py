@@ -10,7 +10,11 @@ def test_all_parts_up(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "broker": "ok",
+    }
 
 
 def test_broker_down_is_named_with_a_503(client, monkeypatch):
@@ -21,6 +25,7 @@ def test_broker_down_is_named_with_a_503(client, monkeypatch):
     assert response.status_code == 503
     assert response.json()["down"] == ["broker"]
     assert response.json()["checks"]["database"] == "ok"
+    assert response.json()["checks"]["cache"] == "ok"
 
 
 def test_database_down_is_named_with_a_503(client, monkeypatch):
