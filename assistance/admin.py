@@ -3,7 +3,6 @@ import uuid
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import (
@@ -25,8 +24,9 @@ from .services import (
     WALK_IN_FIELDS,
     ServiceLine,
     services_check,
-    session_after_save,
     session_check,
+    session_record,
+    session_update,
 )
 
 ONLY_USED = admin.RelatedOnlyFieldListFilter
@@ -45,7 +45,11 @@ class ServiceTypeAdmin(admin.ModelAdmin):
 class SessionServiceFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        lines = [
+        services_check(self.lines())
+
+    def lines(self) -> list[ServiceLine]:
+        """The lines the official leaves in the session, as the service takes them."""
+        return [
             ServiceLine(
                 form.cleaned_data["service_type"],
                 form.cleaned_data.get("outcome") or "",
@@ -56,7 +60,6 @@ class SessionServiceFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data.get("service_type")
             and not form.cleaned_data.get("DELETE")
         ]
-        services_check(lines)
 
 
 class SessionServiceInline(ScopedTabularInline):
@@ -65,9 +68,24 @@ class SessionServiceInline(ScopedTabularInline):
     extra = 1
     min_num = 0
     fields = ("service_type", "outcome", "reason", "dossier_ref", "closed_at")
+    # Follow-ups are closed by the sessions that finish them, or by hand on
+    # the field pages; the session service writes the lines.
+    readonly_fields = ("closed_at",)
 
 
 class SessionForm(forms.ModelForm):
+    CONTENT = (
+        "team",
+        "started_at",
+        "place",
+        "service_point",
+        "household",
+        "resident",
+        *WALK_IN_FIELDS,
+        "duration_minutes",
+        "notes",
+    )
+
     class Meta:
         model = AssistanceSession
         fields = (
@@ -87,18 +105,16 @@ class SessionForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors or not cleaned.get("team"):
             return cleaned
-        session_check(
-            team=cleaned["team"],
-            members=list(cleaned.get("members") or ()),
-            started_at=cleaned["started_at"],
-            place=cleaned.get("place"),
-            services=None,
-            household=cleaned.get("household"),
-            resident=cleaned.get("resident"),
-            service_point=cleaned.get("service_point"),
-            **{name: cleaned.get(name) for name in WALK_IN_FIELDS},
-        )
+        session_check(**self.content(), services=None)
         return cleaned
+
+    def content(self) -> dict:
+        """The session as the form gives it, in the session service's terms."""
+        cleaned = self.cleaned_data
+        return {
+            **{name: cleaned.get(name) for name in self.CONTENT},
+            "members": list(cleaned.get("members") or ()),
+        }
 
 
 @admin.register(AssistanceSession)
@@ -150,19 +166,28 @@ class AssistanceSessionAdmin(ScopedHistoryAdmin, ScopedModelAdmin):
         return ", ".join(str(line.service_type) for line in session.services.all())
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.client_uuid = uuid.uuid4()
-            obj.source = AssistanceSession.Source.ADMIN
-            obj.recorded_by = request.user
-        if obj.resident_id and obj.household_id is None:
-            obj.household_id = obj.resident.household_id
-        obj.ward_id = obj.team.ward_id
-        obj.started_on = timezone.localdate(obj.started_at)
-        super().save_model(request, obj, form, change)
+        """Nothing yet: the session service stores it with its lines, below."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        session_after_save(form.instance)
+        # One write path: the session, its members and lines go through the
+        # service the field pages and the API use, with its derived fields,
+        # follow-ups and e-ID levels.
+        (lines,) = [f for f in formsets if isinstance(f, SessionServiceFormSet)]
+        content = {**form.content(), "services": lines.lines()}
+        if change:
+            session_update(session=form.instance, visible_to=request.user, **content)
+        else:
+            session, _created = session_record(
+                client_uuid=uuid.uuid4(),
+                source=AssistanceSession.Source.ADMIN,
+                recorded_by=request.user,
+                visible_to=request.user,
+                **content,
+            )
+            form.instance.pk = session.pk
+            form.instance.client_uuid = session.client_uuid
+        for formset in formsets:
+            formset.save(commit=False)  # what changed, for the admin's log only
 
 
 class CampaignTargetInline(ScopedTabularInline):

@@ -227,6 +227,22 @@ class AssistanceSession(models.Model):
     def is_walk_in(self) -> bool:
         return self.household_id is None and self.resident_id is None
 
+    def derive(
+        self, *, team_ward_id: str | None = None, resident_household_id=None
+    ) -> None:
+        """Fill the fields copied from others before a save.
+
+        A person helped is their household reached (counts and filters go by
+        household); the team's ward is copied so that scoping and aggregation
+        need no join; the local day is the unit of every count. A caller that
+        already knows the team's ward or the resident's household passes it
+        and saves reading the row.
+        """
+        if self.resident_id and self.household_id is None:
+            self.household_id = resident_household_id or self.resident.household_id
+        self.ward_id = team_ward_id or self.team.ward_id
+        self.started_on = timezone.localdate(self.started_at)
+
 
 class SessionService(models.Model):
     """A service given in a session, and how it ended."""

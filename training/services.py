@@ -8,8 +8,8 @@ import json
 from uuid import UUID
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
 
+from core.capture import capture
 from teams.models import Team
 
 from .models import Workshop
@@ -37,14 +37,6 @@ CONSTRAINT_FIELDS = {
 }
 
 
-class WorkshopConflict(Exception):
-    """The UUID is already stored with other content."""
-
-    def __init__(self, workshop: Workshop):
-        super().__init__(str(workshop.client_uuid))
-        self.workshop = workshop
-
-
 def workshop_record(
     *,
     client_uuid: UUID,
@@ -63,7 +55,7 @@ def workshop_record(
     """Store a workshop once per ``client_uuid``; return it and whether it is new.
 
     A resend with the same content returns the stored workshop; a resend with
-    other content raises :class:`WorkshopConflict`.
+    other content raises :class:`core.capture.CaptureConflict`.
     """
     workshop = Workshop(
         client_uuid=client_uuid,
@@ -81,27 +73,26 @@ def workshop_record(
     )
     workshop.prepare()
     workshop.content_digest = _digest(workshop)
-    stored = Workshop.objects.filter(client_uuid=client_uuid).first()
-    if stored is not None:
-        return _replayed(stored, workshop), False
-    workshop_check(workshop)
-    try:
-        with transaction.atomic():
-            workshop.save()
-    except IntegrityError:
-        # Two requests with one UUID raced; the other one stored it first.
-        stored = Workshop.objects.filter(client_uuid=client_uuid).first()
-        if stored is None:
-            raise
-        return _replayed(stored, workshop), False
-    return workshop, True
+
+    def store() -> Workshop:
+        workshop_check(workshop)
+        workshop.save()
+        return workshop
+
+    return capture(
+        Workshop,
+        client_uuid=client_uuid,
+        store=store,
+        same=lambda stored: _same(stored, workshop),
+    )
 
 
 def workshop_check(workshop: Workshop) -> None:
     """Refuse a workshop that cannot be true, naming each field and problem."""
     errors: dict[str, list[str]] = {}
     try:
-        workshop.full_clean(validate_constraints=False)
+        # The unique UUID is the capture's: a resend is no refusal.
+        workshop.full_clean(validate_constraints=False, validate_unique=False)
     except ValidationError as error:
         errors = error.message_dict
     for constraint in Workshop._meta.constraints:
@@ -114,16 +105,13 @@ def workshop_check(workshop: Workshop) -> None:
         raise ValidationError(errors)
 
 
-def _replayed(stored: Workshop, workshop: Workshop) -> Workshop:
+def _same(stored: Workshop, workshop: Workshop) -> bool:
     if stored.content_digest:
-        if stored.content_digest != workshop.content_digest:
-            raise WorkshopConflict(stored)
-        return stored
+        return stored.content_digest == workshop.content_digest
     # Entered in the admin, never sent by a phone: compare what it says now.
-    for name in CONTENT_FIELDS:
-        if getattr(stored, name) != getattr(workshop, name):
-            raise WorkshopConflict(stored)
-    return stored
+    return all(
+        getattr(stored, name) == getattr(workshop, name) for name in CONTENT_FIELDS
+    )
 
 
 def _digest(workshop: Workshop) -> str:

@@ -6,21 +6,13 @@ from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.scope import scope
+from accounts.serializers import ReferenceField
 from core.serializers import FieldsBuiltOnce
-from households.models import Household, Resident
-from teams.models import Member, ServicePoint, Team
+from households.models import Resident
 
 from ..catalogue import service_catalogue
 from ..models import AssistanceSession, ServiceType, SessionService
 from ..services import session_may_edit
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A reference to a row the requesting user may see; others do not exist."""
-
-    def get_queryset(self):
-        return scope(super().get_queryset(), self.context["request"].user)
 
 
 class ServiceCodeField(serializers.SlugRelatedField):
@@ -31,9 +23,11 @@ class ServiceCodeField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         root = self.root
-        catalogue = getattr(root, "_service_catalogue", None)
+        catalogue = getattr(root, "service_catalogue", None)
         if catalogue is None:
-            catalogue = root._service_catalogue = service_catalogue()
+            # The version the capture read with its kept answers, if it did.
+            version = root.context.get("catalogue_version")
+            catalogue = root.service_catalogue = service_catalogue(version)
         # The same answers as a lookup in the queryset, which names the field.
         try:
             return catalogue[smart_str(data)]
@@ -70,28 +64,22 @@ class SessionInput(FieldsBuiltOnce, serializers.Serializer):
     client_uuid = serializers.UUIDField(
         help_text=_("Made up by the client; a resend with the same UUID is harmless.")
     )
-    team = ScopedPrimaryKeyField(
-        queryset=Team.objects.all(),
+    # Plain ids: the service checks in one query that each row exists and is
+    # in the sender's scope (a related field would read each row on its own).
+    team = ReferenceField(
         required=False,
         help_text=_("Defaults to the team of a team member or leader."),
     )
-    members = ScopedPrimaryKeyField(
-        queryset=Member.objects.all(),
-        many=True,
+    members = serializers.ListField(
+        child=ReferenceField(),
         required=False,
         help_text=_("Defaults to the member linked to the signed-in account."),
     )
     started_at = serializers.DateTimeField()
     place = serializers.ChoiceField(choices=AssistanceSession.Place.choices)
-    service_point = ScopedPrimaryKeyField(
-        queryset=ServicePoint.objects.all(), required=False, allow_null=True
-    )
-    household = ScopedPrimaryKeyField(
-        queryset=Household.objects.all(), required=False, allow_null=True
-    )
-    resident = ScopedPrimaryKeyField(
-        queryset=Resident.objects.all(), required=False, allow_null=True
-    )
+    service_point = ReferenceField(required=False, allow_null=True)
+    household = ReferenceField(required=False, allow_null=True)
+    resident = ReferenceField(required=False, allow_null=True)
     walk_in_gender = serializers.ChoiceField(
         choices=Resident.Gender.choices, required=False, allow_blank=True
     )
@@ -115,21 +103,6 @@ class SessionInput(FieldsBuiltOnce, serializers.Serializer):
         ],
         default=AssistanceSession.Source.API,
     )
-
-
-class SessionResendInput(SessionInput):
-    """A resend, told apart from its first sending by the ids it names.
-
-    Those rows were checked when the session was first stored; a resend that
-    names the same ones is answered with the stored session, unchecked (as
-    :func:`~assistance.services.session_record` does).
-    """
-
-    team = serializers.IntegerField(required=False)
-    members = serializers.ListField(child=serializers.IntegerField(), required=False)
-    service_point = serializers.IntegerField(required=False, allow_null=True)
-    household = serializers.IntegerField(required=False, allow_null=True)
-    resident = serializers.IntegerField(required=False, allow_null=True)
 
 
 class SessionUpdateInput(SessionInput):
@@ -198,28 +171,42 @@ class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class SessionShown(SessionOutput):
-    """:class:`SessionOutput` but ``may_edit``, the one field that needs a
-    request: one instance is bound once per process and shows every session
-    :func:`session_shown` is asked for."""
+    """:class:`SessionOutput` but its members, lines and ``may_edit``: one
+    instance is bound once per process and shows every new session
+    :func:`session_shown` is asked for, with the members and lines the
+    service stored."""
 
+    members = None
+    services = None
     may_edit = None
 
     class Meta(SessionOutput.Meta):
-        fields = [name for name in SessionOutput.Meta.fields if name != "may_edit"]
+        fields = [
+            name
+            for name in SessionOutput.Meta.fields
+            if name not in ("members", "services", "may_edit")
+        ]
         read_only_fields = fields
 
 
 @lru_cache(maxsize=1)
-def _shown() -> SessionShown:
-    return SessionShown()
+def _shown() -> tuple[SessionShown, ServiceLineOutput]:
+    return SessionShown(), ServiceLineOutput()
 
 
 def session_shown(session: AssistanceSession, request) -> dict:
-    """What :class:`SessionOutput` shows of one session, as its answer's body.
+    """What :class:`SessionOutput` shows of a session just stored, as its
+    answer's body: from the ``member_ids`` and ``service_rows`` the service
+    left on it, without reading them again.
 
     Every capture answers with one new session: binding the output's fields
     anew for each cost as much as showing them.
     """
-    shown = _shown().to_representation(session)
+    session_output, line_output = _shown()
+    shown = session_output.to_representation(session)
+    shown["members"] = session.member_ids
+    shown["services"] = [
+        line_output.to_representation(row) for row in session.service_rows
+    ]
     shown["may_edit"] = session_may_edit(request.user, session)
-    return shown
+    return {name: shown[name] for name in SessionOutput.Meta.fields}

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
@@ -14,15 +14,14 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from accounts.scope import Level, scope_for, scoped
+from core.capture import CaptureAnswers, api_errors, capture_response
+from teams.models import Member
 
-from ..models import AssistanceSession, SessionService
-from ..quick import quick_record
+from ..models import SessionService
 from ..replays import replay_find, replay_keep
 from ..selectors import member_for, session_list
 from ..services import (
     ServiceLine,
-    SessionConflict,
-    session_is_resend,
     session_may_edit,
     session_record,
     session_update,
@@ -31,7 +30,6 @@ from .filters import SessionFilter
 from .serializers import (
     SessionInput,
     SessionOutput,
-    SessionResendInput,
     SessionUpdateInput,
     session_shown,
 )
@@ -47,17 +45,28 @@ class SessionPagination(CursorPagination):
     page_size_query_param = "page_size"
 
 
+CONFLICT = gettext_lazy(
+    "Session %(uuid)s is already stored with other content; to "
+    "change it, edit the stored session."
+)
+MOVED = gettext_lazy(
+    "Session %(uuid)s is already stored and now belongs to another team."
+)
+
+
 def _sessions(user):
     # SessionOutput names the team, household and others by id: joining
     # their rows in only costs time. Each session's lines come in catalogue
-    # order (the default order would join the sessions again to sort them).
+    # order (the default order would join the sessions again to sort them),
+    # its members by id, as the answer to a new session shows them.
     lines = SessionService.objects.select_related("service_type").order_by(
         "service_type__position"
     )
+    members = Member.objects.order_by("pk").only("pk")
     return (
         session_list(user=user)
         .select_related(None)
-        .prefetch_related(Prefetch("services", lines), "members")
+        .prefetch_related(Prefetch("services", lines), Prefetch("members", members))
     )
 
 
@@ -71,14 +80,14 @@ def _fields(data: dict, user, *, complete: bool) -> dict:
     if complete and "team" not in fields:
         if scope_for(user).level != Level.TEAM:
             raise ApiValidationError({"team": [_("Say which team gave the help.")]})
-        fields["team"] = user.team
+        fields["team"] = user.team_id
     if complete and not fields.get("members"):
         member = member_for(user)
         if member is None:
             raise ApiValidationError(
                 {"members": [_("Say which members gave the help.")]}
             )
-        fields["members"] = [member]
+        fields["members"] = [member.pk]
     if "services" in fields:
         fields["services"] = [
             ServiceLine(
@@ -92,45 +101,20 @@ def _fields(data: dict, user, *, complete: bool) -> dict:
     return fields
 
 
-def _resent(request) -> AssistanceSession | None:
-    """The stored session if the request resends it with the same content.
+def _answers(request) -> CaptureAnswers:
+    def show(session, created: bool) -> dict:
+        if not created:
+            return SessionOutput(session, context={"request": request}).data
+        answer = session_shown(session, request)
+        replay_keep(client_uuid=session.client_uuid, request=request, answer=answer)
+        return answer
 
-    Asked when the checks of a new session refuse the request: a resend
-    is answered from the stored row (read again: an official may have
-    changed it) even if what it names has changed since it was stored.
-    """
-    try:
-        client_uuid = serializers.UUIDField().run_validation(
-            request.data.get("client_uuid")
-        )
-    except (AttributeError, ApiValidationError):  # not an object, or no UUID
-        return None
-    try:
-        stored = _sessions(request.user).get(client_uuid=client_uuid)
-    except AssistanceSession.DoesNotExist:
-        return None
-    data = SessionResendInput(data=request.data, context={"request": request})
-    if not data.is_valid():
-        return None
-    values = dict(data.validated_data)
-    if scope_for(request.user).level == Level.TEAM:
-        values.setdefault("team", request.user.team_id)
-    try:
-        fields = _fields(values, request.user, complete=True)
-    except ApiValidationError:
-        return None
-    return stored if session_is_resend(session=stored, **fields) else None
-
-
-def _conflict(message: str, session) -> Response:
-    body = {"client_uuid": [message]}
-    if session is not None:
-        body["id"] = session.pk
-    return Response(body, status=status.HTTP_409_CONFLICT)
-
-
-def _refused(error: DjangoValidationError) -> ApiValidationError:
-    return ApiValidationError(error.message_dict)
+    return CaptureAnswers(
+        show=show,
+        visible=lambda pk: _sessions(request.user).filter(pk=pk).first(),
+        conflict=CONFLICT,
+        moved=MOVED,
+    )
 
 
 @scoped
@@ -170,59 +154,18 @@ class SessionListCreateApi(ListAPIView):
         kept, catalogue = replay_find(request)
         if kept is not None:
             return Response(kept)
-        # A phone's plain new session is stored in one statement; anything
-        # else (and every refusal) takes the checked path below.
-        session = quick_record(request, catalogue_version=catalogue)
-        if session is not None:
-            return self._created(request, session)
-        data = SessionInput(data=request.data, context={"request": request})
-        if not data.is_valid():
-            # Most sends are new: a resend is looked for only when a check
-            # fails (what it names may have changed since it was stored).
-            # One that passes them meets its stored twin in session_record.
-            stored = _resent(request)
-            if stored is not None:
-                return Response(
-                    SessionOutput(stored, context={"request": request}).data
-                )
-            raise ApiValidationError(data.errors)
-        fields = _fields(data.validated_data, request.user, complete=True)
-        try:
-            session, created = session_record(recorded_by=request.user, **fields)
-        except DjangoValidationError as error:
-            raise _refused(error) from error
-        except SessionConflict as conflict:
-            return _conflict(
-                _(
-                    "Session %(uuid)s is already stored with other content; to "
-                    "change it, edit the stored session."
-                )
-                % {"uuid": conflict.session.client_uuid},
-                _sessions(request.user).filter(pk=conflict.session.pk).first(),
-            )
-        # A new session is in the sender's scope and comes back loaded as
-        # stored; one stored by another request is read again.
-        visible = (
-            session
-            if created
-            else _sessions(request.user).filter(pk=session.pk).first()
+        data = SessionInput(
+            data=request.data,
+            context={"request": request, "catalogue_version": catalogue},
         )
-        if visible is None:
-            # Stored, then moved out of the sender's scope by an official: the
-            # resend is answered for good, without showing the session.
-            return _conflict(
-                _("Session %(uuid)s is already stored and now belongs to another team.")
-                % {"uuid": session.client_uuid},
-                None,
-            )
-        if created:
-            return self._created(request, session)
-        return Response(SessionOutput(visible, context={"request": request}).data)
-
-    def _created(self, request, session) -> Response:
-        answer = session_shown(session, request)
-        replay_keep(client_uuid=session.client_uuid, request=request, answer=answer)
-        return Response(answer, status=status.HTTP_201_CREATED)
+        data.is_valid(raise_exception=True)
+        fields = _fields(data.validated_data, request.user, complete=True)
+        return capture_response(
+            lambda: session_record(
+                recorded_by=request.user, visible_to=request.user, **fields
+            ),
+            _answers(request),
+        )
 
 
 @scoped
@@ -268,11 +211,11 @@ class SessionDetailApi(GenericAPIView):
         )
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
-        changes.setdefault("team", session.team)
+        changes.setdefault("team", session.team_id)
         changes = _fields(changes, request.user, complete=not partial)
         try:
-            session_update(session=session, **changes)
+            session_update(session=session, visible_to=request.user, **changes)
         except DjangoValidationError as error:
-            raise _refused(error) from error
+            raise ApiValidationError(api_errors(error)) from error
         session = self.get_queryset().get(pk=session.pk)
         return Response(SessionOutput(session, context={"request": request}).data)

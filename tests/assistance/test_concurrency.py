@@ -15,10 +15,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from assistance import services
+from assistance.services import sessions
 from assistance.catalogue import catalogue_load
 from assistance.models import AssistanceSession, ServiceType, SessionService
 from assistance.services import ServiceLine, session_record
+from core.capture import CaptureConflict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,13 +94,14 @@ def test_two_simultaneous_sends_store_one_session(fields):
 def test_both_sends_pass_the_lookup_before_either_writes(fields, monkeypatch):
     """Force the race: neither finds the UUID, both insert, one must yield."""
     checked = threading.Barrier(2, timeout=TIMEOUT)
-    session_check = services.session_check
+    session_check = sessions.session_check
 
     def check_then_wait(**content):
-        session_check(**content)
+        references = session_check(**content)
         checked.wait()
+        return references
 
-    monkeypatch.setattr(services, "session_check", check_then_wait)
+    monkeypatch.setattr(sessions, "session_check", check_then_wait)
 
     results = run_together(2, lambda index: session_record(**fields))
 
@@ -112,26 +114,27 @@ def test_both_sends_pass_the_lookup_before_either_writes(fields, monkeypatch):
 
 def test_a_simultaneous_send_with_other_content_is_a_conflict(fields, monkeypatch):
     checked = threading.Barrier(2, timeout=TIMEOUT)
-    session_check = services.session_check
+    session_check = sessions.session_check
 
     def check_then_wait(**content):
-        session_check(**content)
+        references = session_check(**content)
         checked.wait()
+        return references
 
-    monkeypatch.setattr(services, "session_check", check_then_wait)
+    monkeypatch.setattr(sessions, "session_check", check_then_wait)
 
     def send(index):
         try:
             return session_record(**{**fields, "notes": "Máy %d" % index})
-        except services.SessionConflict as conflict:
+        except CaptureConflict as conflict:
             return conflict
 
     results = run_together(2, send)
 
     stored = AssistanceSession.objects.get()
-    conflicts = [r for r in results if isinstance(r, services.SessionConflict)]
+    conflicts = [r for r in results if isinstance(r, CaptureConflict)]
     assert len(conflicts) == 1
-    assert conflicts[0].session.pk == stored.pk
+    assert conflicts[0].stored.pk == stored.pk
 
 
 def test_two_simultaneous_api_posts_store_one_session(users, household, fields):

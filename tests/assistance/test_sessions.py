@@ -9,11 +9,8 @@ from django.utils import timezone, translation
 
 from accounts.models import Role
 from assistance.models import AssistanceSession, SessionService
-from assistance.services import (
-    SessionConflict,
-    session_may_edit,
-    session_update,
-)
+from assistance.services import session_may_edit, session_update
+from core.capture import CaptureConflict
 from households.models import Resident
 from tests.assistance.factories import (
     MembershipFactory,
@@ -296,14 +293,14 @@ def test_the_same_uuid_with_other_content_is_a_conflict(record):
     first, _created = record(client_uuid=uid, notes="Hướng dẫn cài VNeID")
     before = first.updated_at
 
-    with pytest.raises(SessionConflict) as caught:
+    with pytest.raises(CaptureConflict) as caught:
         record(
             client_uuid=uid,
             notes="Đã sửa ghi chú",
             services=[line("payment_app")],
         )
 
-    assert caught.value.session.pk == first.pk
+    assert caught.value.stored.pk == first.pk
     first.refresh_from_db()
     assert first.notes == "Hướng dẫn cài VNeID"
     assert first.updated_at == before

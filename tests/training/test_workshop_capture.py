@@ -11,7 +11,8 @@ from accounts.models import Role
 from tests.teams.factories import TeamFactory
 from tests.training.factories import WorkshopFactory
 from training.models import Workshop
-from training.services import WorkshopConflict, workshop_record
+from core.capture import CaptureConflict
+from training.services import workshop_record
 
 pytestmark = pytest.mark.django_db
 
@@ -85,10 +86,10 @@ def test_a_resend_with_other_content_is_a_conflict(record):
     uid = uuid.uuid4()
     first, _created = record(client_uuid=uid)
 
-    with pytest.raises(WorkshopConflict) as conflict:
+    with pytest.raises(CaptureConflict) as conflict:
         record(client_uuid=uid, attendees=31)
 
-    assert conflict.value.workshop == first
+    assert conflict.value.stored == first
     assert Workshop.objects.get().attendees == 30
 
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from assistance.api.serializers import ScopedPrimaryKeyField
+from accounts.serializers import ScopedPrimaryKeyField
 from assistance.models import ServiceType
 from teams.models import Team
 

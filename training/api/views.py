@@ -1,21 +1,28 @@
 """The workshop capture API: a workshop stored once per UUID, read in scope."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
-from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.scope import Level, scope_for, scoped
+from core.capture import CaptureAnswers, capture_response
 
 from ..selectors import workshop_list
-from ..services import WorkshopConflict, workshop_record
+from ..services import workshop_record
 from .serializers import WorkshopInput, WorkshopOutput
+
+CONFLICT = gettext_lazy(
+    "Workshop %(uuid)s is already stored with other content; to "
+    "change it, ask a ward official."
+)
+MOVED = gettext_lazy(
+    "Workshop %(uuid)s is already stored and now belongs to another team."
+)
 
 
 class WorkshopPagination(CursorPagination):
@@ -32,13 +39,6 @@ def _may_log(user) -> bool:
     if level == Level.TEAM:
         return user.role == Role.TEAM_LEADER
     return level in (Level.NATIONAL, Level.WARD)
-
-
-def _conflict(message: str, workshop) -> Response:
-    body = {"client_uuid": [message]}
-    if workshop is not None:
-        body["id"] = workshop.pk
-    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 @scoped
@@ -87,20 +87,14 @@ class WorkshopListCreateApi(ListAPIView):
             if scope_for(request.user).level != Level.TEAM:
                 raise ApiValidationError({"team": [_("Say which team ran it.")]})
             fields["team"] = request.user.team
-        try:
-            workshop, created = workshop_record(recorded_by=request.user, **fields)
-        except DjangoValidationError as error:
-            raise ApiValidationError(error.message_dict) from error
-        except WorkshopConflict as conflict:
-            return _conflict(
-                _(
-                    "Workshop %(uuid)s is already stored with other content; to "
-                    "change it, ask a ward official."
-                )
-                % {"uuid": conflict.workshop.client_uuid},
-                self.get_queryset().filter(pk=conflict.workshop.pk).first(),
-            )
-        return Response(
-            WorkshopOutput(workshop, context={"request": request}).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        answers = CaptureAnswers(
+            show=lambda workshop, created: (
+                WorkshopOutput(workshop, context={"request": request}).data
+            ),
+            visible=lambda pk: self.get_queryset().filter(pk=pk).first(),
+            conflict=CONFLICT,
+            moved=MOVED,
+        )
+        return capture_response(
+            lambda: workshop_record(recorded_by=request.user, **fields), answers
         )

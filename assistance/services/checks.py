@@ -1,0 +1,264 @@
+"""The checks of a session: what it names, in one query, and its services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scope import scope
+from accounts.serializers import reference_missing
+from households.models import Household, Resident
+from teams.models import Member, Membership, ServicePoint, Team
+
+from ..models import ServiceType, SessionService
+
+# Phones' clocks drift; a session a few minutes "in the future" is not an error.
+CLOCK_SKEW = timedelta(minutes=5)
+# Paper records are entered late, but none before the teams existed; the
+# bound also keeps every moment within what the calendar and the database
+# can convert between time zones.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+WALK_IN_FIELDS = (
+    "walk_in_gender",
+    "walk_in_age_group",
+    "walk_in_elderly_alone",
+    "walk_in_disability",
+    "walk_in_poor",
+    "walk_in_ethnic_minority",
+    "walk_in_no_smartphone",
+)
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    service_type: ServiceType
+    outcome: str
+    reason: str = ""
+    dossier_ref: str = ""
+
+
+@dataclass(frozen=True)
+class Found:
+    """A row a session names, as the reference query read it."""
+
+    ward_id: str
+    household_id: int | None  # a resident's household
+    current: bool  # a member in the team on the session's day
+    label: str  # a team's or a member's name, for the refusals
+
+
+@dataclass(frozen=True)
+class References:
+    """What the checks learnt of the rows a session names, for storing it."""
+
+    team_ward_id: str | None
+    resident_household_id: int | None
+
+
+def reference_id(value):
+    """The id of a row given as a model instance or as a bare id."""
+    return getattr(value, "pk", value)
+
+
+def started_check(started_at: datetime) -> None:
+    """Refuse, before anything else, a moment no session can have."""
+    if started_at < EARLIEST:
+        raise ValidationError(
+            {"started_at": _("A session cannot be before %(year)s.") % {"year": 2000}}
+        )
+
+
+def session_check(
+    *,
+    team,
+    members: list,
+    started_at: datetime,
+    services: list[ServiceLine] | None,
+    household=None,
+    resident=None,
+    service_point=None,
+    visible_to=None,
+    **other,
+) -> References:
+    """Refuse a session that cannot be true, naming each field and problem.
+
+    The rows it names (as instances or ids) are read in one query; with
+    ``visible_to`` (a user) only those in that user's scope exist. Returns
+    what storing the session needs of them. ``services=None`` skips the
+    services (the admin checks them in its inline).
+    """
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field, message):
+        errors.setdefault(field, []).append(message)
+
+    started_check(started_at)
+    future = started_at > timezone.now() + CLOCK_SKEW
+    if future:
+        refuse("started_at", _("A session cannot be in the future."))
+    day = timezone.localdate() if future else timezone.localdate(started_at)
+    named = {
+        "team": reference_id(team),
+        "household": reference_id(household),
+        "resident": reference_id(resident),
+        "service_point": reference_id(service_point),
+    }
+    member_ids = list(dict.fromkeys(reference_id(member) for member in members))
+    found = references_read(named, member_ids, day=day, visible_to=visible_to)
+    team_found = found.get(("team", named["team"]))
+    if team_found is None:
+        refuse("team", reference_missing(named["team"]))
+    if not member_ids:
+        refuse("members", _("Choose at least one member who gave the help."))
+    for member_id in member_ids:
+        member = found.get(("members", member_id))
+        if member is None:
+            refuse("members", reference_missing(member_id))
+        elif team_found is not None and not member.current:
+            refuse(
+                "members",
+                _("%(member)s is not a member of the team %(team)s on that day.")
+                % {"member": member.label, "team": team_found.label},
+            )
+    _places_check(named, found, team_found, refuse)
+    _walk_in_check(named, other, refuse)
+    if services is not None:
+        try:
+            services_check(services)
+        except ValidationError as error:
+            errors["services"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    resident_found = found.get(("resident", named["resident"]))
+    return References(
+        team_ward_id=team_found.ward_id,
+        resident_household_id=resident_found and resident_found.household_id,
+    )
+
+
+def _places_check(named: dict, found: dict, team: Found | None, refuse) -> None:
+    """The household, resident and service point exist and are in the ward."""
+    ward = team.ward_id if team is not None else None
+    wrong_ward = {
+        "household": _("The household is not in the team's ward."),
+        "resident": _("This person is not in the team's ward."),
+        "service_point": _("The service point is not in the team's ward."),
+    }
+    for field in ("household", "resident", "service_point"):
+        if named[field] is None:
+            continue
+        row = found.get((field, named[field]))
+        if row is None:
+            refuse(field, reference_missing(named[field]))
+        elif (
+            field == "resident"
+            and named["household"] is not None
+            and row.household_id != named["household"]
+        ):
+            refuse(field, _("This person does not live in the chosen household."))
+        elif ward is not None and row.ward_id != ward:
+            refuse(field, wrong_ward[field])
+
+
+def _walk_in_check(named: dict, other: dict, refuse) -> None:
+    """A walk-in is described by gender and age; a registered person is not."""
+    if named["household"] is None and named["resident"] is None:
+        if not other.get("walk_in_gender"):
+            refuse("walk_in_gender", _("For a walk-in, choose the person's gender."))
+        if not other.get("walk_in_age_group"):
+            refuse(
+                "walk_in_age_group", _("For a walk-in, choose the person's age group.")
+            )
+    elif any(other.get(name) for name in WALK_IN_FIELDS):
+        refuse(
+            "walk_in_gender",
+            _("A session is either for a registered household or for a walk-in."),
+        )
+
+
+def references_read(
+    named: dict, member_ids: list, *, day: date, visible_to=None
+) -> dict[tuple[str, int], Found]:
+    """The rows a session names, read in one query, by (field, id).
+
+    A row outside ``visible_to``'s scope is not read: for its sender it
+    does not exist. Ids that name no row are simply not found.
+    """
+    current = Membership.objects.filter(
+        team_id=named["team"], member_id=OuterRef("pk"), joined_on__lte=day
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+    parts = [_part(Team, "team", [named["team"]], visible_to, label=F("name"))]
+    if member_ids:
+        parts.append(
+            _part(
+                Member,
+                "members",
+                member_ids,
+                visible_to,
+                current=Exists(current),
+                label=F("full_name"),
+            )
+        )
+    for field, model in (
+        ("household", Household),
+        ("resident", Resident),
+        ("service_point", ServicePoint),
+    ):
+        if named[field] is not None:
+            household = F("household_id") if model is Resident else None
+            parts.append(_part(model, field, [named[field]], visible_to, household))
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return {
+        (field, pk): Found(ward, household, bool(member), label)
+        for field, pk, ward, household, member, label in rows
+    }
+
+
+def _part(model, field, ids, visible_to, household=None, *, current=None, label=None):
+    rows = model.objects.filter(pk__in=ids).order_by()
+    if visible_to is not None:
+        rows = scope(rows, visible_to)
+    # Only expressions, named alike and in one order, the constants typed
+    # (PostgreSQL takes a bare NULL for text): the parts line up.
+    return rows.annotate(
+        ref_field=Value(field),
+        ref_id=F("pk"),
+        ref_ward=F("ward_id"),
+        ref_household=household or Cast(Value(None), BigIntegerField()),
+        ref_current=current or Value(True),
+        ref_label=label or Cast(Value(""), CharField()),
+    ).values_list(
+        "ref_field", "ref_id", "ref_ward", "ref_household", "ref_current", "ref_label"
+    )
+
+
+def services_check(services: list[ServiceLine]) -> None:
+    """At least one service, each listed once, each ending said and explained."""
+    problems = []
+    if not services:
+        problems.append(_("Choose at least one service that was given."))
+    seen = set()
+    for line in services:
+        name = line.service_type.name
+        if line.service_type.pk in seen:
+            problems.append(_("%(service)s is listed twice.") % {"service": name})
+        seen.add(line.service_type.pk)
+        if line.outcome not in SessionService.Outcome.values:
+            problems.append(_("Choose how %(service)s ended.") % {"service": name})
+        if line.outcome == SessionService.Outcome.FAILED and not line.reason.strip():
+            problems.append(
+                _("Say why %(service)s could not be done.") % {"service": name}
+            )
+        if line.dossier_ref.strip() and not line.service_type.is_filing:
+            problems.append(
+                _("%(service)s is not an online filing: it has no dossier reference.")
+                % {"service": name}
+            )
+    if problems:
+        raise ValidationError(problems)

@@ -1,0 +1,103 @@
+"""Idempotent capture: a record sent by a phone is stored once per client UUID.
+
+A phone makes up the UUID before it sends anything, and resends the same
+record after a lost answer or from its offline queue. The model's unique
+``client_uuid`` turns a resend into a lookup: the same content answers with
+the stored row, other content is a conflict (never a silent overwrite), and
+two requests racing with one UUID store one row. Sessions and workshops are
+captured by :func:`capture`; their APIs answer through :func:`capture_response`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from rest_framework import status
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+class CaptureConflict(Exception):
+    """The UUID is already stored with other content."""
+
+    def __init__(self, stored: models.Model):
+        super().__init__(str(stored.client_uuid))
+        self.stored = stored
+
+
+def capture(
+    model: type[Row],
+    *,
+    client_uuid: UUID,
+    store: Callable[[], Row],
+    same: Callable[[Row], bool],
+) -> tuple[Row, bool]:
+    """Store a record once per ``client_uuid``; return it and whether it is new.
+
+    ``store`` checks and inserts the new record in one transaction, raising
+    :class:`ValidationError` for a refusal; ``same`` says whether a stored row
+    holds the content sent. A resend is not checked again (what it names may
+    have changed since), so a refusal or the unique UUID's violation looks
+    for the stored row: most sends are new, and this saves a lookup on each.
+    """
+    try:
+        with transaction.atomic():
+            return store(), True
+    except (ValidationError, IntegrityError):
+        stored = model._default_manager.filter(client_uuid=client_uuid).first()
+        if stored is None:
+            raise
+    if not same(stored):
+        raise CaptureConflict(stored)
+    return stored, False
+
+
+@dataclass(frozen=True)
+class CaptureAnswers:
+    """How one capture API shows its records and words its conflicts."""
+
+    show: Callable[[Any, bool], dict]  # the body of a 201 (new) or 200 (resend)
+    visible: Callable[[int], Any]  # the stored row if the caller may see it
+    conflict: str  # the UUID stored with other content (%(uuid)s)
+    moved: str  # a resend of a row moved out of the caller's scope (%(uuid)s)
+
+
+def capture_response(record: Callable[[], tuple], answers: CaptureAnswers):
+    """Answer a capture: 201 new, 200 resent, 400 refused, 409 conflict."""
+    try:
+        stored, created = record()
+    except ValidationError as error:
+        raise ApiValidationError(api_errors(error)) from error
+    except CaptureConflict as conflict:
+        row = conflict.stored
+        return _conflict(answers.conflict, row.client_uuid, answers.visible(row.pk))
+    if created:
+        return Response(answers.show(stored, True), status=status.HTTP_201_CREATED)
+    visible = answers.visible(stored.pk)
+    if visible is None:
+        # Stored, then moved out of the sender's scope by an official: the
+        # resend is answered for good, without showing the row.
+        return _conflict(answers.moved, stored.client_uuid, None)
+    return Response(answers.show(visible, False))
+
+
+def _conflict(message: str, client_uuid, visible) -> Response:
+    body: dict[str, Any] = {"client_uuid": [message % {"uuid": client_uuid}]}
+    if visible is not None:
+        body["id"] = visible.pk
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+def api_errors(error: ValidationError) -> dict:
+    """A refusal of the model layer as DRF field errors (a bare one: non-field)."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
