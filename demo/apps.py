@@ -7,3 +7,7 @@ class DemoConfig(AppConfig):
 
     name = "demo"
     verbose_name = _("Demo data")
+
+    def ready(self):
+        # Declares the columns its COPY fills, for the check at start.
+        from . import scale_load  # noqa: F401

@@ -23,6 +23,7 @@ from itertools import accumulate
 
 from django.db import connection
 
+from core.checks import sql_columns
 from core.text import text_fold
 from demo.registry import (
     ETHNIC_FAMILY_NAMES,
@@ -209,16 +210,17 @@ def _fold(text: str) -> str:
     return text_fold(text)
 
 
-HOUSEHOLD_FIELDS = [
+# Declared: manage.py check fails when a new column is missing (core.checks).
+HOUSEHOLD_FIELDS = sql_columns(Household, [
     "id", "ward", "hamlet", "code", "address", "head_name", "phone", "size",
     "elderly_alone", "disability", "poverty", "ethnic_minority", "no_smartphone",
     "search_text", "registered_on",
-]  # fmt: skip
-RESIDENT_FIELDS = [
+], writer=__name__)  # fmt: skip
+RESIDENT_FIELDS = sql_columns(Resident, [
     "id", "household", "ward", "full_name", "birth_year", "gender", "phone",
     "has_smartphone", "vneid_level", "digital_skill", "is_focal_person",
     "disability", "ethnic_minority", "search_text",
-]  # fmt: skip
+], writer=__name__)  # fmt: skip
 
 
 def households_load(*, rng, hamlets, households: int, residents: int, today: date):

@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
-from accounts.scope import scoped
+from accounts.scope import no_area_data, scoped
 
 
 def forgot_to_scope(request):
@@ -13,8 +13,14 @@ def declared(request):
     return HttpResponse("only my ward")
 
 
+@no_area_data("a fixed text")
+def shows_no_area(request):
+    return HttpResponse("hello")
+
+
 urlpatterns = [
     path("forgot/", forgot_to_scope),
     path("declared/", declared),
+    path("no-area/", shows_no_area),
     path("", include("config.urls")),
 ]
