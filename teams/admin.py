@@ -1,5 +1,7 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import (
@@ -13,6 +15,19 @@ from .models import Member, Membership, ServicePoint, Shift, Team
 from .resources import MemberResource, TeamResource
 
 ONLY_USED = admin.RelatedOnlyFieldListFilter
+# Apps downstream of teams (training) show their rows on the member's page;
+# teams cannot import them, so each names its inlines, as dotted paths, in
+# this attribute of its AppConfig.
+MEMBER_INLINES = "member_admin_inlines"
+
+
+def contributed_inlines(attribute: str) -> list[type[admin.options.InlineModelAdmin]]:
+    """The inlines the installed apps name in ``attribute`` of their AppConfig."""
+    return [
+        import_string(path)
+        for config in apps.get_app_configs()
+        for path in getattr(config, attribute, ())
+    ]
 
 
 class MembershipInline(ScopedTabularInline):
@@ -53,6 +68,12 @@ class MemberAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmin)
     autocomplete_fields = ("ward",)
     raw_id_fields = ("user",)
     inlines = [MemberMembershipInline]
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # Per instance, when the admin registers it: the apps are loaded by
+        # then, and the class itself stays as teams wrote it.
+        self.inlines = [*self.inlines, *contributed_inlines(MEMBER_INLINES)]
 
 
 @admin.register(ServicePoint)

@@ -12,7 +12,6 @@ from accounts.admin_site import (
 )
 from accounts.models import Role
 from accounts.scope import Level, scope, scope_for
-from teams.admin import MemberAdmin
 
 from .models import (
     Attendance,
@@ -50,19 +49,26 @@ class AreaOwnedForm(forms.ModelForm):
         return ward
 
 
-class AreaOwnedAdmin(ScopedModelAdmin):
-    """Courses and events: each level edits its own and reads the other's."""
+class RunByOnly:
+    """Change and delete only the rows the user's level keeps (``keeps``).
 
-    edit_roles = (Role.PROVINCE, Role.WARD)
+    Without a row (the list, the add page) the role's permission decides.
+    """
 
-    def _runs(self, request, obj) -> bool:
+    def keeps(self, request, obj) -> bool:
         return obj is None or is_run_by(scope_for(request.user), obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._runs(request, obj)
+        return super().has_change_permission(request, obj) and self.keeps(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._runs(request, obj)
+        return super().has_delete_permission(request, obj) and self.keeps(request, obj)
+
+
+class AreaOwnedAdmin(RunByOnly, ScopedModelAdmin):
+    """Courses and events: each level edits its own and reads the other's."""
+
+    edit_roles = (Role.PROVINCE, Role.WARD)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -91,8 +97,8 @@ class CourseAdmin(AreaOwnedAdmin):
     autocomplete_fields = ("province", "ward")
 
 
-class AttendanceInline(ScopedTabularInline):
-    """The event's list; kept by those who run the event."""
+class AttendanceInline(RunByOnly, ScopedTabularInline):
+    """The event's list; kept by those who run the event (``obj`` here)."""
 
     model = Attendance
     edit_roles = (Role.PROVINCE, Role.WARD)
@@ -101,17 +107,8 @@ class AttendanceInline(ScopedTabularInline):
     autocomplete_fields = ("member",)
     formfield_overrides = LOCALISED_SCORE
 
-    def _runs(self, request, event) -> bool:
-        return event is None or is_run_by(scope_for(request.user), event)
-
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._runs(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._runs(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._runs(request, obj)
+        return super().has_add_permission(request, obj) and self.keeps(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member")
@@ -184,7 +181,9 @@ class AttendanceForm(forms.ModelForm):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmin):
+class AttendanceAdmin(
+    RunByOnly, ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmin
+):
     """Each member's place on a list; ward officials keep their members'."""
 
     resource_classes = [AttendanceResource]
@@ -218,18 +217,8 @@ class AttendanceAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAd
             filters = [item for item in filters if item != ("member__ward", ONLY_USED)]
         return filters
 
-    def _records(self, request, obj) -> bool:
+    def keeps(self, request, obj) -> bool:
         return obj is None or records_attendance(scope_for(request.user), obj.event)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._records(
-            request, obj
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._records(
-            request, obj
-        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "event":
@@ -322,9 +311,3 @@ class WorkshopAdmin(ScopedModelAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
-
-
-# teams is upstream of training and cannot import it; training adds the
-# member's training history to the member's page instead.
-if MemberAttendanceInline not in MemberAdmin.inlines:
-    MemberAdmin.inlines = [*MemberAdmin.inlines, MemberAttendanceInline]

@@ -5,3 +5,5 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
+    # The member's training history on the member's page (teams.admin).
+    member_admin_inlines = ["training.admin.MemberAttendanceInline"]

@@ -1,6 +1,7 @@
 """GET /api/v1/areas/…: provinces, their wards and the wards' hamlets, in scope."""
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Role
 
@@ -105,3 +106,9 @@ def test_a_page_past_the_end_is_a_400_naming_page(with_key, area):
 
 def test_areas_refuse_anonymous_callers(api, area):
     assert api.get(PROVINCES).status_code == 401
+
+
+def test_the_areas_urls_are_named_in_their_own_namespace():
+    assert reverse("areas-api:provinces") == PROVINCES
+    assert reverse("areas-api:wards", args=["01"]) == wards("01")
+    assert reverse("areas-api:hamlets", args=["00004"]) == hamlets("00004")

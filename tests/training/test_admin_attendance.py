@@ -1,8 +1,10 @@
 """Attendance lists in the admin: on the event, on their own, on the member's page."""
 
 import pytest
+from django.contrib import admin
 
 from accounts.models import Role
+from teams.admin import MemberAdmin, MemberMembershipInline
 from teams.models import Member
 from tests.training.helpers import (
     ATTENDANCE,
@@ -11,6 +13,7 @@ from tests.training.helpers import (
     event_form,
     new_event_form,
 )
+from training.admin import MemberAttendanceInline
 from training.models import Attendance, TrainingEvent
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +165,14 @@ def test_members_page_shows_their_training_history(client, users, training, memb
     assert "ONETOUCH-2026-01" in response.text
     assert "Hướng dẫn VNeID mức 2" in response.text
     assert history[0].has_change_permission is False
+
+
+def test_training_fills_the_member_page_without_changing_teams_admin_class():
+    assert MemberAdmin.inlines == [MemberMembershipInline]
+    assert admin.site.get_model_admin(Member).inlines == [
+        MemberMembershipInline,
+        MemberAttendanceInline,
+    ]
 
 
 def test_a_new_members_form_has_no_training_history(client, users, area):

@@ -5,42 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.api_keys import api_key_issue
-from accounts.models import ApiKey, Role
 from reports.services import registry_recompute, stats_recompute
+from tests.areas.conftest import make_key, with_key  # noqa: F401 - shared fixtures
 from tests.assistance.factories import MembershipFactory, SessionFactory, local
 from tests.households.factories import HouseholdFactory, ResidentFactory
 
 STATS = "/api/v1/stats/"
 SUMMARY = "/api/v1/stats/summary/"
-
-
-@pytest.fixture
-def make_key(users):
-    """``make_key(level, province=None, ward=None)`` → the key's secret."""
-
-    def make_key(level, *, province=None, ward=None, is_active=True):
-        key = ApiKey(
-            name="Kho dữ liệu %s" % level,
-            level=level,
-            province=province,
-            ward=ward,
-            is_active=is_active,
-        )
-        return api_key_issue(key=key, created_by=users[Role.NATIONAL])
-
-    return make_key
-
-
-@pytest.fixture
-def with_key(api, make_key):
-    """``with_key(level, ...)`` → the API client, sending that key."""
-
-    def with_key(level, **area):
-        api.credentials(HTTP_X_API_KEY=make_key(level, **area))
-        return api
-
-    return with_key
 
 
 class Figures:
@@ -67,16 +38,18 @@ class Figures:
             is_focal_person=True,
         )
         ResidentFactory(household=self.elderly)
+        self._sessions(area)
+        stats_recompute()
+        registry_recompute()
+
+    def _sessions(self, area):
         helper = MembershipFactory(member__ward=area.ward, team=area.team).member
         first, second, third = self.days
-
-        def on(day, hour=9):
-            return local(day.year, day.month, day.day, hour)
 
         def session(team, day, services, household=None, hour=9, **fields):
             return SessionFactory(
                 team=team,
-                started_at=on(day, hour),
+                started_at=local(day.year, day.month, day.day, hour),
                 household=household,
                 services=services,
                 **fields,
@@ -110,8 +83,6 @@ class Figures:
             self.poor,
         )
         session(area.other_team, second, [("bill_qr", "done")], self.far)
-        stats_recompute()
-        registry_recompute()
 
 
 @pytest.fixture
