@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.contrib import admin
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
@@ -165,3 +166,31 @@ def _api_model(view) -> type[Model] | None:
     serializer = getattr(view_class, "serializer_class", None)
     meta = getattr(serializer, "Meta", None)
     return getattr(meta, "model", None)
+
+
+# Sign-in's mail ---------------------------------------------------------------
+
+# Backends that print or keep messages instead of sending them: a password
+# reset's working link would land in the server's log or memory.
+NOT_SENDING = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_mail_is_sent(app_configs=None, **kwargs):
+    """With DEBUG off, password-reset mail must really be sent."""
+    if settings.DEBUG or settings.EMAIL_BACKEND not in NOT_SENDING:
+        return []
+    return [
+        checks.Error(
+            "Password-reset e-mails would be printed into the log, with "
+            "working links, instead of being sent (%s)." % settings.EMAIL_BACKEND,
+            hint="Set EMAIL_URL to the mail server, e.g. "
+            "smtp+tls://user:password@smtp.example.gov.vn:587.",
+            id="accounts.E004",
+        )
+    ]

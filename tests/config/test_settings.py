@@ -10,6 +10,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "pr0duction-l1ke-secret-with-enough-entropy-8f3a91c2d7e4b6a5",
     "ALLOWED_HOSTS": "tcns.example.gov.vn",
+    "EMAIL_URL": "smtp+tls://tcns:secret@smtp.example.gov.vn:587",
 }
 # Variables the test command sets for plain-HTTP testing must not leak in.
 RELAXED = (
@@ -62,6 +63,23 @@ def test_deployment_check_is_clean_with_production_settings():
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deployment_check_refuses_mail_that_is_only_printed():
+    settings = {
+        name: value for name, value in PRODUCTION.items() if name != "EMAIL_URL"
+    }
+
+    result = run(["check", "--deploy"], **settings)
+
+    assert result.returncode != 0
+    assert "accounts.E004" in result.stderr
+
+
+def test_demo_mode_prints_its_mail_without_complaint():
+    assert (
+        run(["check", "--deploy", "--fail-level", "ERROR"], DEBUG="1").returncode == 0
+    )
 
 
 def test_the_language_cookie_is_secure_under_https_settings():
