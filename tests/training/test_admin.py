@@ -111,16 +111,30 @@ def test_team_roles_do_not_reach_the_training_admin(client, users, training, rol
 # Another ward's rows -----------------------------------------------------
 
 
-def test_another_wards_attendance_cannot_be_opened_by_url(client, users, training):
+@pytest.mark.parametrize(
+    ("changelist", "fixture", "row", "hidden"),
+    [
+        (
+            ATTENDANCE,
+            "training",
+            "neighbour_at_province",
+            ["Phạm Thị Mai", "0987654321"],
+        ),
+        (EVENTS, "training", "neighbour_event", ["HK-2026-01"]),
+        (WORKSHOPS, "workshops", "neighbours", ["Chợ Hàng Bè"]),
+    ],
+)
+def test_another_wards_row_cannot_be_opened_by_url(
+    client, users, request, changelist, fixture, row, hidden
+):
     client.force_login(users[Role.WARD])
+    pk = getattr(request.getfixturevalue(fixture), row).pk
 
-    response = client.get(
-        "%s%d/change/" % (ATTENDANCE, training.neighbour_at_province.pk), follow=True
-    )
+    response = client.get("%s%d/change/" % (changelist, pk), follow=True)
 
     assert response.redirect_chain == [("/admin/", 302)]
-    assert "Phạm Thị Mai" not in response.text
-    assert "0987654321" not in response.text
+    for text in hidden:
+        assert text not in response.text
 
 
 def test_another_wards_attendance_history_is_not_found(client, users, training):
@@ -141,28 +155,6 @@ def test_own_attendance_history_is_shown(client, users, training):
 
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == 1
-
-
-def test_another_wards_event_cannot_be_opened_by_url(client, users, training):
-    client.force_login(users[Role.WARD])
-
-    response = client.get(
-        "%s%d/change/" % (EVENTS, training.neighbour_event.pk), follow=True
-    )
-
-    assert response.redirect_chain == [("/admin/", 302)]
-    assert "HK-2026-01" not in response.text
-
-
-def test_another_wards_workshop_cannot_be_opened_by_url(client, users, workshops):
-    client.force_login(users[Role.WARD])
-
-    response = client.get(
-        "%s%d/change/" % (WORKSHOPS, workshops.neighbours.pk), follow=True
-    )
-
-    assert response.redirect_chain == [("/admin/", 302)]
-    assert "Chợ Hàng Bè" not in response.text
 
 
 def test_another_wards_workshop_cannot_be_deleted_by_url(client, users, workshops):
