@@ -214,47 +214,53 @@ class SpreadsheetResource(resources.ModelResource):
     def bulk_create(
         self, using_transactions, dry_run, raise_errors, batch_size=None, result=None
     ):
-        model = self._meta.model
-        if not hasattr(model, "history"):
+        if not hasattr(self._meta.model, "history"):
             return super().bulk_create(
                 using_transactions, dry_run, raise_errors, batch_size, result
             )
         if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(
-                    self.create_instances,
-                    model,
-                    batch_size=batch_size,
-                    default_user=self.history_user,
-                    default_change_reason=gettext("import"),
-                )
-            except Exception as error:
-                self.handle_import_error(result, error, raise_errors)
-            finally:
-                self.create_instances.clear()
+            self._bulk_with_history(
+                bulk_create_with_history,
+                self.create_instances,
+                batch_size=batch_size,
+                raise_errors=raise_errors,
+                result=result,
+            )
 
     def bulk_update(
         self, using_transactions, dry_run, raise_errors, batch_size=None, result=None
     ):
-        model = self._meta.model
-        if not hasattr(model, "history"):
+        if not hasattr(self._meta.model, "history"):
             return super().bulk_update(
                 using_transactions, dry_run, raise_errors, batch_size, result
             )
         if self.update_instances and (using_transactions or not dry_run):
-            try:
-                bulk_update_with_history(
-                    self.update_instances,
-                    model,
-                    self.get_bulk_update_fields(),
-                    batch_size=batch_size,
-                    default_user=self.history_user,
-                    default_change_reason=gettext("import"),
-                )
-            except Exception as error:
-                self.handle_import_error(result, error, raise_errors)
-            finally:
-                self.update_instances.clear()
+            self._bulk_with_history(
+                bulk_update_with_history,
+                self.update_instances,
+                self.get_bulk_update_fields(),
+                batch_size=batch_size,
+                raise_errors=raise_errors,
+                result=result,
+            )
+
+    def _bulk_with_history(
+        self, write, instances, *fields, batch_size, raise_errors, result
+    ):
+        """Write the instances with their audit rows, then forget them."""
+        try:
+            write(
+                instances,
+                self._meta.model,
+                *fields,
+                batch_size=batch_size,
+                default_user=self.history_user,
+                default_change_reason=gettext("import"),
+            )
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            instances.clear()
 
     # Export ----------------------------------------------------------------
 

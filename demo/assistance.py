@@ -84,6 +84,36 @@ def _seed_team(team: Team, catalogue: dict, today: date) -> None:
     members = list(Member.objects.filter(memberships__team=team).order_by("pk"))
     if not members:
         return
+    households, residents = _households_of(team)
+    points = list(ServicePoint.objects.filter(ward=team.ward_id).order_by("pk"))
+    planned = _planned_starts(rng, team, today)
+    client_uuids = [
+        uuid.uuid5(NAMESPACE, "%s/%s/%s" % (team.pk, day.isoformat(), number))
+        for day, number, _start in planned
+    ]
+    existing = set(
+        AssistanceSession.objects.filter(client_uuid__in=client_uuids).values_list(
+            "client_uuid", flat=True
+        )
+    )
+    sessions, lines, helpers = [], [], []
+    for (_day, _number, start), client_uuid in zip(planned, client_uuids, strict=True):
+        # Draw every choice even for stored sessions: the stream stays the same.
+        session = _session(rng, team, start, client_uuid, households, residents)
+        session_lines, team_helpers = _service_and_helpers(
+            rng, session, points, catalogue, members
+        )
+        if client_uuid in existing:
+            continue
+        sessions.append(session)
+        lines.append(session_lines)
+        helpers.append(team_helpers)
+    _sessions_store(sessions, lines, helpers)
+    _level2_raise(sessions, lines)
+
+
+def _households_of(team: Team) -> tuple[list, dict]:
+    """The households a team visits and their residents by household id."""
     households = Household.objects.filter(ward=team.ward_id)
     if team.hamlet_id:
         households = households.filter(hamlet=team.hamlet_id)
@@ -91,9 +121,11 @@ def _seed_team(team: Team, catalogue: dict, today: date) -> None:
     residents = {}
     for resident in Resident.objects.filter(household__in=households).order_by("pk"):
         residents.setdefault(resident.household_id, []).append(resident)
-    points = list(ServicePoint.objects.filter(ward=team.ward_id).order_by("pk"))
-    centre = next((point for point in points if point.kind == "centre"), None)
-    codes, weights = zip(*SERVICE_MIX.items(), strict=True)
+    return households, residents
+
+
+def _planned_starts(rng, team: Team, today: date) -> list:
+    """(day, number, start) of each past session over the last DAYS days."""
     now = timezone.localtime()
     planned = []
     for offset in range(DAYS, -1, -1):
@@ -110,39 +142,24 @@ def _seed_team(team: Team, catalogue: dict, today: date) -> None:
             if start > now:
                 continue
             planned.append((day, number, start))
-    client_uuids = [
-        uuid.uuid5(NAMESPACE, "%s/%s/%s" % (team.pk, day.isoformat(), number))
-        for day, number, _start in planned
-    ]
-    existing = set(
-        AssistanceSession.objects.filter(client_uuid__in=client_uuids).values_list(
-            "client_uuid", flat=True
-        )
+    return planned
+
+
+def _service_and_helpers(rng, session, points, catalogue, members):
+    """Where the session took place, its service lines and the members who
+    helped, drawn in one fixed order."""
+    centre = next((point for point in points if point.kind == "centre"), None)
+    session.service_point = (
+        centre if session.place == "centre" else _point(rng, points, session)
     )
-    sessions, lines, helpers, activated = [], [], [], {}
-    for (_day, _number, start), client_uuid in zip(planned, client_uuids, strict=True):
-        # Draw every choice even for stored sessions: the stream stays the same.
-        session = _session(rng, team, start, client_uuid, households, residents)
-        session.service_point = (
-            centre if session.place == "centre" else _point(rng, points, session)
-        )
-        chosen = rng.sample(codes, k=rng.choice((1, 1, 1, 2, 2, 3)), counts=weights)
-        session_lines = []
-        for code in dict.fromkeys(chosen):
-            session_lines.append(_line(rng, catalogue[code]))
-        team_helpers = rng.sample(members, k=1 if rng.random() < 0.8 else 2)
-        if client_uuid in existing:
-            continue
-        sessions.append(session)
-        lines.append(session_lines)
-        helpers.append(team_helpers)
-        for line in session_lines:
-            if (
-                line.outcome == SessionService.Outcome.DONE
-                and line.service_type.code == ServiceType.LEVEL2_ACTIVATION
-                and session.resident is not None
-            ):
-                activated[session.resident.pk] = session.resident
+    codes, weights = zip(*SERVICE_MIX.items(), strict=True)
+    chosen = rng.sample(codes, k=rng.choice((1, 1, 1, 2, 2, 3)), counts=weights)
+    session_lines = [_line(rng, catalogue[code]) for code in dict.fromkeys(chosen)]
+    team_helpers = rng.sample(members, k=1 if rng.random() < 0.8 else 2)
+    return session_lines, team_helpers
+
+
+def _sessions_store(sessions, lines, helpers) -> None:
     AssistanceSession.objects.bulk_create(sessions, batch_size=500)
     stored = dict(
         AssistanceSession.objects.filter(
@@ -164,6 +181,19 @@ def _seed_team(team: Team, catalogue: dict, today: date) -> None:
             )
     SessionService.objects.bulk_create(rows, batch_size=1000)
     Through.objects.bulk_create(through, batch_size=1000)
+
+
+def _level2_raise(sessions, lines) -> None:
+    """Residents whose level-2 activation was done now hold level 2."""
+    activated = {}
+    for session, session_lines in zip(sessions, lines, strict=True):
+        for line in session_lines:
+            if (
+                line.outcome == SessionService.Outcome.DONE
+                and line.service_type.code == ServiceType.LEVEL2_ACTIVATION
+                and session.resident is not None
+            ):
+                activated[session.resident.pk] = session.resident
     raised = [
         resident
         for resident in activated.values()

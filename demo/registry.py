@@ -264,9 +264,26 @@ def _seed_households(ward: Ward, hamlets: list[Hamlet], today: date) -> None:
 
 def _household(rng, ward, hamlet, code, today) -> tuple[Household, list[Resident]]:
     year = today.year
+    household = _household_row(rng, ward, hamlet, code)
+    head, people = _people(rng, household, year)
+    household.head_name = head.full_name
+    for resident in people:
+        _resident_traits(rng, resident, household, year)
+    _focal_person_choose(rng, household, head, people, year)
+    if household.disability:
+        eldest = min(people, key=lambda resident: resident.birth_year)
+        (eldest if rng.random() < 0.6 else rng.choice(people)).disability = True
+    contact = next(
+        (r.phone for r in people if r.is_focal_person and r.phone), head.phone
+    )
+    household.phone = contact if rng.random() < 0.85 else ""
+    return household, people
+
+
+def _household_row(rng, ward, hamlet, code) -> Household:
     village = hamlet.kind == Hamlet.Kind.THON
     elderly_alone = rng.random() < 0.08
-    household = Household(
+    return Household(
         ward=ward,
         hamlet=hamlet,
         code=code,
@@ -278,6 +295,11 @@ def _household(rng, ward, hamlet, code, today) -> tuple[Household, list[Resident
         ethnic_minority=rng.random() < (0.04 if village else 0.02),
         no_smartphone=rng.random() < (0.45 if elderly_alone else 0.065),
     )
+
+
+def _people(rng, household, year) -> tuple[Resident, list[Resident]]:
+    """The head and everyone living with them: a spouse, perhaps a widowed
+    parent, and children up to the household's size."""
     family = _family_name(rng, household.ethnic_minority)
     names: set[str] = set()
 
@@ -287,7 +309,7 @@ def _household(rng, ward, hamlet, code, today) -> tuple[Household, list[Resident
         names.add(full_name)
         return Resident(full_name=full_name, gender=gender, birth_year=birth_year)
 
-    if elderly_alone:  # more often a widow than a widower
+    if household.elderly_alone:  # more often a widow than a widower
         genders, ages = [FEMALE, MALE, FEMALE], (66, 92)
     elif household.size == 1:
         genders, ages = [MALE, FEMALE], (24, 60)
@@ -323,9 +345,12 @@ def _household(rng, ward, hamlet, code, today) -> tuple[Household, list[Resident
         latest = min(youngest_parent + 42, year)
         born = rng.randint(min(youngest_parent + 20, latest), latest)
         people.append(person(children_family, rng.choice([MALE, FEMALE]), born))
-    household.head_name = head.full_name
-    for resident in people:
-        _resident_traits(rng, resident, household, year)
+    return head, people
+
+
+def _focal_person_choose(rng, household, head, people, year) -> None:
+    """A household that has a smartphone has someone who can use it; most
+    name the most skilled of working age as their digital focal person."""
     owners = [resident for resident in people if resident.has_smartphone]
     if not household.no_smartphone and not owners:
         head.has_smartphone = True
@@ -341,14 +366,6 @@ def _household(rng, ward, hamlet, code, today) -> tuple[Household, list[Resident
         focal.is_focal_person = True
         if SKILL_RANK[focal.digital_skill] < SKILL_RANK[Resident.Skill.INDEPENDENT]:
             focal.digital_skill = Resident.Skill.INDEPENDENT
-    if household.disability:
-        eldest = min(people, key=lambda resident: resident.birth_year)
-        (eldest if rng.random() < 0.6 else rng.choice(people)).disability = True
-    contact = next(
-        (r.phone for r in people if r.is_focal_person and r.phone), head.phone
-    )
-    household.phone = contact if rng.random() < 0.85 else ""
-    return household, people
 
 
 def _resident_traits(rng, resident, household, year) -> None:

@@ -125,80 +125,14 @@ def scale_seed(
         sizes["sessions"] = sessions
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     today = timezone.localdate()
-    last = today - timedelta(days=1)
-    first = last - timedelta(days=364)
     timings: list[tuple[str, float]] = []
-
-    @contextmanager
-    def step(name):
-        started = time.perf_counter()
-        yield
-        timings.append((name, time.perf_counter() - started))
-        if progress:
-            progress(name, timings[-1][1])
-
+    step = _stepper(timings, progress)
     with step(_("areas")):
         areas_load()
         province, wards = scale_province(sizes["wards"])
     report = ScaleReport(province=province, wards=wards, timings=timings)
-    counts = {}
     with transaction.atomic():
-        if (
-            Household.objects.filter(ward__in=wards).exists()
-            or Hamlet.objects.filter(ward__in=wards).exists()
-        ):
-            raise ScaleSeedRefused(
-                _(
-                    "%(province)s already has data in the wards the scale seed "
-                    "uses; seed an empty database instead."
-                )
-                % {"province": province.name}
-            )
-        with step(_("hamlets, teams, members, logins")):
-            hamlets, teams, report.users = _registry_seed(rng, wards, sizes, first)
-            counts.update(
-                {
-                    Hamlet: len(hamlets),
-                    Team: len(teams),
-                    Member: Member.objects.filter(ward__in=wards).count(),
-                    Membership: Membership.objects.filter(team__ward__in=wards).count(),
-                    ServicePoint: ServicePoint.objects.filter(ward__in=wards).count(),
-                    User: len(report.users),
-                }
-            )
-        with (
-            step(_("households and residents")),
-            references_trusted(),
-            indexes_deferred(Household, Resident),
-        ):
-            index, ranges, counts[Household], counts[Resident] = households_load(
-                rng=rng,
-                hamlets=hamlets,
-                households=sizes["households"],
-                residents=sizes["residents"],
-                today=today,
-            )
-        with (
-            step(_("assistance sessions")),
-            references_trusted(),
-            indexes_deferred(
-                AssistanceSession, AssistanceSession.members.through, SessionService
-            ),
-        ):
-            per_day, boosts, drives = sessions_calendar(sizes["sessions"], first, last)
-            counts[Campaign] = _campaigns_seed(province, drives)
-            _team_households(teams, ranges)
-            catalogue = dict(ServiceType.objects.values_list("code", "pk"))
-            counts.update(
-                sessions_load(
-                    rng=rng,
-                    teams=[team for team, _hamlet in teams],
-                    index=index,
-                    per_day=per_day,
-                    catalogue=catalogue,
-                    boosts=boosts,
-                )
-            )
+        counts = _wards_fill(rng, report, sizes, today, step)
     report.counts = {
         str(_("members in sessions"))
         if model is AssistanceSession.members.through
@@ -212,10 +146,117 @@ def scale_seed(
     return report
 
 
+def _stepper(timings, progress):
+    """A context manager that times each named step and reports it."""
+
+    @contextmanager
+    def step(name):
+        started = time.perf_counter()
+        yield
+        timings.append((name, time.perf_counter() - started))
+        if progress:
+            progress(name, timings[-1][1])
+
+    return step
+
+
+def _wards_fill(rng, report: ScaleReport, sizes, today, step) -> dict:
+    """Registry, households and a year of sessions; the rows written by model."""
+    province, wards = report.province, report.wards
+    last = today - timedelta(days=1)
+    first = last - timedelta(days=364)
+    _refuse_seeded(province, wards)
+    counts = {}
+    with step(_("hamlets, teams, members, logins")):
+        hamlets, teams, report.users = _registry_seed(rng, wards, sizes, first)
+        counts.update(_registry_counts(wards, hamlets, teams, report.users))
+    with (
+        step(_("households and residents")),
+        references_trusted(),
+        indexes_deferred(Household, Resident),
+    ):
+        index, ranges, counts[Household], counts[Resident] = households_load(
+            rng=rng,
+            hamlets=hamlets,
+            households=sizes["households"],
+            residents=sizes["residents"],
+            today=today,
+        )
+    with (
+        step(_("assistance sessions")),
+        references_trusted(),
+        indexes_deferred(
+            AssistanceSession, AssistanceSession.members.through, SessionService
+        ),
+    ):
+        per_day, boosts, drives = sessions_calendar(sizes["sessions"], first, last)
+        counts[Campaign] = _campaigns_seed(province, drives)
+        _team_households(teams, ranges)
+        catalogue = dict(ServiceType.objects.values_list("code", "pk"))
+        counts.update(
+            sessions_load(
+                rng=rng,
+                teams=[team for team, _hamlet in teams],
+                index=index,
+                per_day=per_day,
+                catalogue=catalogue,
+                boosts=boosts,
+            )
+        )
+    return counts
+
+
+def _refuse_seeded(province, wards) -> None:
+    if (
+        Household.objects.filter(ward__in=wards).exists()
+        or Hamlet.objects.filter(ward__in=wards).exists()
+    ):
+        raise ScaleSeedRefused(
+            _(
+                "%(province)s already has data in the wards the scale seed "
+                "uses; seed an empty database instead."
+            )
+            % {"province": province.name}
+        )
+
+
+def _registry_counts(wards, hamlets, teams, users) -> dict:
+    return {
+        Hamlet: len(hamlets),
+        Team: len(teams),
+        Member: Member.objects.filter(ward__in=wards).count(),
+        Membership: Membership.objects.filter(team__ward__in=wards).count(),
+        ServicePoint: ServicePoint.objects.filter(ward__in=wards).count(),
+        User: len(users),
+    }
+
+
 def _registry_seed(rng, wards, sizes, first):
     """Hamlets, one team each, members, service points and the logins."""
+    hamlets = _hamlets_seed(rng, wards, sizes["hamlets"])
+    points = _points_seed(wards, hamlets)
+    teams = _teams_seed(rng, hamlets, sizes["teams"], first)
+    users = _users_seed(wards[0], teams[0])
+    members, memberships = _members_seed(rng, teams, sizes["members"], users)
+    hamlet_plans = [
+        _hamlet_plan(
+            rng, next(ward for ward in wards if ward.code == hamlet.ward_id), hamlet
+        )
+        for hamlet in hamlets
+    ]
+    by_team: dict[int, list[Member]] = {}
+    for member, membership in zip(members, memberships, strict=True):
+        by_team.setdefault(membership.team_id, []).append(member)
+    team_plans = [
+        (_team_plan(rng, team, by_team[team.pk], points), team.hamlet_id)
+        for team in teams
+    ]
+    return hamlet_plans, team_plans, users
+
+
+def _hamlets_seed(rng, wards, count: int) -> list[Hamlet]:
     south = wards[0].province_id >= SOUTH_FROM
-    per_ward = split(sizes["hamlets"], [rng.uniform(0.7, 1.3) for _w in wards])
+    per_ward = split(count, [rng.uniform(0.7, 1.3) for _w in wards])
     hamlet_rows = []
     for ward, count in zip(wards, per_ward, strict=True):
         if ward.kind == Ward.Kind.WARD:
@@ -227,10 +268,12 @@ def _registry_seed(rng, wards, sizes, first):
             Hamlet(ward=ward, name="%s %d" % (label, n + 1), kind=kind)
             for n in range(count)
         ]
-    hamlets = Hamlet.objects.bulk_create(hamlet_rows)
-    points = _points_seed(wards, hamlets)
+    return Hamlet.objects.bulk_create(hamlet_rows)
+
+
+def _teams_seed(rng, hamlets, count: int, first) -> list[Team]:
     team_rows = []
-    for number in range(sizes["teams"]):
+    for number in range(count):
         hamlet = hamlets[number % len(hamlets)]
         suffix = "" if number < len(hamlets) else " (%d)" % (number // len(hamlets) + 1)
         team_rows.append(
@@ -242,9 +285,12 @@ def _registry_seed(rng, wards, sizes, first):
                 founded_on=first - timedelta(days=rng.randint(30, 150)),
             )
         )
-    teams = Team.objects.bulk_create(team_rows)
-    users = _users_seed(wards[0], teams[0])
-    per_team = split(sizes["members"], [rng.uniform(0.6, 1.4) for _t in teams])
+    return Team.objects.bulk_create(team_rows)
+
+
+def _members_seed(rng, teams, count: int, users):
+    """Members with unique phones, the first team's linked to the logins."""
+    per_team = split(count, [rng.uniform(0.6, 1.4) for _t in teams])
     names, phones = Names(rng), set()
     affiliations, affiliation_weights = zip(*AFFILIATIONS.items(), strict=True)
     members, memberships = [], []
@@ -284,34 +330,27 @@ def _registry_seed(rng, wards, sizes, first):
     for member, membership in zip(members, memberships, strict=True):
         membership.member = member
     Membership.objects.bulk_create(memberships, batch_size=1000)
-    hamlet_plans, team_plans = [], []
-    for hamlet in hamlets:
-        ward = next(ward for ward in wards if ward.code == hamlet.ward_id)
-        village = hamlet.kind in (Hamlet.Kind.THON, Hamlet.Kind.AP, Hamlet.Kind.BAN)
-        hamlet_plans.append((ward.code, hamlet.pk, hamlet.name, village,
-                             _prefix(ward), rng.uniform(0.6, 1.4)))  # fmt: skip
-    by_team: dict[int, list[Member]] = {}
-    for member, membership in zip(members, memberships, strict=True):
-        by_team.setdefault(membership.team_id, []).append(member)
-    for team in teams:
-        helpers = by_team[team.pk]
-        team_plans.append(
-            (
-                TeamPlan(
-                    team_id=team.pk,
-                    ward_id=team.ward_id,
-                    households=range(0),
-                    ward_households=range(0),
-                    centre_id=points[team.ward_id][0],
-                    mobile_id=points[team.ward_id][1],
-                    member_ids=[member.pk for member in helpers],
-                    member_weights=[rng.paretovariate(1.5) for _m in helpers],
-                    activity=rng.lognormvariate(0, 0.4),
-                ),
-                team.hamlet_id,
-            )
-        )
-    return hamlet_plans, team_plans, users
+    return members, memberships
+
+
+def _hamlet_plan(rng, ward: Ward, hamlet: Hamlet) -> tuple:
+    village = hamlet.kind in (Hamlet.Kind.THON, Hamlet.Kind.AP, Hamlet.Kind.BAN)
+    return (ward.code, hamlet.pk, hamlet.name, village,
+            _prefix(ward), rng.uniform(0.6, 1.4))  # fmt: skip
+
+
+def _team_plan(rng, team: Team, helpers: list[Member], points) -> TeamPlan:
+    return TeamPlan(
+        team_id=team.pk,
+        ward_id=team.ward_id,
+        households=range(0),
+        ward_households=range(0),
+        centre_id=points[team.ward_id][0],
+        mobile_id=points[team.ward_id][1],
+        member_ids=[member.pk for member in helpers],
+        member_weights=[rng.paretovariate(1.5) for _m in helpers],
+        activity=rng.lognormvariate(0, 0.4),
+    )
 
 
 def _points_seed(wards, hamlets) -> dict[str, tuple[int, int]]:

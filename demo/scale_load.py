@@ -231,24 +231,8 @@ def households_load(*, rng, hamlets, households: int, residents: int, today: dat
     generator uses, the range of household ids of each hamlet id, and the
     numbers of households and residents written.
     """
-    random = rng.random
     per_hamlet = split(households, [hamlet[-1] for hamlet in hamlets])
-    sizes, alone = array("B"), array("B")
-    size_values = list(HOUSEHOLD_SIZES)
-    size_cum = list(accumulate(HOUSEHOLD_SIZES.values()))
-    for _number in range(households):
-        is_alone = random() < ELDERLY_ALONE
-        alone.append(is_alone)
-        size = size_values[bisect(size_cum, random() * size_cum[-1])]
-        sizes.append(1 if is_alone else size)
-    # Trim or grow random families until the residents add up exactly.
-    missing = residents - sum(sizes)
-    while missing and households:
-        position = int(random() * households)
-        step = 1 if missing > 0 else -1
-        if not alone[position] and 1 <= sizes[position] + step <= 9:
-            sizes[position] += step
-            missing -= step
+    sizes, alone = _household_sizes(rng.random, households, residents)
     maker = _HouseholdMaker(rng, today)
     index = HouseholdIndex(first_household=ids_next(Household))
     writers = (
@@ -288,6 +272,28 @@ def households_load(*, rng, hamlets, households: int, residents: int, today: dat
     return index, ranges, writers[0].count, writers[1].count
 
 
+def _household_sizes(random, households: int, residents: int):
+    """How many live in each household, and whether it is an elderly person
+    alone; the sizes add up to ``residents``."""
+    sizes, alone = array("B"), array("B")
+    size_values = list(HOUSEHOLD_SIZES)
+    size_cum = list(accumulate(HOUSEHOLD_SIZES.values()))
+    for _number in range(households):
+        is_alone = random() < ELDERLY_ALONE
+        alone.append(is_alone)
+        size = size_values[bisect(size_cum, random() * size_cum[-1])]
+        sizes.append(1 if is_alone else size)
+    # Trim or grow random families until the residents add up exactly.
+    missing = residents - sum(sizes)
+    while missing and households:
+        position = int(random() * households)
+        step = 1 if missing > 0 else -1
+        if not alone[position] and 1 <= sizes[position] + step <= 9:
+            sizes[position] += step
+            missing -= step
+    return sizes, alone
+
+
 class _HouseholdMaker:
     """One household and its people, with the demo's proportions: elderly
     alone, disability, poverty, ethnic minorities, no smartphone."""
@@ -305,12 +311,39 @@ class _HouseholdMaker:
 
     def make(self, ward, hamlet_id, place, code, size, alone):
         """The household's row (without id) and its residents' rows."""
-        random, names, year = self.random, self.names, self.year
+        random, names = self.random, self.names
         disability = random() < 0.05
         roll = random()
         poverty = "poor" if roll < 0.02 else "near_poor" if roll < 0.06 else ""
         ethnic = random() < (0.06 if place[1] else 0.03)
         no_smartphone = random() < (0.45 if alone else 0.06)
+        people = self._people(size, alone, ethnic)
+        rows = [self._person(*person, no_smartphone, ethnic) for person in people]
+        owners = self._smartphone_owners(rows, no_smartphone)
+        self._names_unique(rows)
+        self._focal_person_choose(rows, owners)
+        if disability:
+            (rows[0] if random() < 0.6 else names.pick(rows))[8] = True
+        head_name = rows[0][0]
+        contact = next((row[3] for row in rows if row[7] and row[3]), rows[0][3])
+        phone = contact if random() < 0.85 else ""
+        address, address_key = self.address(place)
+        search = " ".join(
+            filter(None, (code.lower(), _fold(head_name), address_key, phone))
+        )
+        household = (
+            ward, hamlet_id, code, address, head_name, phone, size, bool(alone),
+            disability, poverty, ethnic, not owners, search,
+            self.registered[int(random() * 120)],
+        )  # fmt: skip
+        for row in rows:
+            row.append(" ".join(filter(None, (_fold(row[0]), row[3]))))
+        return household, rows
+
+    def _people(self, size, alone, ethnic) -> list[tuple]:
+        """(family name, gender, born) of the head, a spouse, perhaps a widowed
+        parent, and children up to ``size``."""
+        random, names, year = self.random, self.names, self.year
         family = names.family(ethnic)
         if alone:  # more often a widow than a widower
             gender, age = "female" if random() < 0.67 else "male", self.between(66, 92)
@@ -337,40 +370,30 @@ class _HouseholdMaker:
             latest = min(parents_born + 42, year)
             born = self.between(min(parents_born + 20, latest), latest)
             people.append((family, names.pick(("male", "female")), born))
-        rows = [self._person(*person, no_smartphone, ethnic) for person in people]
+        return people
+
+    def _smartphone_owners(self, rows, no_smartphone) -> list[int]:
         owners = [number for number, row in enumerate(rows) if row[4]]
         if not no_smartphone and not owners:
             # A household not known to lack one has at least the head's phone.
-            rows[0][3] = rows[0][3] or names.mobile()
+            rows[0][3] = rows[0][3] or self.names.mobile()
             rows[0][4], rows[0][6] = True, "basic"
             owners = [0]
+        return owners
+
+    def _names_unique(self, rows) -> None:
         taken = set()
         for row in rows:  # one name and birth year once per household
             while (row[0], row[1]) in taken:
-                row[0] = names.full(row[0].split()[0], row[2], row[1] < 1980)
+                row[0] = self.names.full(row[0].split()[0], row[2], row[1] < 1980)
             taken.add((row[0], row[1]))
-        if owners and random() < 0.9:
+
+    def _focal_person_choose(self, rows, owners) -> None:
+        if owners and self.random() < 0.9:
             focal = rows[max(owners, key=lambda i: (rows[i][6] != "basic", -i))]
             focal[7] = True
             if focal[6] == "basic":
                 focal[6] = "independent"
-        if disability:
-            (rows[0] if random() < 0.6 else names.pick(rows))[8] = True
-        head_name = rows[0][0]
-        contact = next((row[3] for row in rows if row[7] and row[3]), rows[0][3])
-        phone = contact if random() < 0.85 else ""
-        address, address_key = self.address(place)
-        search = " ".join(
-            filter(None, (code.lower(), _fold(head_name), address_key, phone))
-        )
-        household = (
-            ward, hamlet_id, code, address, head_name, phone, size, bool(alone),
-            disability, poverty, ethnic, not owners, search,
-            self.registered[int(random() * 120)],
-        )  # fmt: skip
-        for row in rows:
-            row.append(" ".join(filter(None, (_fold(row[0]), row[3]))))
-        return household, rows
 
     def _person(self, family, gender, born, no_smartphone, ethnic) -> list:
         """[name, born, gender, phone, smartphone, e-ID, skill, focal, disability,

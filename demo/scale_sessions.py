@@ -215,42 +215,10 @@ class _SessionMaker:
         self.sessions, self.helpers, self.lines = [], [], []
 
     def make(self, team: TeamPlan, started: int, day: str, mix, mix_cum) -> None:
-        random, index, session_id = self.random, self.index, self.session_id
-        walk_in = ("", "", False, False, False, False, False)
-        household = resident = None
-        if random() < WALK_IN or not team.households:
-            place = "centre" if random() < 0.55 else "mobile"
-            elder = random() < 0.35
-            walk_in = (
-                "female" if random() < 0.62 else "male",
-                "60_plus" if elder else "18_59" if random() < 0.8 else "under_18",
-                elder and random() < 0.15,
-                random() < 0.04,
-                random() < 0.06,
-                random() < 0.03,
-                elder and random() < 0.4,
-            )
-        else:
-            roll = random()
-            place = PLACES[bisect(PLACE_CUM, roll)]
-            homes = team.households if random() < 0.95 else team.ward_households
-            household = homes[int(random() * len(homes))]
-            if random() < 0.7:
-                offset = household - index.first_household
-                resident = index.first_resident[offset] + int(
-                    random() * index.size[offset]
-                )
-        point = team.centre_id if place == "centre" else None
-        if place == "mobile":
-            point = team.mobile_id
-        cum = self.member_cum.get(team.team_id)
-        if cum is None:
-            cum = self.member_cum[team.team_id] = list(accumulate(team.member_weights))
-        roll = random()
-        size = 1 if roll < HELPERS[0] else 2 if roll < HELPERS[1] else 3
-        members = sorted(
-            {team.member_ids[bisect(cum, random() * cum[-1])] for _n in range(size)}
-        )
+        random, session_id = self.random, self.session_id
+        place, walk_in, household, resident = self._who(team)
+        point = {"centre": team.centre_id, "mobile": team.mobile_id}.get(place)
+        members = self._helpers(team)
         count = 2 if random() < TWO_SERVICES else 1
         services = sorted(
             {mix[bisect(mix_cum, random() * mix_cum[-1])] for _n in range(count)}
@@ -259,27 +227,7 @@ class _SessionMaker:
         delay = int(random() * 300) if random() < 0.8 else 3600 + int(random() * 39600)
         created = _stamp(min(started + duration * 60 + delay, self.now), self.suffix)
         started_day, started_clock = _clock(started)
-        digested = []
-        for service in services:
-            roll = random()
-            reason, reason_json, reference, closed = "", '""', "", None
-            if roll < OUTCOMES[0]:
-                outcome = "done"
-                if service in self.filings:
-                    reference = "%s-%06d" % (FILING_PREFIX, int(random() * 10**6))
-            elif roll < OUTCOMES[1]:
-                outcome = "follow_up"
-                # Old follow-ups were mostly finished within ten days.
-                if self.now - started > 14 * 86400 and random() < 0.85:
-                    closing = started + 86400 + int(random() * 9 * 86400)
-                    closed = _stamp(closing, self.suffix)
-            else:
-                outcome = "failed"
-                reason, reason_json = self.reasons[int(random() * len(self.reasons))]
-            self.lines.append((session_id, service, outcome, reason, reference, closed))
-            digested.append(
-                '[%d, "%s", %s, "%s"]' % (service, outcome, reason_json, reference)
-            )
+        digested = self._lines(services, started)
         # What assistance.services computes from the same content, so that a
         # resend of a seeded session is a replay, not a conflict.
         digest = DIGEST % (
@@ -325,6 +273,75 @@ class _SessionMaker:
         )
         self.helpers.extend((session_id, member) for member in members)
         self.session_id += 1
+
+    def _who(self, team: TeamPlan):
+        """Where the session took place and whom it helped: a walk-in's
+        traits, or a household of the team (and perhaps one of its people)."""
+        random, index = self.random, self.index
+        walk_in = ("", "", False, False, False, False, False)
+        household = resident = None
+        if random() < WALK_IN or not team.households:
+            place = "centre" if random() < 0.55 else "mobile"
+            elder = random() < 0.35
+            walk_in = (
+                "female" if random() < 0.62 else "male",
+                "60_plus" if elder else "18_59" if random() < 0.8 else "under_18",
+                elder and random() < 0.15,
+                random() < 0.04,
+                random() < 0.06,
+                random() < 0.03,
+                elder and random() < 0.4,
+            )
+        else:
+            roll = random()
+            place = PLACES[bisect(PLACE_CUM, roll)]
+            homes = team.households if random() < 0.95 else team.ward_households
+            household = homes[int(random() * len(homes))]
+            if random() < 0.7:
+                offset = household - index.first_household
+                resident = index.first_resident[offset] + int(
+                    random() * index.size[offset]
+                )
+        return place, walk_in, household, resident
+
+    def _helpers(self, team: TeamPlan) -> list[int]:
+        """One to three members, the busiest more often."""
+        random = self.random
+        cum = self.member_cum.get(team.team_id)
+        if cum is None:
+            cum = self.member_cum[team.team_id] = list(accumulate(team.member_weights))
+        roll = random()
+        size = 1 if roll < HELPERS[0] else 2 if roll < HELPERS[1] else 3
+        return sorted(
+            {team.member_ids[bisect(cum, random() * cum[-1])] for _n in range(size)}
+        )
+
+    def _lines(self, services, started: int) -> list[str]:
+        """Each service's line with its outcome; returns them as the digest
+        lists them."""
+        random, session_id = self.random, self.session_id
+        digested = []
+        for service in services:
+            roll = random()
+            reason, reason_json, reference, closed = "", '""', "", None
+            if roll < OUTCOMES[0]:
+                outcome = "done"
+                if service in self.filings:
+                    reference = "%s-%06d" % (FILING_PREFIX, int(random() * 10**6))
+            elif roll < OUTCOMES[1]:
+                outcome = "follow_up"
+                # Old follow-ups were mostly finished within ten days.
+                if self.now - started > 14 * 86400 and random() < 0.85:
+                    closing = started + 86400 + int(random() * 9 * 86400)
+                    closed = _stamp(closing, self.suffix)
+            else:
+                outcome = "failed"
+                reason, reason_json = self.reasons[int(random() * len(self.reasons))]
+            self.lines.append((session_id, service, outcome, reason, reference, closed))
+            digested.append(
+                '[%d, "%s", %s, "%s"]' % (service, outcome, reason_json, reference)
+            )
+        return digested
 
 
 def _json_id(value: int | None) -> str:

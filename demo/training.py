@@ -19,6 +19,19 @@ PLACES = ["Nhà văn hoá tổ dân phố", "Trường THCS", "Chợ", "Nhà vă
 
 def demo_training_seed(*, ward_codes, today: date) -> None:
     hanoi = Province.objects.get(code="01")
+    province_class = _province_class(hanoi, today)
+    rng = random.Random(SEED)  # noqa: S311 - demo data
+    for ward in Ward.objects.filter(code__in=ward_codes).order_by("code"):
+        ward_class = _ward_class(hanoi, ward, today)
+        members = Member.objects.filter(ward=ward).order_by("pk")
+        for member in members:
+            for event, chance in ((province_class, 0.75), (ward_class, 0.5)):
+                _attendance_seed(rng, event, member, chance)
+    for team in Team.objects.filter(ward__in=ward_codes).order_by("pk"):
+        _seed_workshops(team, today)
+
+
+def _province_class(hanoi: Province, today: date) -> TrainingEvent:
     onetouch, _created = Course.objects.get_or_create(
         title="Kỹ năng số cho Tổ công nghệ số cộng đồng",
         province=hanoi,
@@ -29,7 +42,7 @@ def demo_training_seed(*, ward_codes, today: date) -> None:
             "topics": "VNeID, dịch vụ công trực tuyến, an toàn trên mạng",
         },
     )
-    province_class, _created = TrainingEvent.objects.get_or_create(
+    event, _created = TrainingEvent.objects.get_or_create(
         code="ONETOUCH-%d-01" % today.year,
         province=hanoi,
         defaults={
@@ -39,46 +52,47 @@ def demo_training_seed(*, ward_codes, today: date) -> None:
             "is_online": True,
         },
     )
-    rng = random.Random(SEED)  # noqa: S311 - demo data
-    for ward in Ward.objects.filter(code__in=ward_codes).order_by("code"):
-        coaching, _created = Course.objects.get_or_create(
-            title="Kèm cặp hướng dẫn kích hoạt VNeID mức 2",
-            province=hanoi,
-            ward=ward,
-            defaults={"provider": Course.Provider.WARD, "mode": Course.Mode.COACHING},
-        )
-        ward_class, _created = TrainingEvent.objects.get_or_create(
-            code="KEMCAP-%s-%d" % (ward.code, today.year),
-            province=hanoi,
-            defaults={
-                "course": coaching,
-                "ward": ward,
-                "starts_on": date(today.year, 9, 15),
-                "place": "Hội trường UBND %s" % ward.name,
-            },
-        )
-        members = Member.objects.filter(ward=ward).order_by("pk")
-        for member in members:
-            for event, chance in ((province_class, 0.75), (ward_class, 0.5)):
-                roll = rng.random()
-                if roll > chance:
-                    continue
-                completed = roll < chance * 0.8
-                Attendance.objects.get_or_create(
-                    event=event,
-                    member=member,
-                    defaults={
-                        "status": Attendance.Status.COMPLETED
-                        if completed
-                        else Attendance.Status.ATTENDED,
-                        "score": Decimal(rng.randint(65, 98)) if completed else None,
-                        "certificate_date": (event.ends_on or event.starts_on)
-                        if completed
-                        else None,
-                    },
-                )
-    for team in Team.objects.filter(ward__in=ward_codes).order_by("pk"):
-        _seed_workshops(team, today)
+    return event
+
+
+def _ward_class(hanoi: Province, ward: Ward, today: date) -> TrainingEvent:
+    coaching, _created = Course.objects.get_or_create(
+        title="Kèm cặp hướng dẫn kích hoạt VNeID mức 2",
+        province=hanoi,
+        ward=ward,
+        defaults={"provider": Course.Provider.WARD, "mode": Course.Mode.COACHING},
+    )
+    event, _created = TrainingEvent.objects.get_or_create(
+        code="KEMCAP-%s-%d" % (ward.code, today.year),
+        province=hanoi,
+        defaults={
+            "course": coaching,
+            "ward": ward,
+            "starts_on": date(today.year, 9, 15),
+            "place": "Hội trường UBND %s" % ward.name,
+        },
+    )
+    return event
+
+
+def _attendance_seed(rng, event: TrainingEvent, member: Member, chance: float):
+    roll = rng.random()
+    if roll > chance:
+        return
+    completed = roll < chance * 0.8
+    Attendance.objects.get_or_create(
+        event=event,
+        member=member,
+        defaults={
+            "status": Attendance.Status.COMPLETED
+            if completed
+            else Attendance.Status.ATTENDED,
+            "score": Decimal(rng.randint(65, 98)) if completed else None,
+            "certificate_date": (event.ends_on or event.starts_on)
+            if completed
+            else None,
+        },
+    )
 
 
 def _seed_workshops(team: Team, today: date) -> None:

@@ -220,17 +220,33 @@ class HouseholdResource(RegistryResource):
         """
         at = {header: index for index, header in enumerate(headers)}
         index = {name: at[field.column_name] for name, field in self.fields.items()}
+        texts_only = isinstance(rows, FileRows) and rows.kind == "csv"
+        read = self._staged_reader(index, texts_only)
+        code_column = self.fields["code"].column_name
+        for number, row in rows_numbered(rows, index["code"]):
+            good, values = read(row)
+            if good:
+                yield (number, False, *values)
+                continue
+            problems = self._row_problems(row, index)
+            for column, message in problems:
+                errors.add(number, column, message)
+            ward_id, code = values
+            if ward_id and code_column not in {column for column, _ in problems}:
+                yield (number, True, ward_id, None, code) + (None,) * 10
+
+    def _staged_reader(self, index, texts_only: bool):
+        """``read(row)``: (True, the staged values) for a good row, or (False,
+        (ward id, code)) for a row the widgets must read again."""
         place_cells = itemgetter(index["ward"], index["hamlet"])
         fact_cells = itemgetter(*(index[name] for name in FACT_FIELDS))
-        texts_only = isinstance(rows, FileRows) and rows.kind == "csv"
+        text_cells = itemgetter(index["head_name"], index["address"], index["phone"])
         read_place = cells_reader(self._place_read, texts_only)
         read_facts = cells_reader(self._facts_read, texts_only)
-        code_at, head_at = index["code"], index["head_name"]
-        address_at, phone_at = index["address"], index["phone"]
+        code_at = index["code"]
         normalize = unicodedata.normalize
-        add = errors.add
 
-        for number, row in rows_numbered(rows, code_at):
+        def read(row):
             (ward_id, hamlet_id), place_problems = read_place(place_cells(row))
             facts, fact_problems = read_facts(fact_cells(row))
             # cell_text(), inline for the text cells of a CSV file
@@ -240,24 +256,12 @@ class HouseholdResource(RegistryResource):
                 if type(cell) is str
                 else cell_text(cell).upper()
             )
-            cell = row[head_at]
-            head_name = (
+            head_name, address, phone = [
                 " ".join(normalize("NFC", cell).split())
                 if type(cell) is str
                 else cell_text(cell)
-            )
-            cell = row[address_at]
-            address = (
-                " ".join(normalize("NFC", cell).split())
-                if type(cell) is str
-                else cell_text(cell)
-            )
-            cell = row[phone_at]
-            phone = (
-                " ".join(normalize("NFC", cell).split())
-                if type(cell) is str
-                else cell_text(cell)
-            )
+                for cell in text_cells(row)
+            ]
             good = (
                 not place_problems
                 and not fact_problems
@@ -274,26 +278,13 @@ class HouseholdResource(RegistryResource):
                     phone = phone_normalise_cached(phone)
                 except ValidationError:
                     good = False
-            if good:
-                yield (
-                    number,
-                    False,
-                    ward_id,
-                    hamlet_id,
-                    code,
-                    head_name,
-                    address,
-                    phone,
-                    *facts,
-                    search_key(code, head_name, address, phone),
-                )
-                continue
-            problems = self._row_problems(row, index)
-            for column, message in problems:
-                add(number, column, message)
-            columns = {column for column, message in problems}
-            if ward_id and not columns & {self.fields["code"].column_name}:
-                yield (number, True, ward_id, None, code) + (None,) * 10
+            if not good:
+                return False, (ward_id, code)
+            search = search_key(code, head_name, address, phone)
+            values = (ward_id, hamlet_id, code, head_name, address, phone)
+            return True, (*values, *facts, search)
+
+        return read
 
     def staged_recheck(self, stage) -> bool:
         """Whether rows staged at the preview still name wards in scope and

@@ -303,17 +303,25 @@ def trend(area: Area, start: date, end: date, interval: str = "day") -> list[dic
     ]
 
 
+def _period_sums(area: Area, model, start: date, end: date, group, names):
+    """The sums of the named columns over the period, one row per ``group``."""
+    return (
+        area.filter(model.objects.filter(day__gte=start, day__lte=end))
+        .values(*group)
+        .annotate(**{name: Sum(name) for name in names})
+        .order_by()
+    )
+
+
 def service_mix(area: Area, start: date, end: date) -> list[dict]:
     """Services given in the period by service type, most given first."""
-    rows = (
-        area.filter(DayServiceStat.objects.filter(day__gte=start, day__lte=end))
-        .values("service_type", "category")
-        .annotate(
-            done=Sum("done"),
-            follow_up=Sum("follow_up"),
-            failed=Sum("failed"),
-        )
-        .order_by()
+    rows = _period_sums(
+        area,
+        DayServiceStat,
+        start,
+        end,
+        ("service_type", "category"),
+        ("done", "follow_up", "failed"),
     )
     names = {service.pk: service for service in ServiceType.objects.all()}
     mix = [
@@ -332,18 +340,13 @@ def service_mix(area: Area, start: date, end: date) -> list[dict]:
 
 def workshop_mix(area: Area, start: date, end: date) -> list[dict]:
     """Residents' workshops of the period by topic and audience, largest first."""
-    rows = (
-        area.filter(DayWorkshopStat.objects.filter(day__gte=start, day__lte=end))
-        .values("topic", "audience")
-        .annotate(
-            workshops=Sum("workshops"),
-            attendees=Sum("attendees"),
-            women=Sum("women"),
-            elderly=Sum("elderly"),
-            disability=Sum("disability"),
-            poor=Sum("poor"),
-        )
-        .order_by()
+    rows = _period_sums(
+        area,
+        DayWorkshopStat,
+        start,
+        end,
+        ("topic", "audience"),
+        ("workshops", "attendees", "women", "elderly", "disability", "poor"),
     )
     topics = dict(ServiceType.Category.choices)
     audiences = dict(Workshop.Audience.choices)
@@ -392,6 +395,19 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") else value
 
 
+REGISTRY_SUMS = {
+    "households": Sum("households"),
+    "households_with_focal": Sum("households_with_focal"),
+    "residents": Sum("residents"),
+    "residents_level2": Sum("residents_level2"),
+    "hamlets": Sum("hamlets"),
+    "hamlets_covered": Sum("hamlets_covered"),
+    "teams": Sum("teams"),
+    "members": Sum("members"),
+    "members_trained": Sum("members_trained_this_year"),
+}
+
+
 def ranking(area: Area, start: date, end: date) -> list[dict]:
     """The child areas side by side: a province's wards, or the provinces."""
     child = "ward" if area.level == "province" else "ward__province"
@@ -405,60 +421,49 @@ def ranking(area: Area, start: date, end: date) -> list[dict]:
     teams = grouped(DayTeamStat.objects.filter(**days), **sums[DayTeamStat])
     services = grouped(DayServiceStat.objects.filter(**days), **sums[DayServiceStat])
     households = grouped(DayHousehold.objects.filter(**days), **sums[DayHousehold])
-    registry_rows = grouped(
-        WardRegistryStat.objects.all(),
-        households=Sum("households"),
-        households_with_focal=Sum("households_with_focal"),
-        residents=Sum("residents"),
-        residents_level2=Sum("residents_level2"),
-        hamlets=Sum("hamlets"),
-        hamlets_covered=Sum("hamlets_covered"),
-        teams=Sum("teams"),
-        members=Sum("members"),
-        members_trained=Sum("members_trained_this_year"),
-    )
+    registry_rows = grouped(WardRegistryStat.objects.all(), **REGISTRY_SUMS)
     if area.level == "province":
         children = Ward.objects.filter(province_id=area.code).order_by("code")
     else:
         children = Province.objects.order_by("code")
-    rows = []
-    for unit in children:
-        activity_row = teams.get(unit.pk, {})
-        service_row = services.get(unit.pk, {})
-        registry_row = registry_rows.get(unit.pk, {})
-        rows.append(
-            {
-                "code": unit.pk,
-                "name": unit.name,
-                "sessions": activity_row.get("sessions") or 0,
-                "priority_sessions": activity_row.get("priority_sessions") or 0,
-                "level2_activations": service_row.get("level2_activations") or 0,
-                "online_filings": service_row.get("online_filings") or 0,
-                "households_reached": households.get(unit.pk, {}).get(
-                    "households_reached", 0
-                ),
-                "households": registry_row.get("households") or 0,
-                "teams": registry_row.get("teams") or 0,
-                "members": registry_row.get("members") or 0,
-                "focal_share": _ratio(
-                    registry_row.get("households_with_focal") or 0,
-                    registry_row.get("households") or 0,
-                ),
-                "level2_share": _ratio(
-                    registry_row.get("residents_level2") or 0,
-                    registry_row.get("residents") or 0,
-                ),
-                "hamlet_coverage": _ratio(
-                    registry_row.get("hamlets_covered") or 0,
-                    registry_row.get("hamlets") or 0,
-                ),
-                "members_trained_share": _ratio(
-                    registry_row.get("members_trained") or 0,
-                    registry_row.get("members") or 0,
-                ),
-            }
-        )
-    return rows
+    return [
+        {
+            "code": unit.pk,
+            "name": unit.name,
+            **_ranking_activity(
+                teams.get(unit.pk, {}),
+                services.get(unit.pk, {}),
+                households.get(unit.pk, {}),
+            ),
+            **_ranking_registry(registry_rows.get(unit.pk, {})),
+        }
+        for unit in children
+    ]
+
+
+def _ranking_activity(activity_row, service_row, household_row) -> dict:
+    return {
+        "sessions": activity_row.get("sessions") or 0,
+        "priority_sessions": activity_row.get("priority_sessions") or 0,
+        "level2_activations": service_row.get("level2_activations") or 0,
+        "online_filings": service_row.get("online_filings") or 0,
+        "households_reached": household_row.get("households_reached", 0),
+    }
+
+
+def _ranking_registry(registry_row) -> dict:
+    def share(part, whole):
+        return _ratio(registry_row.get(part) or 0, registry_row.get(whole) or 0)
+
+    return {
+        "households": registry_row.get("households") or 0,
+        "teams": registry_row.get("teams") or 0,
+        "members": registry_row.get("members") or 0,
+        "focal_share": share("households_with_focal", "households"),
+        "level2_share": share("residents_level2", "residents"),
+        "hamlet_coverage": share("hamlets_covered", "hamlets"),
+        "members_trained_share": share("members_trained", "members"),
+    }
 
 
 def lagging(rows: list[dict], *, level2_below: float = 0.6) -> list[dict]:

@@ -104,25 +104,27 @@ def _label(code: str):
     return BY_CODE[code].label
 
 
+def _cells(rows: list[dict], columns: list[Column], **computed) -> list[dict]:
+    """Each row's value of each column: ``computed[key](row)``, else ``row[key]``."""
+    return [
+        {
+            column.key: computed[column.key](row)
+            if column.key in computed
+            else row[column.key]
+            for column in columns
+        }
+        for row in rows
+    ]
+
+
 def hamlet_table(rows: list[dict]) -> Table:
     columns = [
         Column("name", _("Hamlet"), "text"),
         Column("sessions", _label("sessions")),
         Column("households_reached", _label("households_reached")),
     ]
-    return Table(
-        "hamlets",
-        _("By hamlet"),
-        columns,
-        [
-            {
-                "name": row["hamlet"].name,
-                "sessions": row["sessions"],
-                "households_reached": row["households_reached"],
-            }
-            for row in rows
-        ],
-    )
+    cells = _cells(rows, columns, name=lambda row: row["hamlet"].name)
+    return Table("hamlets", _("By hamlet"), columns, cells)
 
 
 def team_table(rows: list[dict]) -> Table:
@@ -134,24 +136,15 @@ def team_table(rows: list[dict]) -> Table:
         Column("per_member", _("Sessions per member"), "decimal"),
         Column("priority", _label("priority_sessions")),
     ]
-    return Table(
-        "teams",
-        _("By team"),
+    cells = _cells(
+        rows,
         columns,
-        [
-            {
-                "name": row["team"].name,
-                "hamlet": row["hamlet"].name
-                if row["hamlet"]
-                else gettext("Whole ward"),
-                "members": row["members"],
-                "sessions": row["sessions"],
-                "per_member": row["per_member"],
-                "priority": row["priority"],
-            }
-            for row in rows
-        ],
+        name=lambda row: row["team"].name,
+        hamlet=lambda row: (
+            row["hamlet"].name if row["hamlet"] else gettext("Whole ward")
+        ),
     )
+    return Table("teams", _("By team"), columns, cells)
 
 
 def service_table(rows: list[dict]) -> Table:
@@ -163,22 +156,13 @@ def service_table(rows: list[dict]) -> Table:
         Column("failed", _("Not done")),
         Column("given", _label("services_given")),
     ]
-    return Table(
-        "services",
-        _("Service mix"),
+    cells = _cells(
+        rows,
         columns,
-        [
-            {
-                "name": row["service"].name,
-                "category": capfirst(ServiceType.Category(row["category"]).label),
-                "done": row["done"],
-                "follow_up": row["follow_up"],
-                "failed": row["failed"],
-                "given": row["given"],
-            }
-            for row in rows
-        ],
+        name=lambda row: row["service"].name,
+        category=lambda row: capfirst(ServiceType.Category(row["category"]).label),
     )
+    return Table("services", _("Service mix"), columns, cells)
 
 
 def workshop_table(rows: list[dict]) -> Table:
@@ -193,22 +177,13 @@ def workshop_table(rows: list[dict]) -> Table:
         Column("women", label("women")),
         Column("elderly", label("elderly")),
     ]
-    return Table(
-        "workshops",
-        _label("workshops"),
+    cells = _cells(
+        rows,
         columns,
-        [
-            {
-                "topic": capfirst(row["topic_label"]),
-                "audience": capfirst(row["audience_label"]),
-                "workshops": row["workshops"],
-                "attendees": row["attendees"],
-                "women": row["women"],
-                "elderly": row["elderly"],
-            }
-            for row in rows
-        ],
+        topic=lambda row: capfirst(row["topic_label"]),
+        audience=lambda row: capfirst(row["audience_label"]),
     )
+    return Table("workshops", _label("workshops"), columns, cells)
 
 
 def workload_table(rows: list[dict]) -> Table:
@@ -218,20 +193,8 @@ def workload_table(rows: list[dict]) -> Table:
         Column("days", _("Duty days")),
         Column("per_day", _("Sessions per duty day"), "decimal"),
     ]
-    return Table(
-        "workload",
-        _("Members' workload"),
-        columns,
-        [
-            {
-                "name": row["member"].full_name,
-                "sessions": row["sessions"],
-                "days": row["days"],
-                "per_day": row["per_day"],
-            }
-            for row in rows
-        ],
-    )
+    cells = _cells(rows, columns, name=lambda row: row["member"].full_name)
+    return Table("workload", _("Members' workload"), columns, cells)
 
 
 def ranking_columns(level: str) -> list[Column]:
