@@ -229,3 +229,69 @@ def test_a_resident_alone_is_stored_with_their_household(
     assert (session.resident, session.household) == (resident, resident.household)
     resident.refresh_from_db()
     assert resident.vneid_level == "level2"
+
+
+def test_a_session_added_in_the_admin_is_stored_by_the_session_service(
+    official, area, member, household
+):
+    official.post(
+        SESSIONS + "add/",
+        session_form(area.team, [member], household, lines=[("bill_qr", "done")]),
+    )
+
+    session = AssistanceSession.objects.get()
+    assert len(session.content_digest) == 64  # the service fingerprints content
+    assert session.history.get().history_type == "+"
+
+
+def test_a_change_in_the_admin_is_stored_by_the_session_service(
+    official, area, member, household, sister_team
+):
+    session = SessionFactory(
+        team=area.team,
+        household=household,
+        members=[member],
+        services=[("payment_app", "follow_up")],
+    )
+    line = session.services.get()
+    other = MembershipFactory(member__ward=area.ward, team=sister_team).member
+    data = session_form(
+        sister_team,
+        [other],
+        household,
+        lines=[("payment_app", "done")],
+        **{
+            "services-INITIAL_FORMS": "1",
+            "services-0-id": line.pk,
+            "services-0-session": session.pk,
+        },
+    )
+
+    response = official.post("%s%d/change/" % (SESSIONS, session.pk), data)
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.team, session.ward) == (sister_team, area.ward)
+    assert list(session.members.all()) == [other]
+    line.refresh_from_db()
+    assert line.outcome == "done"
+    assert session.started_on == timezone.localdate() - datetime.timedelta(days=1)
+
+
+def test_a_session_before_2000_is_refused_on_its_moment(
+    official, area, member, household
+):
+    response = official.post(
+        SESSIONS + "add/",
+        session_form(
+            area.team,
+            [member],
+            household,
+            lines=[("bill_qr", "done")],
+            started_at_0="01/01/0001",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["started_at"]
+    assert not AssistanceSession.objects.exists()
