@@ -114,18 +114,7 @@ def session_check(
     team_found = found.get(("team", named["team"]))
     if team_found is None:
         refuse("team", reference_missing(named["team"]))
-    if not member_ids:
-        refuse("members", _("Choose at least one member who gave the help."))
-    for member_id in member_ids:
-        member = found.get(("members", member_id))
-        if member is None:
-            refuse("members", reference_missing(member_id))
-        elif team_found is not None and not member.current:
-            refuse(
-                "members",
-                _("%(member)s is not a member of the team %(team)s on that day.")
-                % {"member": member.label, "team": team_found.label},
-            )
+    _members_check(member_ids, found, team_found, refuse)
     _places_check(named, found, team_found, refuse)
     _walk_in_check(named, other, refuse)
     if services is not None:
@@ -140,6 +129,22 @@ def session_check(
         team_ward_id=team_found.ward_id,
         resident_household_id=resident_found and resident_found.household_id,
     )
+
+
+def _members_check(member_ids: list, found: dict, team: Found | None, refuse):
+    """At least one member, each one in the team on the session's day."""
+    if not member_ids:
+        refuse("members", _("Choose at least one member who gave the help."))
+    for member_id in member_ids:
+        member = found.get(("members", member_id))
+        if member is None:
+            refuse("members", reference_missing(member_id))
+        elif team is not None and not member.current:
+            refuse(
+                "members",
+                _("%(member)s is not a member of the team %(team)s on that day.")
+                % {"member": member.label, "team": team.label},
+            )
 
 
 def _places_check(named: dict, found: dict, team: Found | None, refuse) -> None:
