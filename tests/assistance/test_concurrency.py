@@ -15,10 +15,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from assistance.services import sessions
 from assistance.catalogue import catalogue_load
 from assistance.models import AssistanceSession, ServiceType, SessionService
-from assistance.services import ServiceLine, session_record
+from assistance.services import ServiceLine, session_record, sessions
 from core.capture import CaptureConflict
 
 pytestmark = pytest.mark.django_db(transaction=True)

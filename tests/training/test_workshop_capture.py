@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Role
+from core.capture import CaptureConflict
 from tests.teams.factories import TeamFactory
 from tests.training.factories import WorkshopFactory
 from training.models import Workshop
-from core.capture import CaptureConflict
 from training.services import workshop_record
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +287,15 @@ def test_province_staff_list_their_provinces_workshops(api, users, workshops):
 
 def test_the_list_is_closed_to_anonymous_callers(api, workshops):
     assert api.get(WORKSHOPS).status_code == 403
+
+
+def test_a_resend_of_a_workshop_moved_to_another_team_does_not_show_it(as_leader, area):
+    data = body()
+    stored = post(as_leader, data).json()
+    Workshop.objects.filter(pk=stored["id"]).update(team=TeamFactory(ward=area.ward))
+
+    response = post(as_leader, data)
+
+    assert response.status_code == 409
+    assert "another team" in response.json()["client_uuid"][0]
+    assert "id" not in response.json()
