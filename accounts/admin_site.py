@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.contrib.admin import widgets
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
     Http404,
@@ -31,6 +32,28 @@ from core.text import text_fold
 from .export_jobs import export_job_create
 from .models import ExportJob, Role
 from .scope import Level, is_scoped_model, may_use_admin, scope, scope_for
+
+
+class ScopedRawIdWidget(widgets.ForeignKeyRawIdWidget):
+    """A raw id box that names the row only if the user may see it.
+
+    Django's widget reads the row by the id in the URL or the refused form,
+    whoever's it is: ``?user=<id>`` would show any account's username.
+    """
+
+    def __init__(self, rel, admin_site, *, queryset=None, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        if self.queryset is not None:
+            key = self.rel.get_related_field().name
+            try:
+                if not self.queryset.filter(**{key: value}).exists():
+                    return "", ""
+            except (ValueError, TypeError, ValidationError):
+                return "", ""
+        return super().label_and_url_for_value(value)
 
 
 class ScopedAdminMixin:
@@ -69,6 +92,13 @@ class ScopedAdminMixin:
         related = db_field.remote_field.model
         if "queryset" not in kwargs and is_scoped_model(related):
             kwargs["queryset"] = scope(related._default_manager.all(), request.user)
+        if "widget" not in kwargs and db_field.name in self.raw_id_fields:
+            kwargs["widget"] = ScopedRawIdWidget(
+                db_field.remote_field,
+                self.admin_site,
+                queryset=kwargs.get("queryset"),
+                using=kwargs.get("using"),
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
