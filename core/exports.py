@@ -17,6 +17,7 @@ import contextlib
 import csv
 import io
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -247,13 +248,22 @@ def export_filename(model_admin, extension: str) -> str:
 # Excel files --------------------------------------------------------------
 
 
+# Excel refuses these in a sheet's name ("Thôn/Tổ dân phố"), and 31 characters.
+SHEET_TITLE_REFUSED = re.compile(r"[\\/?*\[\]:]")
+
+
+def sheet_title(title: str) -> str:
+    """``title`` as Excel accepts a sheet's name."""
+    return SHEET_TITLE_REFUSED.sub("-", title).strip("'")[:31] or "Sheet"
+
+
 def xlsx_write(path, title: str, headers: list[str], rows: Iterable[list]) -> int:
     """Write rows to an Excel file one at a time; return how many."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.append(headers)
     count = 0
     for row in rows:
