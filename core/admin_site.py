@@ -83,6 +83,20 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             ),
         ] + super().get_urls()
 
+    def _filters_refused(self) -> HttpResponseRedirect:
+        """The list's own answer to filters it cannot apply ("?e=1")."""
+        info = self.opts.app_label, self.opts.model_name
+        changelist = reverse("admin:%s_%s_changelist" % info)
+        return HttpResponseRedirect("%s?%s=1" % (changelist, ERROR_FLAG))
+
+    def export_action(self, request):
+        # The library's export page reads the changelist's filters from the
+        # query string; one the list cannot apply is a user's mistake.
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            return self._filters_refused()
+
     def csv_export_view(self, request):
         """The changelist's rows as CSV, streamed as they are read."""
         if not self.has_export_permission(request):
@@ -91,9 +105,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         try:
             queryset = changelist_queryset(self, request)
         except IncorrectLookupParameters:
-            info = self.opts.app_label, self.opts.model_name
-            changelist = reverse("admin:%s_%s_changelist" % info)
-            return HttpResponseRedirect("%s?%s=1" % (changelist, ERROR_FLAG))
+            return self._filters_refused()
         response = StreamingHttpResponse(
             csv_chunks(resource.template_headers(), export_rows(resource, queryset)),
             content_type="text/csv; charset=utf-8",
