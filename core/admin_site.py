@@ -83,6 +83,17 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             ),
         ] + super().get_urls()
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The library names the exception's class; users get words instead.
+        if isinstance(e, import_files.UploadRefused):
+            message = str(e)
+        else:
+            message = gettext(
+                "The file could not be read. Check that the format chosen is the "
+                "file's own: an Excel workbook (.xlsx) or CSV saved as UTF-8."
+            )
+        form.add_error("import_file", message)
+
     def _filters_refused(self) -> HttpResponseRedirect:
         """The list's own answer to filters it cannot apply ("?e=1")."""
         info = self.opts.app_label, self.opts.model_name

@@ -7,17 +7,83 @@ households that is hundreds of megabytes. An admin that sets
 and hands its resource a :class:`FileRows`, which reads the stored file as the
 resource iterates (the csv module over the file; openpyxl's read-only mode for
 a workbook). Resources that need a whole Dataset call :meth:`FileRows.dataset`.
+
+Every workbook is checked before it is parsed (:func:`workbook_check`): an
+.xlsx file is a zip archive, and a small one can expand to gigabytes.
 """
 
 import contextlib
 import csv
+import io
 import json
 import os
+import zipfile
 
 import openpyxl
 import tablib
+from django.utils.translation import gettext
 from import_export.formats import base_formats
 from import_export.tmp_storages import TempFolderStorage
+
+# A workbook's parts are XML, which compresses some ten times; far more is a
+# file made to expand (a "zip bomb"). Shared strings are read whole even in
+# read-only mode, so they have a ceiling of their own; sheets are streamed.
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024  # tiny parts may compress as they like
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+MAX_EXPANDED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_PARTS = 10_000
+
+
+class UploadRefused(ValueError):
+    """A file refused before it is parsed; the message is for the user."""
+
+
+def workbook_check(source) -> None:
+    """Refuse a workbook that is not one, or would expand beyond reason.
+
+    ``source``: a path, a binary file, or the file's bytes. Only the zip's
+    directory is read: nothing is expanded.
+    """
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise UploadRefused(
+            gettext(
+                "The file is not an Excel workbook (.xlsx): save it again from "
+                "Excel as .xlsx, or choose CSV."
+            )
+        ) from error
+    if len(parts) > MAX_PARTS:
+        raise UploadRefused(_expands_message())
+    expanded = 0
+    for part in parts:
+        expanded += part.file_size
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
+            raise UploadRefused(_expands_message())
+        if part.filename.endswith("sharedStrings.xml") and (
+            part.file_size > MAX_SHARED_STRINGS_BYTES
+        ):
+            raise UploadRefused(
+                gettext(
+                    "The workbook holds too much text to read safely: save it as "
+                    "CSV (UTF-8) and import that file instead."
+                )
+            )
+    if expanded > MAX_EXPANDED_BYTES:
+        raise UploadRefused(_expands_message())
+
+
+def _expands_message() -> str:
+    return gettext(
+        "The file was refused: once opened it would be far larger than it looks "
+        "(a damaged or booby-trapped workbook). Save the data again from Excel "
+        "and import the new file."
+    )
 
 
 class StoredUpload:
@@ -108,6 +174,9 @@ class StreamedFormatMixin:
     kind = ""
 
     def create_dataset(self, in_stream, **kwargs):
+        if self.kind == "xlsx":
+            path = in_stream.path if isinstance(in_stream, StoredUpload) else None
+            workbook_check(path or in_stream)
         if isinstance(in_stream, StoredUpload):
             return FileRows(in_stream.path, self.kind)
         return super().create_dataset(in_stream, **kwargs)
