@@ -323,6 +323,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.registry_stats_task",
         "schedule": crontab(minute="*/15"),
     },
+    "unconfirmed-uploads": {
+        "task": "core.tasks.uploads_purge_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "old-exports": {
         "task": "accounts.tasks.export_jobs_purge_task",
         "schedule": crontab(hour=3, minute=30),
@@ -360,6 +364,9 @@ IMPORT_EXPORT_IMPORT_ERROR_DISPLAY = ("message",)  # never a traceback to users
 # Large Excel exports are built by a job into this folder, kept for some days.
 EXPORTS_DIR = Path(env("EXPORTS_DIR", default=str(VAR_DIR / "exports")))
 EXPORTS_KEEP_DAYS = env.int("EXPORTS_KEEP_DAYS", default=7)
+# Uploads between their preview and their confirmation (names and phones):
+# private to the platform, deleted when refused and an hour after a preview.
+IMPORTS_DIR = Path(env("IMPORTS_DIR", default=str(VAR_DIR / "imports")))
 
 # Audit trail (django-simple-history). Reverting from the admin would skip the
 # registry's validation, so history is read-only.

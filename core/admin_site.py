@@ -52,11 +52,6 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"who": request.user}
 
-    def get_tmp_storage_class(self):
-        if self.streamed_import:
-            return import_files.StreamedUploadStorage
-        return super().get_tmp_storage_class()
-
     def write_to_tmp_storage(self, import_file, input_format):
         if not self.streamed_import:
             return super().write_to_tmp_storage(import_file, input_format)
@@ -82,6 +77,30 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 name="%s_%s_export_csv" % info,
             ),
         ] + super().get_urls()
+
+    def get_tmp_storage_class(self):
+        if self.streamed_import:
+            return import_files.StreamedUploadStorage
+        return import_files.PrivateUploadStorage
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        if request.method == "POST":
+            self._refused_upload_remove(getattr(response, "context_data", None) or {})
+        return response
+
+    def _refused_upload_remove(self, context: dict) -> None:
+        """A refused upload is deleted at once: nothing will confirm it."""
+        if context.get("confirm_form") is not None:
+            return  # previewed: kept for its confirmation (or the hourly purge)
+        form = context.get("form")
+        # The uploaded file itself: a refused field leaves cleaned_data.
+        upload = getattr(form, "files", {}).get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name:
+            self.get_tmp_storage_class()(
+                name=name, **self.get_tmp_storage_class_kwargs()
+            ).remove()
 
     def add_data_read_fail_error_to_form(self, form, e):
         # The library names the exception's class; users get words instead.

@@ -17,10 +17,14 @@ import csv
 import io
 import json
 import os
+import tempfile
+import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import tablib
+from django.conf import settings
 from django.utils.translation import gettext
 from import_export.formats import base_formats
 from import_export.tmp_storages import TempFolderStorage
@@ -93,8 +97,57 @@ class StoredUpload:
         self.path = path
 
 
-class StreamedUploadStorage(TempFolderStorage):
-    """The library's temporary folder, written chunk by chunk, read lazily."""
+def uploads_folder() -> Path:
+    """The platform's own folder for uploads awaiting their confirmation.
+
+    Their rows carry names and phone numbers: never the machine's shared
+    temporary folder, readable by every process and kept for good.
+    """
+    folder = Path(settings.IMPORTS_DIR)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+class PrivateUploadStorage(TempFolderStorage):
+    """An upload stored in :func:`uploads_folder` between preview and confirm.
+
+    The confirm form sends the stored file's name back from the browser: only
+    a bare name inside the folder is ever opened, so a forged one cannot
+    reach another file.
+    """
+
+    def get_full_path(self):
+        return str(uploads_folder() / Path(self.name).name)
+
+    def remove(self):
+        with contextlib.suppress(FileNotFoundError):
+            super().remove()
+        kept_rows_remove(self.get_full_path())
+
+    def _open(self, mode="r"):
+        if not self.name:
+            # A new file, written as bytes whatever the mode (as the library's
+            # NamedTemporaryFile does).
+            descriptor, path = tempfile.mkstemp(prefix="upload-", dir=uploads_folder())
+            self.name = Path(path).name
+            return os.fdopen(descriptor, "w+b")
+        return open(self.get_full_path(), mode, encoding=self.encoding)
+
+
+def uploads_purge(*, older_than: float = 3600) -> int:
+    """Delete uploads (and what their previews kept) never confirmed in time."""
+    cutoff = time.time() - older_than
+    removed = 0
+    for path in uploads_folder().iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+class StreamedUploadStorage(PrivateUploadStorage):
+    """The private upload folder, written chunk by chunk, read lazily."""
 
     def save_chunks(self, chunks) -> None:
         with self._open(mode="wb") as file:
@@ -103,10 +156,6 @@ class StreamedUploadStorage(TempFolderStorage):
 
     def read(self):
         return StoredUpload(self.get_full_path())
-
-    def remove(self):
-        super().remove()
-        kept_rows_remove(self.get_full_path())
 
 
 class FileRows:
