@@ -16,7 +16,6 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from accounts import tasks
-from core import pacing
 from accounts.export_jobs import export_job_run, export_jobs_purge
 from accounts.models import ExportJob, Role
 from accounts.tasks import (
@@ -25,6 +24,7 @@ from accounts.tasks import (
     export_priority_lower,
 )
 from config.celery import app as celery_app
+from core import pacing
 from households.models import Household, Resident
 from households.resources import HouseholdResource, ResidentResource
 from tests.accounts.factories import UserFactory
