@@ -3,7 +3,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_update_with_history
 
 from areas.models import Hamlet, Ward
 from core.audit import ward_history
@@ -82,8 +84,21 @@ class Household(models.Model):
     def save(self, *args, **kwargs):
         self.prepare()
         super().save(*args, **kwargs)
-        # Residents carry the ward for scoping: they move with their household.
-        self.residents.exclude(ward=self.ward_id).update(ward=self.ward_id)
+        self._residents_follow()
+
+    def _residents_follow(self):
+        """Residents carry the ward for scoping: they move with their household,
+        each with a history record, so the new ward sees their trail too."""
+        moved = list(self.residents.exclude(ward=self.ward_id))
+        for resident in moved:
+            resident.ward_id = self.ward_id
+        if moved:
+            bulk_update_with_history(
+                moved,
+                Resident,
+                ["ward"],
+                default_change_reason=gettext("moved with the household"),
+            )
 
     def prepare(self):
         """Normalise what people type; bulk imports call this instead of save()."""

@@ -126,3 +126,23 @@ def test_past_version_of_a_deleted_household_stays_with_its_ward(
 
     assert response.status_code == 200
     assert "Phạm Văn Bốn" in response.text
+
+
+def test_a_moved_households_residents_keep_a_trail_in_the_new_ward(
+    client, area, registry, neighbour_official
+):
+    """Province staff move a household to a neighbouring ward: its residents
+    move with it, and the new ward's official reads their history."""
+    resident = registry.mine.residents.get()
+    registry.mine.ward = area.neighbour_ward
+    registry.mine.hamlet = area.neighbour_hamlet
+    registry.mine.save()
+    client.force_login(neighbour_official)
+
+    response = client.get("%s%d/history/" % (RESIDENTS, resident.pk))
+
+    assert response.status_code == 200
+    records = response.context["page_obj"].object_list
+    assert records[0].history_type == "~"
+    assert records[0].ward_id == area.neighbour_ward.pk
+    assert records[0].history_change_reason  # says why it changed
