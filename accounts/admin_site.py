@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_site import SpreadsheetAdminMixin
+from core.admin_site import EditConflictAdminMixin, SpreadsheetAdminMixin
 from core.text import text_fold
 
 from .export_jobs import export_job_create
@@ -108,7 +108,7 @@ class ScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ScopedModelAdmin(ScopedAdminMixin, EditConflictAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return may_use_admin(request.user)
 
