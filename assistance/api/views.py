@@ -1,5 +1,7 @@
 """The capture API: sessions created once per UUID, read and edited in scope."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -22,9 +24,12 @@ from ..replays import replay_find, replay_keep
 from ..selectors import member_for, session_list
 from ..services import (
     ServiceLine,
+    SessionChanged,
     session_may_edit,
     session_record,
     session_update,
+    session_version,
+    version_of,
 )
 from .filters import SessionFilter
 from .serializers import (
@@ -35,6 +40,30 @@ from .serializers import (
 )
 
 WRITE_LEVELS = (Level.NATIONAL, Level.WARD, Level.TEAM)
+STALE = gettext_lazy(
+    "The session was changed since you read it: read it again, then send your change."
+)
+
+
+def _tagged(response: Response) -> Response:
+    """A session's answer with its version as the ETag, for If-Match."""
+    body = response.data
+    if isinstance(body, dict) and body.get("id") and body.get("updated_at"):
+        changed = datetime.fromisoformat(body["updated_at"])
+        response["ETag"] = '"%s"' % version_of(body["id"], changed)
+    return response
+
+
+def _if_match(request) -> set[str] | None:
+    """The versions an If-Match header accepts (None: any, or no header).
+
+    A weak tag counts as its strong one: the compressed answer's tag is
+    weakened on the way out, and clients send back what they received.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    return {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
 
 
 class SessionPagination(CursorPagination):
@@ -153,18 +182,20 @@ class SessionListCreateApi(ListAPIView):
             raise PermissionDenied(_("Your role can read sessions but not log them."))
         kept, catalogue = replay_find(request)
         if kept is not None:
-            return Response(kept)
+            return _tagged(Response(kept))
         data = SessionInput(
             data=request.data,
             context={"request": request, "catalogue_version": catalogue},
         )
         data.is_valid(raise_exception=True)
         fields = _fields(data.validated_data, request.user, complete=True)
-        return capture_response(
-            lambda: session_record(
-                recorded_by=request.user, visible_to=request.user, **fields
-            ),
-            _answers(request),
+        return _tagged(
+            capture_response(
+                lambda: session_record(
+                    recorded_by=request.user, visible_to=request.user, **fields
+                ),
+                _answers(request),
+            )
         )
 
 
@@ -178,23 +209,47 @@ class SessionDetailApi(GenericAPIView):
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
-    @extend_schema(summary="Read an assistance session")
+    @extend_schema(
+        summary="Read an assistance session",
+        description="The answer's ETag is the session's version, for If-Match.",
+    )
     def get(self, request, pk):
         session = self.get_object()
-        return Response(SessionOutput(session, context={"request": request}).data)
+        return _tagged(
+            Response(SessionOutput(session, context={"request": request}).data)
+        )
 
     @extend_schema(
         summary="Change an assistance session",
+        description=(
+            "Two changes sent at once are applied one after the other. With "
+            "If-Match (the ETag read), a change made on an older version is "
+            "refused with 412."
+        ),
         request=SessionUpdateInput,
-        responses={200: SessionOutput, 400: OpenApiResponse(), 403: OpenApiResponse()},
+        responses={
+            200: SessionOutput,
+            400: OpenApiResponse(),
+            403: OpenApiResponse(),
+            412: OpenApiResponse(description="Changed since the version read."),
+        },
     )
     def put(self, request, pk):
         return self._update(request, pk, partial=False)
 
     @extend_schema(
         summary="Change part of an assistance session",
+        description=(
+            "Only the fields sent change; two changes sent at once both "
+            "survive. With If-Match, 412 when the session changed since."
+        ),
         request=SessionUpdateInput,
-        responses={200: SessionOutput, 400: OpenApiResponse(), 403: OpenApiResponse()},
+        responses={
+            200: SessionOutput,
+            400: OpenApiResponse(),
+            403: OpenApiResponse(),
+            412: OpenApiResponse(description="Changed since the version read."),
+        },
     )
     def patch(self, request, pk):
         return self._update(request, pk, partial=True)
@@ -211,11 +266,23 @@ class SessionDetailApi(GenericAPIView):
         )
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
-        changes.setdefault("team", session.team_id)
+        if not partial:
+            changes.setdefault("team", session.team_id)
         changes = _fields(changes, request.user, complete=not partial)
         try:
-            session_update(session=session, visible_to=request.user, **changes)
+            session_update(
+                session=session,
+                visible_to=request.user,
+                expected_versions=_if_match(request),
+                **changes,
+            )
         except DjangoValidationError as error:
             raise ApiValidationError(api_errors(error)) from error
+        except SessionChanged as changed:
+            response = Response({"detail": str(STALE)}, status=412)
+            response["ETag"] = '"%s"' % session_version(changed.session)
+            return response
         session = self.get_queryset().get(pk=session.pk)
-        return Response(SessionOutput(session, context={"request": request}).data)
+        return _tagged(
+            Response(SessionOutput(session, context={"request": request}).data)
+        )

@@ -11,14 +11,18 @@ from .checks import (
 )
 from .follow_ups import follow_up_close
 from .sessions import (
+    SessionChanged,
     session_content,
     session_may_edit,
     session_record,
     session_update,
+    session_version,
+    version_of,
 )
 
 __all__ = [
     "CLOCK_SKEW",
+    "SessionChanged",
     "WALK_IN_FIELDS",
     "ServiceLine",
     "follow_up_close",
@@ -28,4 +32,6 @@ __all__ = [
     "session_may_edit",
     "session_record",
     "session_update",
+    "session_version",
+    "version_of",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -90,14 +91,50 @@ def session_record(
     )
 
 
+class SessionChanged(Exception):
+    """The session is no longer at the version the edit was made on."""
+
+    def __init__(self, session: AssistanceSession):
+        super().__init__(session_version(session))
+        self.session = session
+
+
+def session_version(session: AssistanceSession) -> str:
+    """Which saved state of the session this is: its id and last change."""
+    return version_of(session.pk, session.updated_at)
+
+
+def version_of(pk: int, updated_at: datetime) -> str:
+    changed = updated_at - datetime(1970, 1, 1, tzinfo=UTC)
+    return "%d.%d" % (pk, changed // timedelta(microseconds=1))
+
+
 def session_update(
-    *, session: AssistanceSession, visible_to=None, **changes
+    *,
+    session: AssistanceSession,
+    visible_to=None,
+    expected_versions: Collection[str] | None = None,
+    **changes,
 ) -> AssistanceSession:
-    """Apply an explicit edit; the same checks as a new session."""
-    content = session_content(session)
-    content.update(changes)
-    content = session_fields(**content)
+    """Apply an explicit edit; the same checks as a new session.
+
+    The row is locked and read again first: two edits at the same moment are
+    applied one after the other, the second on top of the first, so neither
+    is lost. With ``expected_versions`` (a client's ``If-Match``) an edit
+    made on another version raises :class:`SessionChanged` instead.
+    """
     with transaction.atomic():
+        # Locked first, then read again: what another edit saved meanwhile.
+        rows = AssistanceSession.objects.select_for_update().filter(pk=session.pk)
+        list(rows.values_list("pk", flat=True))
+        session.refresh_from_db()
+        if expected_versions is not None and (
+            session_version(session) not in expected_versions
+        ):
+            raise SessionChanged(session)
+        content = session_content(session)
+        content.update(changes)
+        content = session_fields(**content)
         references = session_check(**content, visible_to=visible_to)
         _save(session, content, references)
     return session

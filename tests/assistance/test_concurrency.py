@@ -5,6 +5,7 @@ PostgreSQL runs the two transactions truly at once (SQLite locks the whole
 file), so these tests need it; CI runs the suite on PostgreSQL.
 """
 
+import contextlib
 import datetime
 import threading
 import uuid
@@ -155,3 +156,37 @@ def test_two_simultaneous_api_posts_store_one_session(users, household, fields):
     stored = AssistanceSession.objects.get()
     assert sorted(response.status_code for response in responses) == [200, 201]
     assert [response.json()["id"] for response in responses] == [stored.pk] * 2
+
+
+def test_two_simultaneous_patches_both_survive(
+    users, member, household, fields, monkeypatch
+):
+    """An author and an official change one session at the same moment: the
+    notes of one and the duration of the other are both kept."""
+    session, _created = session_record(**{**fields, "notes": "Cũ"})
+    # Without the lock both would read the session, then meet here and each
+    # write back its own stale copy; with it, the second waits for the first.
+    met = threading.Barrier(2)
+    session_check = sessions.session_check
+
+    def check_then_meet(**content):
+        references = session_check(**content)
+        # With the lock the other edit waits for the row: the wait runs out.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            met.wait(timeout=1)
+        return references
+
+    monkeypatch.setattr(sessions, "session_check", check_then_meet)
+    clients = [APIClient(), APIClient()]
+    clients[0].force_login(users[Role.TEAM_MEMBER])
+    clients[1].force_login(users[Role.WARD])
+    changes = [{"notes": "Đã gọi lại"}, {"duration_minutes": 45}]
+    url = "/api/v1/sessions/%d/" % session.pk
+
+    responses = run_together(
+        2, lambda index: clients[index].patch(url, changes[index], format="json")
+    )
+
+    assert [response.status_code for response in responses] == [200, 200]
+    stored = AssistanceSession.objects.get(pk=session.pk)
+    assert (stored.notes, stored.duration_minutes) == ("Đã gọi lại", 45)
