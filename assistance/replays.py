@@ -49,7 +49,7 @@ PREFIX = "assistance:replay:"
 def replay_keep(*, client_uuid: UUID, request, answer: dict) -> None:
     """Keep ``answer``, just given to a new session, for its resends."""
     version = catalogue_version()
-    if version is None:  # the catalogue was read from the rows: no version
+    if version is None or not _is_json(request):  # no version, or no bytes kept
         return
     entry = {"fingerprint": _fingerprint(request, version), "answer": answer}
     try:
@@ -65,6 +65,10 @@ def replay_find(request) -> tuple[dict | None, str | None]:
     Called before anything reads the request's data: the bytes are kept for
     the fingerprint before DRF parses them.
     """
+    if not _is_json(request):
+        # Phones send JSON; a form post's body is read by the CSRF check
+        # before this runs, and such a resend simply takes the checked path.
+        return None, None
     request.body  # noqa: B018 - reading it keeps it
     client_uuid = _uuid_in(request.data)
     if client_uuid is None:
@@ -92,6 +96,10 @@ def replays_forget(uuids: Iterable[UUID | str]) -> None:
         # Kept answers then live out their few minutes: say so, never fail the
         # change itself.
         logger.warning("Could not forget the kept answers of %d sessions", len(keys))
+
+
+def _is_json(request) -> bool:
+    return (request.content_type or "").split(";")[0].strip() == "application/json"
 
 
 def _key(client_uuid: UUID | str) -> str:

@@ -1,3 +1,5 @@
+from datetime import UTC
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +18,17 @@ class SessionFilter(django_filters.FilterSet):
         field_name="household_id", label=_("household")
     )
     updated_after = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gt", label=_("changed after")
+        field_name="updated_at",
+        lookup_expr="gt",
+        label=_("changed after"),
+        method="filter_updated_after",
     )
 
     class Meta:
         model = AssistanceSession
         fields = ["date_from", "date_to", "team", "household", "updated_after"]
+
+    def filter_updated_after(self, queryset, name, value):
+        # Python reads offsets up to ±23:59, PostgreSQL only to ±15:59: the
+        # moment itself, in UTC, is what is compared.
+        return queryset.filter(updated_at__gt=value.astimezone(UTC))
