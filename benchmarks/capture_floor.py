@@ -5,8 +5,8 @@ saturated, that ratio follows what each request costs. This script times, in
 one process with Django's test client (no network, no load, no wrk):
 
 - /api/v1/me/, the baseline;
-- a new session through the capture API (on PostgreSQL its quick path, one
-  prepared statement: ``assistance/quick.py``), and its resend;
+- a new session through the capture API (the one write path,
+  ``assistance.services.session_record``), and its resend;
 - the least a new session can cost through the ORM: the two checks that need
   the database (household in the ward, members in the team), the session's
   row with its audit row, its member and line, the follow-up lookup and the

@@ -315,6 +315,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Refreshes after each save can be lost (broker down, worker killed):
     # the recent days are recomputed from the raw rows every ten minutes.
+    "owed-refreshes": {
+        "task": "reports.tasks.pending_refresh_sweep_task",
+        "schedule": crontab(minute="*"),
+    },
     "statistics-reconcile": {
         "task": "reports.tasks.stats_reconcile_task",
         "schedule": crontab(minute="*/10"),

@@ -231,3 +231,31 @@ class WardStamp(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.ward_id, self.changed_at)
+
+
+class PendingRefresh(models.Model):
+    """A bucket whose figures are still to be recomputed.
+
+    Written in the transaction that changes the bucket's raw rows, so it is
+    stored exactly when they are; removed in the refresh's own transaction,
+    so a refresh that dies half-way (a killed worker, a lost connection)
+    leaves it in place. The queue only says "soon": this row says "still
+    owed", and the sweep (every minute) recomputes what stayed owed too long,
+    whatever happened to the queue or the broker.
+    """
+
+    ward = derived_key(Ward, models.CASCADE, verbose_name=_("ward"))
+    day = models.DateField(_("day"))
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending refresh")
+        verbose_name_plural = _("pending refreshes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "day"], name="one_pending_per_bucket"
+            )
+        ]
+
+    def __str__(self):
+        return "%s %s" % (self.ward_id, self.day)

@@ -26,6 +26,7 @@ from assistance.signals import buckets_changed
 from training.models import Attendance, TrainingEvent, Workshop
 
 from .areas import areas_forget
+from .models import PendingRefresh
 from .tasks import (
     bucket_refresh_task,
     pending_key,
@@ -39,9 +40,14 @@ PENDING_SECONDS = 60  # how long a queued refresh stops another being queued
 
 
 def refresh_soon(buckets) -> None:
-    """Queue one refresh per bucket after commit, unless one is already queued."""
+    """Mark each bucket owed, with the change; queue its refresh after commit,
+    unless one is already queued."""
     buckets = {(ward, day) for ward, day in buckets if ward and day}
     if buckets:
+        PendingRefresh.objects.bulk_create(
+            [PendingRefresh(ward_id=ward, day=day) for ward, day in sorted(buckets)],
+            ignore_conflicts=True,
+        )
         transaction.on_commit(lambda: _enqueue(buckets))
 
 
@@ -189,7 +195,7 @@ for declaration in TRACKED:
 
 @receiver(buckets_changed)
 def _buckets_changed(sender, buckets, **kwargs):
-    _enqueue(set(buckets))
+    refresh_soon(set(buckets))
 
 
 @receiver(post_save, sender=TrainingEvent)

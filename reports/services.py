@@ -37,6 +37,7 @@ from .models import (
     DayServiceStat,
     DayTeamStat,
     DayWorkshopStat,
+    PendingRefresh,
     TeamRegistryStat,
     WardRegistryStat,
     WardStamp,
@@ -167,15 +168,20 @@ def stats_recompute(
         DayHousehold: partial(_household_rows, sessions, whole),
         DayWorkshopStat: partial(_workshop_rows, workshops, whole),
     }
+    started = timezone.now()
     if whole and not connection.in_atomic_block:
         _rebuild_side_by_side(fills)
         with transaction.atomic():
             _lock_wards(None).update(changed_at=timezone.now())
+            # Everything owed before the rebuild began is settled by it.
+            PendingRefresh.objects.filter(since__lt=started).delete()
             _figures_moved()
         return
     with transaction.atomic():
         stamps = _lock_wards(ward_ids)
         _tables_refill(fills, ward_ids, day_from, day_to, whole=whole)
+        if whole:
+            PendingRefresh.objects.filter(since__lt=started).delete()
         stamps.update(changed_at=timezone.now())
         _figures_moved()
 

@@ -6,12 +6,17 @@ from datetime import date, timedelta
 
 from celery import shared_task
 from django.core.cache import cache
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from .models import PendingRefresh
 from .services import bucket_refresh, registry_recompute, stats_recompute
 
 RECENT_DAYS = 3
+# A bucket owed this long has lost its queued refresh (or it never reached
+# the broker): the sweep recomputes it. Queued refreshes wait 5 s.
+OWED_TOO_LONG = timedelta(minutes=2)
+SWEEP_AT_MOST = 500  # buckets per sweep; the next sweep takes the rest
 
 
 def pending_key(ward_id: str, day: date) -> str:
@@ -23,7 +28,33 @@ def bucket_refresh_task(ward_id: str, day: str) -> None:
     bucket = date.fromisoformat(day)
     # Released first: a session saved while this runs queues the next refresh.
     cache.delete(pending_key(ward_id, bucket))
-    bucket_refresh(ward_id=ward_id, day=bucket)
+    bucket_settle(ward_id, bucket)
+
+
+def bucket_settle(ward_id: str, day: date) -> None:
+    """Recompute a bucket and remove its mark, in one transaction.
+
+    A worker killed half-way rolls both back: the mark stays for the sweep.
+    A session saved meanwhile waits for this transaction, then marks the
+    bucket again (its change may have come too late to be counted here).
+    """
+    with transaction.atomic():
+        PendingRefresh.objects.filter(ward_id=ward_id, day=day).delete()
+        bucket_refresh(ward_id=ward_id, day=day)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def pending_refresh_sweep_task() -> int:
+    """Recompute the buckets owed for too long; return how many."""
+    owed = (
+        PendingRefresh.objects.filter(since__lt=timezone.now() - OWED_TOO_LONG)
+        .order_by("since")
+        .values_list("ward_id", "day")[:SWEEP_AT_MOST]
+    )
+    buckets = list(owed)
+    for ward_id, day in buckets:
+        bucket_settle(ward_id, day)
+    return len(buckets)
 
 
 def registry_pending_key(ward_id: str) -> str:

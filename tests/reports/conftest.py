@@ -1,12 +1,13 @@
 """Sessions of the last weeks in the test area, summarised as dashboards read them."""
 
 import datetime
+import uuid
 
 import pytest
 from django.utils import timezone
 
 from reports.services import registry_recompute, stats_recompute
-from tests.assistance.factories import MembershipFactory, SessionFactory, local
+from tests.assistance.factories import MembershipFactory, SessionFactory, line, local
 from tests.households.factories import HouseholdFactory
 
 
@@ -37,3 +38,22 @@ def activity(area):
     stats_recompute()
     registry_recompute()
     return member
+
+
+@pytest.fixture
+def visit(area):
+    members = [
+        MembershipFactory(member__ward=area.ward, team=area.team).member
+        for _ in range(2)
+    ]
+    household = HouseholdFactory(ward=area.ward, hamlet=area.hamlet)
+    return {
+        "client_uuid": uuid.uuid4(),
+        "team": area.team,
+        "members": members,
+        "started_at": timezone.now() - datetime.timedelta(days=2),
+        "place": "home",
+        "services": [line("bill_qr"), line("payment_app", "follow_up")],
+        "source": "field",
+        "household": household,
+    }

@@ -1,18 +1,14 @@
 """Saved sessions queue the refresh of their bucket, whichever way they are written."""
 
 import datetime
-import uuid
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from assistance.models import AssistanceSession, SessionService
 from assistance.services import session_record, session_update
 from reports import receivers
 from reports.tasks import pending_key
-from tests.assistance.factories import MembershipFactory, line
-from tests.households.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,25 +23,6 @@ def queued(monkeypatch):
         lambda args, countdown: calls.append(tuple(args)),
     )
     return calls
-
-
-@pytest.fixture
-def visit(area):
-    members = [
-        MembershipFactory(member__ward=area.ward, team=area.team).member
-        for _ in range(2)
-    ]
-    household = HouseholdFactory(ward=area.ward, hamlet=area.hamlet)
-    return {
-        "client_uuid": uuid.uuid4(),
-        "team": area.team,
-        "members": members,
-        "started_at": timezone.now() - datetime.timedelta(days=2),
-        "place": "home",
-        "services": [line("bill_qr"), line("payment_app", "follow_up")],
-        "source": "field",
-        "household": household,
-    }
 
 
 def test_a_new_session_queues_one_refresh_of_its_bucket(

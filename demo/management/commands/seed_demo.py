@@ -9,7 +9,7 @@ residents) comes from ``demo.registry``.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Role, User
@@ -103,6 +103,12 @@ class Command(BaseCommand):
             help="With --scale: the random seed (default %d, so runs repeat)."
             % DEFAULT_SEED,
         )
+
+    def execute(self, *args, **options):
+        # What it prints is for the platform's people: in its language,
+        # whatever the process last spoke.
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().execute(*args, **options)
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_without_debug"]:
