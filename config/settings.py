@@ -8,6 +8,7 @@ the same code to PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
     "accounts.middleware.ScopeRequiredMiddleware",
 ]
 
@@ -220,6 +222,26 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+
+# Content Security Policy (django-csp): scripts only from the platform's own
+# files, never inline, nothing from elsewhere (every asset is vendored).
+# Styles may be inline: htmx and the admin set a few style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 
 # Security: strict by default, relaxed only by the demo's DEBUG.
 SESSION_COOKIE_HTTPONLY = True
