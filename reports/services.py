@@ -180,7 +180,7 @@ def stats_recompute(
     with transaction.atomic():
         stamps = _lock_wards(ward_ids)
         _tables_refill(fills, ward_ids, day_from, day_to, whole=whole)
-        if whole:
+        if ward_ids is None and day_from is None and day_to is None:
             PendingRefresh.objects.filter(since__lt=started).delete()
         stamps.update(changed_at=timezone.now())
         _figures_moved()

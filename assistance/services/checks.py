@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import scope
+from accounts.scope import scope, scope_for
 from accounts.serializers import reference_missing
 from households.models import Household, Resident
 from teams.models import Member, Membership, ServicePoint, Team
@@ -194,7 +196,71 @@ def references_read(
 
     A row outside ``visible_to``'s scope is not read: for its sender it
     does not exist. Ids that name no row are simply not found.
+
+    The query is built by the ORM (:func:`references_query`) once per shape
+    (which fields are named, how many members, whose scope) and kept with
+    its parameters' places: building it cost more than running it, on
+    every new session.
     """
+    who = None if visible_to is None else scope_for(visible_to)
+    if named["team"] is None:  # refused anyway; nothing to keep a shape for
+        rows = references_query(named, member_ids, day=day, visible_to=who)
+        return _found(rows)
+    fields = tuple(name for name in OPTIONAL_REFERENCES if named[name] is not None)
+    sql, params, places = _compiled(fields, len(member_ids), who)
+    values = {
+        "team": named["team"],
+        "day": connection.ops.adapt_datefield_value(day),
+        **{name: named[name] for name in fields},
+        **{("members", index): pk for index, pk in enumerate(member_ids)},
+    }
+    filled = [
+        values[place] if place else param
+        for param, place in zip(params, places, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, filled)
+        return _found(cursor.fetchall())
+
+
+def _found(rows) -> dict[tuple[str, int], Found]:
+    return {
+        (field, pk): Found(ward, household, bool(member), label)
+        for field, pk, ward, household, member, label in rows
+    }
+
+
+# Markers stand for the values when the query is built, to find their places
+# among its parameters: negative ids and a day no session has.
+MARKED_DAY = date(1901, 1, 1)
+OPTIONAL_REFERENCES = ("household", "resident", "service_point")
+
+
+@lru_cache(maxsize=256)
+def _compiled(fields: tuple, members: int, who) -> tuple[str, tuple, tuple]:
+    marks = {"team": -1, **{name: -2 - index for index, name in enumerate(fields)}}
+    member_marks = [-100 - index for index in range(members)]
+    named = {"team": -1, **dict.fromkeys(OPTIONAL_REFERENCES), **marks}
+    query = references_query(named, member_marks, day=MARKED_DAY, visible_to=who)
+    sql, params = query.query.sql_with_params()
+    day = connection.ops.adapt_datefield_value(MARKED_DAY)
+    places_by_mark = {
+        **{mark: name for name, mark in marks.items()},
+        **{mark: ("members", index) for index, mark in enumerate(member_marks)},
+    }
+    places = tuple(
+        "day"
+        if param == day
+        else places_by_mark.get(param)
+        if isinstance(param, int) and not isinstance(param, bool)
+        else None
+        for param in params
+    )
+    return sql, tuple(params), places
+
+
+def references_query(named: dict, member_ids: list, *, day: date, visible_to=None):
+    """The one query that reads the rows a session names (see above)."""
     current = Membership.objects.filter(
         team_id=named["team"], member_id=OuterRef("pk"), joined_on__lte=day
     ).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
@@ -218,11 +284,7 @@ def references_read(
         if named[field] is not None:
             household = F("household_id") if model is Resident else None
             parts.append(_part(model, field, [named[field]], visible_to, household))
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return {
-        (field, pk): Found(ward, household, bool(member), label)
-        for field, pk, ward, household, member, label in rows
-    }
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
 def _part(model, field, ids, visible_to, household=None, *, current=None, label=None):

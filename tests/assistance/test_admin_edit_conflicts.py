@@ -50,10 +50,12 @@ def test_a_stale_session_form_is_refused(official, area, member, household):
 
 def test_a_stale_member_form_is_refused(official, member):
     url = "/admin/teams/member/%d/change/" % member.pk
-    assert SEEN.search(official.get(url).text)
+    seen = SEEN.search(official.get(url).text).group(1)
+    member.phone = "0912000111"  # saved meanwhile, by someone else
+    member.save()
 
     response = official.post(
-        url, {"full_name": "Tên đè lên", "ward": member.ward_id, "_seen_version": "1"}
+        url, {"full_name": "Tên đè lên", "ward": member.ward_id, "_seen_version": seen}
     )
 
     assert response.status_code == 200
