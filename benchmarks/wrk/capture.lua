@@ -4,8 +4,9 @@
 -- connection, as a phone's would.
 --
 -- Arguments after "--": the run's tag (8 hex digits, the UUIDs' first group),
--- the JSON body with __UUID__ and __HOUSEHOLD__ in it, and the household ids
--- (comma-separated) the sessions go to, in turn.
+-- the JSON body with __UUID__ and __HOUSEHOLD__ in it, the household ids
+-- (comma-separated) the sessions go to, in turn, and optionally "once": each
+-- session sent once, no retry (for the throughput of new sessions).
 -- UUIDs are <tag>-<thread>-4000-8000-<counter>, so the database rows of a run
 -- are found by range and counted against "sent".
 dofile(os.getenv("WRK_LIB") .. "/report.lua")
@@ -21,6 +22,7 @@ function init(args)
     table.insert(households, household)
   end
   thread_id = id or 0
+  resend = args[4] ~= "once"
   retry = nil
   expecting = {}
   -- wrk builds one request in the first thread to check it, and never sends it.
@@ -41,7 +43,9 @@ function request()
     local uuid = string.format("%s-%04x-4000-8000-%012x", tag, thread_id, sent)
     local household = households[(sent + thread_id) % #households + 1]
     body = template:gsub("__UUID__", uuid):gsub("__HOUSEHOLD__", household)
-    retry = body
+    if resend then
+      retry = body
+    end
     table.insert(expecting, 201)
   end
   return wrk.format("POST", nil, nil, body)
