@@ -61,6 +61,9 @@ class References:
 
     team_ward_id: str | None
     resident_household_id: int | None
+    # The services the same people have a follow-up open for (any team's):
+    # only those can be closed by this session.
+    open_follow_ups: frozenset = frozenset()
 
 
 def reference_id(value):
@@ -130,6 +133,7 @@ def session_check(
     return References(
         team_ward_id=team_found.ward_id,
         resident_household_id=resident_found and resident_found.household_id,
+        open_follow_ups=frozenset(pk for field, pk in found if field == OPEN_FOLLOW_UP),
     )
 
 
@@ -230,6 +234,7 @@ def _found(rows) -> dict[tuple[str, int], Found]:
     }
 
 
+OPEN_FOLLOW_UP = "open_follow_up"
 # Markers stand for the values when the query is built, to find their places
 # among its parameters: negative ids and a day no session has.
 MARKED_DAY = date(1901, 1, 1)
@@ -284,7 +289,33 @@ def references_query(named: dict, member_ids: list, *, day: date, visible_to=Non
         if named[field] is not None:
             household = F("household_id") if model is Resident else None
             parts.append(_part(model, field, [named[field]], visible_to, household))
+    people = "resident" if named["resident"] is not None else "household"
+    if named[people] is not None:
+        parts.append(_open_follow_ups(people, named[people]))
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def _open_follow_ups(people: str, pk):
+    """The services the same people wait on, whichever team left them open.
+
+    Not limited to the sender's scope: nothing of them is shown, and a
+    follow-up of another team is closed all the same (see follow_ups.py).
+    """
+    rows = SessionService.objects.filter(
+        **{"session__%s_id" % people: pk},
+        outcome=SessionService.Outcome.FOLLOW_UP,
+        closed_at__isnull=True,
+    ).order_by()
+    return rows.annotate(
+        ref_field=Value(OPEN_FOLLOW_UP),
+        ref_id=F("service_type_id"),
+        ref_ward=F("session__ward_id"),
+        ref_household=Cast(Value(None), BigIntegerField()),
+        ref_current=Value(True),
+        ref_label=Cast(Value(""), CharField()),
+    ).values_list(
+        "ref_field", "ref_id", "ref_ward", "ref_household", "ref_current", "ref_label"
+    )
 
 
 def _part(model, field, ids, visible_to, household=None, *, current=None, label=None):

@@ -20,10 +20,16 @@ def follow_up_close(*, line: SessionService) -> None:
         line.save(update_fields=["closed_at"])  # a save: the reports follow
 
 
-def session_lines_follow(session: AssistanceSession, lines: list) -> None:
-    """Close the follow-ups the session's lines finish; raise an e-ID level."""
+def session_lines_follow(
+    session: AssistanceSession, lines: list, *, open_follow_ups=None
+) -> None:
+    """Close the follow-ups the session's lines finish; raise an e-ID level.
+
+    ``open_follow_ups``: the services the same people had a follow-up open
+    for, when the checks already read them (None: not known, look).
+    """
     if not session.is_walk_in:
-        _earlier_close(session, lines)
+        _earlier_close(session, lines, open_follow_ups)
         _own_close(session, lines)
     _vneid_follow(session, lines)
 
@@ -34,13 +40,15 @@ def _same_people(session: AssistanceSession) -> dict:
     return {"session__household_id": session.household_id}
 
 
-def _earlier_close(session: AssistanceSession, lines: list) -> None:
+def _earlier_close(session: AssistanceSession, lines: list, open_follow_ups) -> None:
     """A service finished (or given up) closes the same people's open follow-ups.
 
     A session has one line per service, so its own lines are never among the
     others' (finished here, follow-ups there; or the other way round).
     """
     finished = {line.service_type_id for line in lines if line.outcome != FOLLOW_UP}
+    if open_follow_ups is not None:
+        finished &= open_follow_ups  # most people wait on nothing
     if not finished:
         return
     earlier = SessionService.objects.filter(

@@ -278,7 +278,7 @@ def _insert(session: AssistanceSession, content: dict, refs: References) -> None
     rows = SessionService.objects.bulk_create(
         _line(SessionService(session=session), line) for line in lines.values()
     )
-    session_lines_follow(session, rows)
+    session_lines_follow(session, rows, open_follow_ups=refs.open_follow_ups)
     _answer_data(session, member_ids, rows)
 
 
@@ -296,7 +296,7 @@ def _save(session: AssistanceSession, content: dict, refs: References) -> None:
         row = _line(stored.get(type_id) or SessionService(session=session), line)
         row.save()
         rows.append(row)
-    session_lines_follow(session, rows)
+    session_lines_follow(session, rows, open_follow_ups=refs.open_follow_ups)
     _answer_data(session, member_ids, rows)
 
 

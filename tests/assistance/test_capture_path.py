@@ -24,10 +24,11 @@ from tests.households.factories import ResidentFactory
 pytestmark = pytest.mark.django_db
 
 # A new household session from a phone: the sign-in's two reads, the one
-# reference check, the session and its audit row, its members, its lines,
-# the look for follow-ups it finishes, its bucket marked as owed a refresh
+# reference check (which also finds the follow-ups the household waits on:
+# none here, so none is looked for again), the session and its audit row,
+# its members, its lines, its bucket marked as owed a refresh
 # (reports.PendingRefresh), and the savepoint around them.
-NEW_SESSION_QUERIES = 11
+NEW_SESSION_QUERIES = 10
 
 
 def an_hour_ago() -> str:

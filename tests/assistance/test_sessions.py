@@ -522,3 +522,34 @@ def test_province_staff_may_not_edit(record, users):
     session, _ = record()
 
     assert session_may_edit(users[Role.PROVINCE], session) is False
+
+
+def test_another_teams_follow_up_is_closed_by_the_session_that_finishes_it(
+    record, sister_team, area, users
+):
+    """The sender sees only their own team, yet the household's follow-up
+    left open by a sister team is closed all the same."""
+    helper = MembershipFactory(member__ward=area.ward, team=sister_team).member
+    earlier, _ = record(
+        team=sister_team,
+        members=[helper],
+        started_at=timezone.now() - 3 * HOUR,
+        services=[line("payment_app", "follow_up")],
+    )
+
+    record(services=[line("payment_app")], visible_to=users[Role.TEAM_MEMBER])
+
+    follow_up = earlier.services.get(service_type=service("payment_app"))
+    assert follow_up.closed_at is not None
+
+
+def test_a_persons_follow_up_is_closed_by_their_next_session(record, resident):
+    earlier, _ = record(
+        resident=resident,
+        started_at=timezone.now() - 3 * HOUR,
+        services=[line("bill_qr", "follow_up")],
+    )
+
+    record(resident=resident, services=[line("bill_qr")])
+
+    assert earlier.services.get().closed_at is not None
