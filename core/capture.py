@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -71,7 +72,10 @@ class CaptureAnswers:
 
 
 def capture_response(record: Callable[[], tuple], answers: CaptureAnswers):
-    """Answer a capture: 201 new, 200 resent, 400 refused, 409 conflict."""
+    """Answer a capture: 201 new, 200 resent, 400 refused, 409 conflict.
+
+    A stored record's answer carries its version as the ETag.
+    """
     try:
         stored, created = record()
     except ValidationError as error:
@@ -80,13 +84,15 @@ def capture_response(record: Callable[[], tuple], answers: CaptureAnswers):
         row = conflict.stored
         return _conflict(answers.conflict, row.client_uuid, answers.visible(row.pk))
     if created:
-        return Response(answers.show(stored, True), status=status.HTTP_201_CREATED)
+        return tagged(
+            Response(answers.show(stored, True), status=status.HTTP_201_CREATED)
+        )
     visible = answers.visible(stored.pk)
     if visible is None:
         # Stored, then moved out of the sender's scope by an official: the
         # resend is answered for good, without showing the row.
         return _conflict(answers.moved, stored.client_uuid, None)
-    return Response(answers.show(visible, False))
+    return tagged(Response(answers.show(visible, False)))
 
 
 def _conflict(message: str, client_uuid, visible) -> Response:
@@ -94,6 +100,21 @@ def _conflict(message: str, client_uuid, visible) -> Response:
     if visible is not None:
         body["id"] = visible.pk
     return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+def version_of(pk: int, updated_at: datetime) -> str:
+    """Which saved state of a record this is: its id and its last change."""
+    changed = updated_at - datetime(1970, 1, 1, tzinfo=UTC)
+    return "%d.%d" % (pk, changed // timedelta(microseconds=1))
+
+
+def tagged(response: Response) -> Response:
+    """A record's answer with its version as the ETag (for If-Match)."""
+    body = response.data
+    if isinstance(body, dict) and body.get("id") and body.get("updated_at"):
+        changed = datetime.fromisoformat(body["updated_at"])
+        response["ETag"] = '"%s"' % version_of(body["id"], changed)
+    return response
 
 
 def api_errors(error: ValidationError) -> dict:

@@ -375,6 +375,7 @@ class Workshop(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     # What the phone first sent: a resend of it stays a replay after an
     # official corrects the workshop in the admin.
     content_digest = models.CharField(

@@ -1,7 +1,5 @@
 """The capture API: sessions created once per UUID, read and edited in scope."""
 
-from datetime import datetime
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -16,7 +14,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from accounts.scope import Level, scope_for, scoped
-from core.capture import CaptureAnswers, api_errors, capture_response
+from core.capture import CaptureAnswers, api_errors, capture_response, tagged
 from teams.models import Member
 
 from ..models import SessionService
@@ -29,7 +27,6 @@ from ..services import (
     session_record,
     session_update,
     session_version,
-    version_of,
 )
 from .filters import SessionFilter
 from .serializers import (
@@ -43,15 +40,6 @@ WRITE_LEVELS = (Level.NATIONAL, Level.WARD, Level.TEAM)
 STALE = gettext_lazy(
     "The session was changed since you read it: read it again, then send your change."
 )
-
-
-def _tagged(response: Response) -> Response:
-    """A session's answer with its version as the ETag, for If-Match."""
-    body = response.data
-    if isinstance(body, dict) and body.get("id") and body.get("updated_at"):
-        changed = datetime.fromisoformat(body["updated_at"])
-        response["ETag"] = '"%s"' % version_of(body["id"], changed)
-    return response
 
 
 def _if_match(request) -> set[str] | None:
@@ -182,20 +170,18 @@ class SessionListCreateApi(ListAPIView):
             raise PermissionDenied(_("Your role can read sessions but not log them."))
         kept, catalogue = replay_find(request)
         if kept is not None:
-            return _tagged(Response(kept))
+            return tagged(Response(kept))
         data = SessionInput(
             data=request.data,
             context={"request": request, "catalogue_version": catalogue},
         )
         data.is_valid(raise_exception=True)
         fields = _fields(data.validated_data, request.user, complete=True)
-        return _tagged(
-            capture_response(
-                lambda: session_record(
-                    recorded_by=request.user, visible_to=request.user, **fields
-                ),
-                _answers(request),
-            )
+        return capture_response(
+            lambda: session_record(
+                recorded_by=request.user, visible_to=request.user, **fields
+            ),
+            _answers(request),
         )
 
 
@@ -215,7 +201,7 @@ class SessionDetailApi(GenericAPIView):
     )
     def get(self, request, pk):
         session = self.get_object()
-        return _tagged(
+        return tagged(
             Response(SessionOutput(session, context={"request": request}).data)
         )
 
@@ -283,6 +269,6 @@ class SessionDetailApi(GenericAPIView):
             response["ETag"] = '"%s"' % session_version(changed.session)
             return response
         session = self.get_queryset().get(pk=session.pk)
-        return _tagged(
+        return tagged(
             Response(SessionOutput(session, context={"request": request}).data)
         )

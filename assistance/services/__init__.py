@@ -17,7 +17,6 @@ from .sessions import (
     session_record,
     session_update,
     session_version,
-    version_of,
 )
 
 __all__ = [
@@ -33,5 +32,4 @@ __all__ = [
     "session_record",
     "session_update",
     "session_version",
-    "version_of",
 ]

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.scope import Level, scope_for
-from core.capture import capture
+from core.capture import capture, version_of
 
 from ..models import AssistanceSession, SessionService
 from .checks import (
@@ -102,11 +102,6 @@ class SessionChanged(Exception):
 def session_version(session: AssistanceSession) -> str:
     """Which saved state of the session this is: its id and last change."""
     return version_of(session.pk, session.updated_at)
-
-
-def version_of(pk: int, updated_at: datetime) -> str:
-    changed = updated_at - datetime(1970, 1, 1, tzinfo=UTC)
-    return "%d.%d" % (pk, changed // timedelta(microseconds=1))
 
 
 def session_update(

@@ -299,3 +299,26 @@ def test_a_resend_of_a_workshop_moved_to_another_team_does_not_show_it(as_leader
     assert response.status_code == 409
     assert "another team" in response.json()["client_uuid"][0]
     assert "id" not in response.json()
+
+
+def test_a_workshops_answer_carries_its_version(as_leader):
+    data = body()
+
+    created = post(as_leader, data)
+    resent = post(as_leader, data)
+
+    assert created["ETag"].startswith('"%d.' % created.json()["id"])
+    assert resent["ETag"] == created["ETag"]
+
+
+def test_a_workshop_corrected_by_an_official_has_a_new_version(as_leader):
+    data = body()
+    created = post(as_leader, data)
+    workshop = Workshop.objects.get(pk=created.json()["id"])
+    workshop.place = "Nhà văn hoá tổ 2"
+    workshop.save()
+
+    resent = post(as_leader, data)
+
+    assert resent.status_code == 200
+    assert resent["ETag"] != created["ETag"]

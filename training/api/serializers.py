@@ -50,5 +50,6 @@ class WorkshopOutput(serializers.ModelSerializer):
             "disability",
             "poor",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
