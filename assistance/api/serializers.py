@@ -130,10 +130,25 @@ class ServiceLineOutput(FieldsBuiltOnce, serializers.ModelSerializer):
         ]
 
 
+class BlankAsNull(serializers.ChoiceField):
+    """A choice that may be unset: answered ``null``, never ``""`` (which no
+    enum of the schema allows)."""
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+
 class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     ward = serializers.CharField(source="ward_id", read_only=True)
     services = ServiceLineOutput(many=True, read_only=True)
     may_edit = serializers.SerializerMethodField()
+    # A household's session describes no walk-in: these are null.
+    walk_in_gender = BlankAsNull(
+        choices=Resident.Gender.choices, read_only=True, allow_null=True
+    )
+    walk_in_age_group = BlankAsNull(
+        choices=AssistanceSession.AgeGroup.choices, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AssistanceSession
