@@ -4,7 +4,7 @@ Neither library ships a Vietnamese catalogue; listing their messages here puts
 them in ours, where Django finds them first (see ``allauth_strings``).
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 IMPORT_EXPORT_MESSAGES = [
     gettext_noop("Import"),
@@ -62,4 +62,12 @@ SIMPLE_HISTORY_MESSAGES = [
     gettext_noop("Date/time"),
     gettext_noop("Object"),
     gettext_noop("None"),
+]
+
+# Django's own admin: messages its Vietnamese catalogue lacks or words in an
+# older form (the change form's error note is plural-aware since Django 5).
+DJANGO_ADMIN_MESSAGES = [
+    ngettext_lazy(
+        "Please correct the error below.", "Please correct the errors below.", 1
+    ),
 ]
