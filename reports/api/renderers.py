@@ -5,9 +5,11 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
-# A cell starting with one of these is a formula to a spreadsheet; names typed
-# by officials must not become one on a province computer.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from core.resources import formula_neutralise
+
+# Excel reads a CSV file as UTF-8 only when it starts with the byte order
+# mark; without it Vietnamese comes out garbled on a province computer.
+BOM = "\ufeff"
 
 
 class CSVRenderer(BaseRenderer):
@@ -32,7 +34,7 @@ class CSVRenderer(BaseRenderer):
         writer.writerow(header)
         for row in flat:
             writer.writerow([_cell(row.get(column)) for column in header])
-        return out.getvalue().encode(self.charset)
+        return (BOM + out.getvalue()).encode(self.charset)
 
 
 def _flatten(row: dict, prefix: str = "") -> dict:
@@ -46,8 +48,5 @@ def _flatten(row: dict, prefix: str = "") -> dict:
 
 
 def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    # Names typed by officials must not become formulas in a spreadsheet.
+    return "" if value is None else formula_neutralise(value)

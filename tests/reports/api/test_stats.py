@@ -234,7 +234,7 @@ def test_csv_has_a_header_and_the_same_numbers_as_json(with_key, area, figures):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == len(as_json)
     for row, expected in zip(rows, as_json, strict=True):
         assert (row["period"], row["group"], row["label"]) == (
@@ -251,7 +251,7 @@ def test_csv_is_chosen_by_the_accept_header_too(with_key, area, figures):
 
     response = client.get(STATS, {"group": "category"}, HTTP_ACCEPT="text/csv")
 
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert response["Content-Type"].startswith("text/csv")
     assert lines[0].split(",")[:5] == [
         "period",
@@ -261,7 +261,7 @@ def test_csv_is_chosen_by_the_accept_header_too(with_key, area, figures):
         "label",
     ]
     # Indicators a category cannot carry are empty cells, not zeros.
-    first = next(csv.DictReader(io.StringIO(response.content.decode())))
+    first = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert first["sessions"] == ""
 
 
@@ -270,7 +270,7 @@ def test_an_empty_csv_still_has_its_header(with_key, area):
 
     response = get(client, group="service", format="csv")
 
-    assert response.content.decode().splitlines() == [
+    assert response.content.decode("utf-8-sig").splitlines() == [
         "period,first_day,last_day,group,label,sessions,services_given,"
         "level2_activations,online_filings,cashless_setups,households_reached,"
         "priority_sessions"
@@ -403,3 +403,12 @@ def test_anonymous_callers_are_asked_for_a_key(api, area):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'ApiKey header="X-Api-Key"'
+
+
+def test_a_csv_answer_starts_with_the_mark_excel_needs(with_key, area, figures):
+    client = with_key("province", province=area.province)
+
+    response = get(client, format="csv", group="category")
+
+    assert response.content.startswith("\ufeff".encode())
+    assert response.content.decode("utf-8-sig").startswith("period,")

@@ -60,7 +60,7 @@ def test_the_summary_as_one_csv_row(with_key, area, figures):
 
     response = client.get(SUMMARY, {"format": "csv"})
 
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 1
     assert rows[0]["area_code"] == "00004"
     assert rows[0]["sessions"] == "4"

@@ -143,7 +143,7 @@ def test_training_as_csv_rows(with_key, area, reached):
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert {row["group"]: int(row["attendees"]) for row in rows} == {
         "elderly": 30,
         "students": 45,
