@@ -69,6 +69,7 @@ class CaptureAnswers:
     visible: Callable[[int], Any]  # the stored row if the caller may see it
     conflict: str  # the UUID stored with other content (%(uuid)s)
     moved: str  # a resend of a row moved out of the caller's scope (%(uuid)s)
+    where: Callable[[Any], str] | None = None  # a new record's own address
 
 
 def capture_response(record: Callable[[], tuple], answers: CaptureAnswers):
@@ -84,9 +85,10 @@ def capture_response(record: Callable[[], tuple], answers: CaptureAnswers):
         row = conflict.stored
         return _conflict(answers.conflict, row.client_uuid, answers.visible(row.pk))
     if created:
-        return tagged(
-            Response(answers.show(stored, True), status=status.HTTP_201_CREATED)
-        )
+        response = Response(answers.show(stored, True), status=status.HTTP_201_CREATED)
+        if answers.where is not None:
+            response["Location"] = answers.where(stored)
+        return tagged(response)
     visible = answers.visible(stored.pk)
     if visible is None:
         # Stored, then moved out of the sender's scope by an official: the

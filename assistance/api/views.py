@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -131,6 +132,9 @@ def _answers(request) -> CaptureAnswers:
         visible=lambda pk: _sessions(request.user).filter(pk=pk).first(),
         conflict=CONFLICT,
         moved=MOVED,
+        where=lambda session: reverse(
+            "assistance-api:session-detail", args=[session.pk]
+        ),
     )
 
 

@@ -37,3 +37,10 @@ def test_the_schema_allows_null_for_the_walk_in_choices(api, users):
     properties = schema["components"]["schemas"]["SessionOutput"]["properties"]
     for name in ("walk_in_gender", "walk_in_age_group"):
         assert properties[name].get("nullable") is True
+
+
+def test_a_new_session_is_answered_with_its_address(as_member, household):
+    answer = post(as_member, body(household))
+
+    assert answer["Location"] == detail_of(answer)
+    assert as_member.get(answer["Location"]).status_code == 200
