@@ -73,33 +73,26 @@ class SessionServiceInline(ScopedTabularInline):
     readonly_fields = ("closed_at",)
 
 
+CONTENT_FIELDS = (
+    "team",
+    "started_at",
+    "place",
+    "service_point",
+    "household",
+    "resident",
+    *WALK_IN_FIELDS,
+    "duration_minutes",
+    "notes",
+)
+
+
 class SessionForm(forms.ModelForm):
-    CONTENT = (
-        "team",
-        "started_at",
-        "place",
-        "service_point",
-        "household",
-        "resident",
-        *WALK_IN_FIELDS,
-        "duration_minutes",
-        "notes",
-    )
+    CONTENT = CONTENT_FIELDS
 
     class Meta:
         model = AssistanceSession
-        fields = (
-            "team",
-            "members",
-            "started_at",
-            "place",
-            "service_point",
-            "household",
-            "resident",
-            *WALK_IN_FIELDS,
-            "duration_minutes",
-            "notes",
-        )
+        # What the form holds: its content and the members who gave the help.
+        fields = ("members", *CONTENT_FIELDS)
 
     def clean(self):
         cleaned = super().clean()

@@ -361,7 +361,11 @@ def main(argv=None) -> int:
     print("\n" + text)
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
-    saved = results / ("%s-%s.txt" % (started.strftime("%Y-%m-%d"), options.scale))
+    # A partial run (--only) keeps its own file: it never replaces a full one.
+    only = "-" + options.only.replace(",", "-") if options.only else ""
+    saved = results / (
+        "%s-%s%s.txt" % (started.strftime("%Y-%m-%d"), options.scale, only)
+    )
     saved.write_text(
         text + "\n\n" + NOTES.read_text(encoding="utf-8"), encoding="utf-8"
     )

@@ -12,7 +12,7 @@ from households.models import Resident
 
 from ..catalogue import service_catalogue
 from ..models import AssistanceSession, ServiceType, SessionService
-from ..services import session_may_edit
+from ..services import WALK_IN_FIELDS, session_may_edit
 
 
 class ServiceCodeField(serializers.SlugRelatedField):
@@ -164,13 +164,7 @@ class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
             "service_point",
             "household",
             "resident",
-            "walk_in_gender",
-            "walk_in_age_group",
-            "walk_in_elderly_alone",
-            "walk_in_disability",
-            "walk_in_poor",
-            "walk_in_ethnic_minority",
-            "walk_in_no_smartphone",
+            *WALK_IN_FIELDS,
             "services",
             "duration_minutes",
             "notes",
