@@ -17,7 +17,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
@@ -28,10 +27,11 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from .api_keys import ApiKeyAuthentication
+from .authentication import SignedInSession
 from .models import ADMIN_ROLES, ApiKey, Role
 from .scope import Level, scope_for, scoped
 
-AUTHENTICATION = [ApiKeyAuthentication, SessionAuthentication]
+AUTHENTICATION = [ApiKeyAuthentication, SignedInSession]
 JSON = "application/json"
 
 

@@ -336,9 +336,10 @@ def test_province_staff_cannot_log_sessions(api, users, area, member, household)
     assert not AssistanceSession.objects.exists()
 
 
-def test_anonymous_callers_are_refused(api, household):
-    assert api.get(SESSIONS).status_code == 403
-    assert post(api, body(household)).status_code == 403
+def test_anonymous_callers_are_asked_to_sign_in(api, household):
+    for response in (api.get(SESSIONS), post(api, body(household))):
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == 'Session realm="api"'
     assert not AssistanceSession.objects.exists()
 
 

@@ -286,7 +286,10 @@ def test_province_staff_list_their_provinces_workshops(api, users, workshops):
 
 
 def test_the_list_is_closed_to_anonymous_callers(api, workshops):
-    assert api.get(WORKSHOPS).status_code == 403
+    response = api.get(WORKSHOPS)
+
+    assert response.status_code == 401
+    assert "WWW-Authenticate" in response
 
 
 def test_a_resend_of_a_workshop_moved_to_another_team_does_not_show_it(as_leader, area):
