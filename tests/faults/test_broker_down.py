@@ -73,12 +73,12 @@ def test_sessions_are_stored_and_answered_while_the_broker_is_down(
     ]
     broker_on.stop()
 
+    bodies = [body(number, household) for number, household in enumerate(households)]
     with django_capture_on_commit_callbacks(execute=True):
         answers = [
-            phone.post("/api/v1/sessions/", body(number, household), format="json")
-            for number, household in enumerate(households)
+            phone.post("/api/v1/sessions/", sent, format="json") for sent in bodies
         ]
-        resent = phone.post("/api/v1/sessions/", body(0, households[0]), format="json")
+        resent = phone.post("/api/v1/sessions/", bodies[0], format="json")
 
     assert [answer.status_code for answer in answers] == [201, 201, 201]
     assert resent.status_code == 200
