@@ -4,8 +4,11 @@ of their bucket; attendance at training queues one of its ward's registry.
 Connected in ``ReportsConfig.ready``: assistance and training are upstream of
 reports and do not know it exists. Many saves in one bucket (or ward) within
 seconds queue one refresh; if the cache or the broker is down the save still
-succeeds and the beat's reconcile (or registry refresh) recomputes the figures
-later.
+succeeds. Each changed bucket is also marked as owed (``PendingRefresh``) in
+the saving transaction itself; the refresh's transaction removes the mark,
+and the beat's sweep recomputes a mark left too long, so a refresh lost to the
+broker or to a killed worker comes back within minutes. A ward's registry
+figures are recomputed by the beat's schedule.
 """
 
 import contextlib
@@ -57,7 +60,7 @@ def _enqueue(buckets: set[tuple[str, date]]) -> None:
             pending_key(ward_id, day),
             bucket_refresh_task,
             (ward_id, day.isoformat()),
-            "the refresh of ward %s on %s; the reconcile will recompute it",
+            "the refresh of ward %s on %s; the sweep will recompute it",
             ward_id,
             day,
         )
