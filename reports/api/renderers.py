@@ -1,15 +1,26 @@
-"""CSV for the statistics API (the format parameter is checked in accounts.api)."""
+"""CSV and Excel for the statistics API (the format parameter is checked in
+accounts.api)."""
 
 import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
 
+from core.exports import xlsx_write
 from core.resources import formula_neutralise
 
 # Excel reads a CSV file as UTF-8 only when it starts with the byte order
 # mark; without it Vietnamese comes out garbled on a province computer.
 BOM = "\ufeff"
+
+
+def table_rows(data, view) -> tuple[list[str], list[list]]:
+    """The answer as a header and rows: one per item of ``results`` (or one
+    for a single object); nested objects as ``parent_child`` columns."""
+    rows = data.get("results", [data])
+    flat = [_flatten(row) for row in rows]
+    header = list(flat[0]) if flat else list(getattr(view, "csv_header", []))
+    return header, [[_cell(row.get(column)) for column in header] for row in flat]
 
 
 class CSVRenderer(BaseRenderer):
@@ -25,16 +36,29 @@ class CSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        rows = data.get("results", [data])
-        flat = [_flatten(row) for row in rows]
-        view = (renderer_context or {}).get("view")
-        header = list(flat[0]) if flat else list(getattr(view, "csv_header", []))
+        header, rows = table_rows(data, (renderer_context or {}).get("view"))
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(header)
-        for row in flat:
-            writer.writerow([_cell(row.get(column)) for column in header])
+        writer.writerows(rows)
         return (BOM + out.getvalue()).encode(self.charset)
+
+
+class XLSXRenderer(BaseRenderer):
+    """The same rows as the CSV, as an Excel workbook of one sheet."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        header, rows = table_rows(data, (renderer_context or {}).get("view"))
+        out = io.BytesIO()
+        xlsx_write(out, "Thống kê", header, rows)
+        return out.getvalue()
 
 
 def _flatten(row: dict, prefix: str = "") -> dict:

@@ -29,7 +29,7 @@ from .params import (
     area_resolve,
     group_check,
 )
-from .renderers import CSVRenderer
+from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import (
     StatsOutput,
     StatsRowOutput,
@@ -57,8 +57,11 @@ CONDITIONAL = [
         "format",
         str,
         OpenApiParameter.QUERY,
-        enum=["json", "csv"],
-        description="csv: one row per period (and group); also Accept: text/csv.",
+        enum=["json", "csv", "xlsx"],
+        description=(
+            "csv: one row per period (and group), UTF-8 with a byte order mark; "
+            "also Accept: text/csv. xlsx: the same rows as an Excel workbook."
+        ),
     ),
 ]
 NOT_MODIFIED = OpenApiResponse(description="Unchanged since the ETag given.")
@@ -74,6 +77,7 @@ def stats_schema(*, summary: str, description: str, query, output):
         responses={
             (200, JSON): output,
             (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
             304: NOT_MODIFIED,
             **INVALID,
             **REFUSALS,
@@ -90,7 +94,7 @@ class StatsApi(StatisticsAccess, APIView):
     client's copy is not current.
     """
 
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
     query_class: type[SummaryQuery]
     output_class: type[Serializer]
     kind: str  # names the answer in its ETag
@@ -230,6 +234,9 @@ def _conditional(request, etag: str, filename: str, compute) -> HttpResponseBase
 
     key = "stats-body:%s:%s" % (etag.strip('"'), media_type)
     headers = {"ETag": etag}
-    if renderer.format == "csv":
-        headers["Content-Disposition"] = 'attachment; filename="%s.csv"' % filename
+    if renderer.format in ("csv", "xlsx"):
+        headers["Content-Disposition"] = 'attachment; filename="%s.%s"' % (
+            filename,
+            renderer.format,
+        )
     return kept(key, render).response(request, **headers)

@@ -412,3 +412,29 @@ def test_a_csv_answer_starts_with_the_mark_excel_needs(with_key, area, figures):
 
     assert response.content.startswith("\ufeff".encode())
     assert response.content.decode("utf-8-sig").startswith("period,")
+
+
+def test_an_excel_answer_holds_the_rows_of_the_csv(with_key, area, figures):
+    import openpyxl
+
+    client = with_key("province", province=area.province)
+    params = {"group": "category"}
+
+    as_csv = list(
+        csv.reader(
+            io.StringIO(get(client, format="csv", **params).content.decode("utf-8-sig"))
+        )
+    )
+    response = get(client, format="xlsx", **params)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [
+        ["" if cell is None else str(cell) for cell in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    assert rows == as_csv
