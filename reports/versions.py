@@ -39,16 +39,7 @@ def figures_version(area: Area, *parts) -> str:
     between two refreshes anywhere, a version costs one cache read (the epoch
     and the area's stamps together) and no query.
     """
-    key = "figures-stamps:%s:%s" % (area.level, area.code)
-    found = cache.get_many([EPOCH, key])
-    epoch = found.get(EPOCH)
-    if epoch is None:
-        epoch = time.time_ns()
-        cache.add(EPOCH, epoch, None)
-    kept_epoch, stamps = found.get(key, (None, None))
-    if kept_epoch != epoch:
-        stamps = _stamps(area)
-        cache.set(key, (epoch, stamps), KEPT)
+    stamps = _kept_stamps(area)
     text = "|".join(
         str(part)
         for part in (area.level, area.code, stamps, translation.get_language(), *parts)
@@ -56,14 +47,35 @@ def figures_version(area: Area, *parts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _stamps(area: Area) -> str:
+def figures_as_of(area: Area):
+    """When the area's figures last changed (a refresh or a recompute), or None."""
+    changed, _wards, refreshed, _registry_wards = _kept_stamps(area)
+    moments = [moment for moment in (changed, refreshed) if moment is not None]
+    return max(moments) if moments else None
+
+
+def _kept_stamps(area: Area) -> tuple:
+    key = "figures-stamps:%s:%s" % (area.level, area.code)
+    found = cache.get_many([EPOCH, key])
+    epoch = found.get(EPOCH)
+    if epoch is None:
+        epoch = time.time_ns()
+        cache.add(EPOCH, epoch, None)
+    kept_epoch, stamps = found.get(key, (None, None))
+    if kept_epoch != epoch or not isinstance(stamps, tuple):
+        stamps = _stamps(area)
+        cache.set(key, (epoch, stamps), KEPT)
+    return stamps
+
+
+def _stamps(area: Area) -> tuple:
     stamps = area.filter(WardStamp.objects.all()).aggregate(
         changed=Max("changed_at"), wards=Count("pk")
     )
     registry = area.filter(WardRegistryStat.objects.all()).aggregate(
         refreshed=Max("refreshed_at"), wards=Count("pk")
     )
-    return "%s|%s|%s|%s" % (
+    return (
         stamps["changed"],
         stamps["wards"],
         registry["refreshed"],

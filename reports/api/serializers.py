@@ -4,6 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
+class AnswerOutput(serializers.Serializer):
+    """What every statistics answer says of itself."""
+
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_(
+            "When the area's figures last changed (a refresh of its summary "
+            "rows); null before any. Also sent as Last-Modified."
+        ),
+    )
+
+
 class AreaOutput(serializers.Serializer):
     level = serializers.CharField()
     code = serializers.CharField(allow_null=True)
@@ -38,7 +50,7 @@ class StatsRowOutput(serializers.Serializer):
     priority_sessions = serializers.IntegerField(allow_null=True)
 
 
-class StatsOutput(serializers.Serializer):
+class StatsOutput(AnswerOutput):
     area = AreaOutput()
     date_from = serializers.DateField()
     date_to = serializers.DateField()
@@ -65,7 +77,7 @@ class WorkshopRowOutput(serializers.Serializer):
     )
 
 
-class TrainingOutput(serializers.Serializer):
+class TrainingOutput(AnswerOutput):
     area = AreaOutput()
     date_from = serializers.DateField()
     date_to = serializers.DateField()
@@ -105,7 +117,7 @@ class ActivityOutput(serializers.Serializer):
     workshop_attendees = serializers.IntegerField()
 
 
-class SummaryOutput(ActivityOutput):
+class SummaryOutput(AnswerOutput, ActivityOutput):
     area = AreaOutput()
     date_from = serializers.DateField()
     date_to = serializers.DateField()

@@ -8,7 +8,7 @@ that computes nothing.
 """
 
 from django.http import HttpResponseBase
-from django.utils.http import parse_etags
+from django.utils.http import http_date, parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -22,6 +22,7 @@ from accounts.scope import scope_for, scoped
 
 from ..indicators import Area, headline, registry
 from ..kept import Body, kept
+from ..versions import figures_as_of
 from .params import (
     StatsQuery,
     SummaryQuery,
@@ -118,10 +119,12 @@ class StatsApi(StatisticsAccess, APIView):
         asked = {name: params[name] for name in self.question}
         question = tuple(asked.values())
         etag = stats_etag(area, self.kind, request.accepted_renderer.format, *question)
+        as_of = figures_as_of(area)
 
         def compute():
             figures = self.figures(area, *question)
-            return self.output_class({"area": area, **asked, **figures}).data
+            answer = {"area": area, "as_of": as_of, **asked, **figures}
+            return self.output_class(answer).data
 
         filename = "%s-%s-%s-%s" % (
             self.filename,
@@ -129,7 +132,7 @@ class StatsApi(StatisticsAccess, APIView):
             params["date_from"],
             params["date_to"],
         )
-        return _conditional(request, etag, filename, compute)
+        return _conditional(request, etag, filename, compute, as_of)
 
 
 @scoped
@@ -214,7 +217,9 @@ def _unchanged(request, etag: str) -> bool:
     return etag in {tag.removeprefix("W/") for tag in parse_etags(header)}
 
 
-def _conditional(request, etag: str, filename: str, compute) -> HttpResponseBase:
+def _conditional(
+    request, etag: str, filename: str, compute, as_of=None
+) -> HttpResponseBase:
     """Answer 304 when the client's copy is current; ``compute`` only if not."""
     if _unchanged(request, etag):
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
@@ -234,6 +239,8 @@ def _conditional(request, etag: str, filename: str, compute) -> HttpResponseBase
 
     key = "stats-body:%s:%s" % (etag.strip('"'), media_type)
     headers = {"ETag": etag}
+    if as_of is not None:
+        headers["Last-Modified"] = http_date(as_of.timestamp())
     if renderer.format in ("csv", "xlsx"):
         headers["Content-Disposition"] = 'attachment; filename="%s.%s"' % (
             filename,

@@ -438,3 +438,19 @@ def test_an_excel_answer_holds_the_rows_of_the_csv(with_key, area, figures):
         for row in sheet.iter_rows(values_only=True)
     ]
     assert rows == as_csv
+
+
+def test_an_answer_says_when_its_figures_last_changed(with_key, area, figures):
+    from django.utils.http import parse_http_date
+
+    from reports.models import WardStamp
+
+    client = with_key("province", province=area.province)
+    latest = max(WardStamp.objects.values_list("changed_at", flat=True))
+
+    response = get(client, group="category")
+
+    as_of = datetime.datetime.fromisoformat(response.json()["as_of"])
+    assert abs((as_of - latest).total_seconds()) < 1
+    modified = parse_http_date(response["Last-Modified"])
+    assert abs(modified - latest.timestamp()) < 1
