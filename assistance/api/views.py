@@ -11,11 +11,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from accounts.scope import Level, scope_for, scoped
 from core.capture import CaptureAnswers, api_errors, capture_response, tagged
+from core.pagination import PullPagination, parameters_check
 from teams.models import Member
 
 from ..models import SessionService
@@ -53,14 +53,6 @@ def _if_match(request) -> set[str] | None:
     if not header or header == "*":
         return None
     return {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
-
-
-class SessionPagination(CursorPagination):
-    # The primary key is unique and always increasing: a pull never skips.
-    ordering = "-id"
-    page_size = 50
-    max_page_size = 500
-    page_size_query_param = "page_size"
 
 
 CONFLICT = gettext_lazy(
@@ -141,7 +133,7 @@ def _answers(request) -> CaptureAnswers:
 @scoped
 class SessionListCreateApi(ListAPIView):
     serializer_class = SessionOutput
-    pagination_class = SessionPagination
+    pagination_class = PullPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = SessionFilter
 
@@ -153,6 +145,7 @@ class SessionListCreateApi(ListAPIView):
         description="Sessions in the caller's scope, newest first, cursor-paged.",
     )
     def get(self, request, *args, **kwargs):
+        parameters_check(request, SessionFilter.base_filters)
         return self.list(request, *args, **kwargs)
 
     @extend_schema(

@@ -6,11 +6,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 
 from accounts.models import Role
 from accounts.scope import Level, scope_for, scoped
 from core.capture import CaptureAnswers, capture_response
+from core.pagination import PullPagination, parameters_check
 
 from ..selectors import workshop_list
 from ..services import workshop_record
@@ -25,14 +25,6 @@ MOVED = gettext_lazy(
 )
 
 
-class WorkshopPagination(CursorPagination):
-    # The primary key is unique and always increasing: a pull never skips.
-    ordering = "-id"
-    page_size = 50
-    max_page_size = 500
-    page_size_query_param = "page_size"
-
-
 def _may_log(user) -> bool:
     """Team leaders log their team's workshops; ward officials any team's."""
     level = scope_for(user).level
@@ -44,7 +36,7 @@ def _may_log(user) -> bool:
 @scoped
 class WorkshopListCreateApi(ListAPIView):
     serializer_class = WorkshopOutput
-    pagination_class = WorkshopPagination
+    pagination_class = PullPagination
 
     def get_queryset(self):
         return workshop_list(user=self.request.user)
@@ -54,6 +46,7 @@ class WorkshopListCreateApi(ListAPIView):
         description="Workshops in the caller's scope, newest first, cursor-paged.",
     )
     def get(self, request, *args, **kwargs):
+        parameters_check(request)
         return self.list(request, *args, **kwargs)
 
     @extend_schema(
