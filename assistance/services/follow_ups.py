@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from households.models import Resident
@@ -66,10 +65,10 @@ def _earlier_close(session: AssistanceSession, lines: list, open_follow_ups) -> 
     if closing:
         earlier.update(closed_at=timezone.now())
         replays_forget(uuid for _ward, _day, uuid in closing)
+        # Sent inside the transaction: the reports mark the buckets owed with
+        # this change and queue their refresh after commit themselves.
         buckets = {(ward, day) for ward, day, _uuid in closing}
-        transaction.on_commit(
-            lambda: buckets_changed.send(sender=SessionService, buckets=buckets)
-        )
+        buckets_changed.send(sender=SessionService, buckets=buckets)
 
 
 def _own_close(session: AssistanceSession, lines: list) -> None:
