@@ -266,7 +266,7 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.ApiSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.SignedInSession"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Requests per API key or account across the statistics API.
@@ -290,6 +290,13 @@ SPECTACULAR_SETTINGS = {
     # The schema describes the API, not anyone's data.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API's own paths only (not the schema's), each under its resource.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["core.schema.api_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.errors_and_limits",
+    ],
 }
 
 # Celery: Redis when configured; otherwise a real worker on kombu's file-system

@@ -8,18 +8,12 @@ from rest_framework.pagination import CursorPagination
 PULL_PARAMETERS = {"cursor", "page_size", "format"}
 
 
-class PullPagination(CursorPagination):
-    """Newest first by primary key, which is unique and always increasing: a
-    pull never skips a row, nor repeats one, while rows are inserted.
+class PageSize:
+    """A page size the API cannot use is a 400 naming it, never a silent
+    default; the schema states the sizes it takes."""
 
-    A page size or a cursor the API cannot use is a 400 naming it, never a
-    silent default or a 404.
-    """
-
-    ordering = "-id"
-    page_size = 50
-    max_page_size = 500
     page_size_query_param = "page_size"
+    max_page_size = 500
 
     def get_page_size(self, request):
         given = request.query_params.get(self.page_size_query_param)
@@ -39,6 +33,28 @@ class PullPagination(CursorPagination):
                 }
             )
         return size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(
+                    minimum=1, maximum=self.max_page_size, default=self.page_size
+                )
+            elif parameter["name"] == getattr(self, "page_query_param", None):
+                parameter["schema"].update(minimum=1)
+        return parameters
+
+
+class PullPagination(PageSize, CursorPagination):
+    """Newest first by primary key, which is unique and always increasing: a
+    pull never skips a row, nor repeats one, while rows are inserted.
+
+    A cursor the API never gave is a 400 naming it, never a 404.
+    """
+
+    ordering = "-id"
+    page_size = 50
 
     def decode_cursor(self, request):
         try:

@@ -5,32 +5,43 @@ access (keys, sessions, budget) is the statistics API's, from accounts.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
 
 from accounts.api import INVALID, REFUSALS, StatisticsAccess
 from accounts.scope import scope, scoped
+from core.pagination import PageSize, parameters_check
 
 from ..models import Hamlet, Province, Ward
 from .serializers import HamletOutput, ProvinceOutput, WardOutput
 
 
-class AreaPagination(PageNumberPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 500
+class AreaPagination(PageSize, PageNumberPagination):
+    """Pages by number. A page that is not a whole number from 1 is a 400
+    naming ``page``; a page past the last is a 404, as a missing page is."""
 
-    def paginate_queryset(self, queryset, request, view=None):
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except NotFound as error:
-            raise ValidationError({self.page_query_param: [error.detail]}) from error
+    page_size = 100
+
+    def get_page_number(self, request, paginator):
+        given = request.query_params.get(self.page_query_param, "1")
+        if given in self.last_page_strings:
+            return given
+        if not given.isdigit() or int(given) < 1:
+            raise ValidationError(
+                {self.page_query_param: [gettext("Give a whole number from 1.")]}
+            )
+        return given
 
 
 class AreaListApi(StatisticsAccess, ListAPIView):
     pagination_class = AreaPagination
+
+    def list(self, request, *args, **kwargs):
+        parameters_check(request, {AreaPagination.page_query_param})
+        return super().list(request, *args, **kwargs)
 
 
 def _code(pattern: str, description: str, example: str, value: str):
@@ -48,6 +59,7 @@ def _code(pattern: str, description: str, example: str, value: str):
 @scoped
 @extend_schema(
     summary="List provinces",
+    operation_id="listProvinces",
     description="The provinces the caller may read: all for national "
     "clients, their own for everyone else.",
     tags=["areas"],
@@ -63,6 +75,7 @@ class ProvinceListApi(AreaListApi):
 @scoped
 @extend_schema(
     summary="List the wards of a province",
+    operation_id="listWardsOfProvince",
     description="Communes, wards and special zones of the province; a ward's "
     "officials and keys see their own ward only.",
     tags=["areas"],
@@ -83,6 +96,7 @@ class WardListApi(AreaListApi):
 @scoped
 @extend_schema(
     summary="List the hamlets of a ward",
+    operation_id="listHamletsOfWard",
     description="Hamlets, villages and residential groups of the ward, "
     "inactive ones included.",
     tags=["areas"],

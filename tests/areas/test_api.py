@@ -95,13 +95,35 @@ def test_lists_are_paged(with_key, area):
     assert first["next"].endswith("page=2&page_size=1")
 
 
-def test_a_page_past_the_end_is_a_400_naming_page(with_key, area):
+def test_a_page_past_the_end_is_missing(with_key, area):
     client = with_key("national")
 
-    response = client.get(PROVINCES, {"page": 9})
+    assert client.get(PROVINCES, {"page": 9}).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "abc", "1.5", ""])
+def test_a_page_that_is_not_a_whole_number_from_1_is_a_400_naming_it(
+    with_key, area, page
+):
+    response = with_key("national").get(PROVINCES, {"page": page})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["page"]
+    assert "page" in str(response.json())
+
+
+@pytest.mark.parametrize("size", ["0", "501", "x", "null"])
+def test_a_page_size_out_of_range_is_a_400_naming_it(with_key, area, size):
+    response = with_key("national").get(PROVINCES, {"page_size": size})
+
+    assert response.status_code == 400
+    assert "page_size" in str(response.json())
+
+
+def test_an_unknown_parameter_is_a_400_naming_it(with_key, area):
+    response = with_key("national").get(PROVINCES, {"pagesize": 5})
+
+    assert response.status_code == 400
+    assert "pagesize" in str(response.json())
 
 
 def test_areas_refuse_anonymous_callers(api, area):

@@ -1,0 +1,191 @@
+"""The OpenAPI schema's conventions, applied to every operation in one place.
+
+drf-spectacular describes each view from its serializers and its
+``extend_schema``; what every operation shares is added here rather than
+repeated in each view: tags named after the resource, operationIds that read
+as actions, the error answers each operation can give (all in the one error
+shape of ``core.api_errors``) and the rate-limit headers every answer carries.
+A view's own declaration of a status always wins over the shared one.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+
+ERROR = "Error"
+ERROR_REF = {"$ref": "#/components/schemas/%s" % ERROR}
+
+# Each error code the API sends, as the ``code`` of its body.
+ERROR_CODES = [
+    "invalid",
+    "parse_error",
+    "not_authenticated",
+    "authentication_failed",
+    "permission_denied",
+    "not_found",
+    "method_not_allowed",
+    "not_acceptable",
+    "unsupported_media_type",
+    "conflict",
+    "precondition_failed",
+    "throttled",
+    "server_error",
+    "bad_request",
+]
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Every error under /api/ has this shape, whatever its status: a code "
+        "for programs, a sentence for people (in the language asked for), and "
+        "for refused input each field's problems."
+    ),
+    "properties": {
+        "code": {
+            "type": "string",
+            "enum": ERROR_CODES,
+            "description": "What went wrong, for programs: stable across languages.",
+        },
+        "detail": {
+            "type": "string",
+            "description": "What went wrong and what to do, for people.",
+        },
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": (
+                "For refused input (400) and conflicts (409): each field or "
+                "parameter named, with its problems; `non_field_errors` for "
+                "those of the whole request."
+            ),
+        },
+        "id": {
+            "type": "integer",
+            "description": (
+                "On a 409: the id of the record already stored under the UUID, "
+                "when the caller may see it."
+            ),
+        },
+    },
+    "required": ["code", "detail"],
+    "example": {
+        "code": "invalid",
+        "detail": "Dữ liệu gửi lên chưa hợp lệ.",
+        "errors": {"date_from": ["Ngày bắt đầu sau ngày kết thúc."]},
+    },
+}
+
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": (
+        "Requests the key or account may make in the current window (a minute)."
+    ),
+    "X-RateLimit-Remaining": "Requests left in the current window.",
+    "X-RateLimit-Reset": "Seconds until the window ends and the budget is whole again.",
+}
+
+# When an operation can give each error, and what it means there.
+ERRORS = {
+    "400": "The request was refused: each bad field or parameter is named.",
+    "401": (
+        "No credentials, or an unknown, expired or switched-off key: "
+        "see WWW-Authenticate."
+    ),
+    "403": "The caller may not do this.",
+    "404": "Nothing with this id or code within the caller's scope.",
+    "406": "None of the types in Accept can be answered.",
+    "409": "The client_uuid is already stored with other content.",
+    "412": "The record changed since the version named in If-Match.",
+    "415": "The body is not JSON.",
+    "429": "Too many requests in this window: wait Retry-After seconds.",
+}
+
+
+def _errors_of(method: str, path: str, operation: dict) -> list[str]:
+    has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
+    writes = method in ("post", "put", "patch")
+    codes = ["401", "403", "406", "429"]
+    if has_query or writes:
+        codes.append("400")
+    if "{" in path or "404" in operation["responses"]:
+        codes.append("404")
+    if writes:
+        codes.append("415")
+    if method == "post" and "201" in operation["responses"]:
+        codes.append("409")
+    if method in ("put", "patch"):
+        codes.append("412")
+    return sorted(codes)
+
+
+def _headers(status: str) -> dict:
+    headers = {
+        name: {"schema": {"type": "integer"}, "description": description}
+        for name, description in RATE_LIMIT_HEADERS.items()
+    }
+    if status == "429":
+        headers["Retry-After"] = {
+            "schema": {"type": "integer"},
+            "description": "Seconds to wait before the next request.",
+        }
+    if status == "401":
+        headers["WWW-Authenticate"] = {
+            "schema": {"type": "string"},
+            "description": "How to authenticate: the X-Api-Key header or a session.",
+        }
+    return headers
+
+
+def errors_and_limits(result, generator, request, public):
+    """Postprocessing hook: the shared error answers and rate-limit headers."""
+    result.setdefault("components", {}).setdefault("schemas", {})[ERROR] = ERROR_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in _errors_of(method, path, operation):
+                declared = responses.setdefault(status, {"description": ERRORS[status]})
+                declared["content"] = {"application/json": {"schema": ERROR_REF}}
+            for status, response in responses.items():
+                response.setdefault("headers", {}).update(
+                    {
+                        k: v
+                        for k, v in _headers(status).items()
+                        if k not in response.get("headers", {})
+                    }
+                )
+    return result
+
+
+class ApiSchema(AutoSchema):
+    """Tags after the resource, operationIds as actions (``listSessions``)."""
+
+    ACTIONS = {
+        "post": "create",
+        "put": "replace",
+        "patch": "update",
+        "delete": "delete",
+    }
+
+    def _resource(self) -> list[str]:
+        words = [t for t in self._tokenize_path() if t != "v1"]
+        return [w.replace("-", "_") for w in words]
+
+    def get_tags(self) -> list[str]:
+        words = self._resource()
+        return words[:1] or ["api"]
+
+    def get_operation_id(self) -> str:
+        words = self._resource()
+        method = self.method.lower()
+        listing = method == "get" and self._is_list_view()
+        if method == "get":
+            action = "list" if listing else "get"
+        else:
+            action = self.ACTIONS[method]
+        if words and (method == "post" or (not listing and "{" in self.path)):
+            words[-1] = words[-1].removesuffix("s")  # one session, not sessions
+        return action + "".join(word.title().replace("_", "") for word in words)
+
+
+def api_only(endpoints):
+    """Preprocessing hook: the schema describes the API, not itself."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
