@@ -1,0 +1,113 @@
+"""The whole API against its own schema, as a client running schemathesis sees it.
+
+A live server (pytest-django's, on the test database, with the demo data)
+is tested by schemathesis' command line with every check and every phase,
+stateful included: once with a national API key, once with a team member
+signed in. Both must end with no failure. Each run is bounded in time
+(``ST_MAX_TIME`` seconds, 60 by default); what the time buys varies, the
+verdict must not.
+"""
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.api_keys import api_key_issue
+from accounts.models import ApiKey, User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+ST = Path(sys.executable).with_name("st")
+MAX_TIME = os.environ.get("ST_MAX_TIME", "60")
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+    # The runs send thousands of requests a minute; the budget is tested in
+    # tests/reports/api, not here.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(
+            settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "1000000/min"
+        ),
+    }
+
+
+def credentials(kind: str) -> dict:
+    if kind == "key":
+        admin = User.objects.get(username="admin")
+        key = ApiKey(name="Schemathesis", level=ApiKey.Level.NATIONAL)
+        return {"ST_API_KEY": api_key_issue(key=key, created_by=admin)}
+    client = Client()
+    client.force_login(User.objects.get(username="thanhvien.badinh"))
+    return {"ST_SESSION": client.cookies["sessionid"].value}
+
+
+def schemathesis_run(url: str, extra_env: dict) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        **extra_env,
+        "PYTHONPATH": str(ROOT),
+        "SCHEMATHESIS_HOOKS": "tests.contract.schemathesis_hooks",
+    }
+    env.pop("ST_API_KEY" if "ST_SESSION" in extra_env else "ST_SESSION", None)
+    command = [
+        str(ST),
+        "--config-file",
+        str(HERE / "schemathesis.toml"),
+        "run",
+        url + "/api/schema/?format=json",
+        "--checks",
+        "all",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--max-time",
+        MAX_TIME,
+        "--no-color",
+    ]
+    return subprocess.run(
+        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+
+
+def untested_for_auth(output: str) -> set[str]:
+    """The operations schemathesis reports as answering only 401/403."""
+    block = re.search(r"Authentication failed:.*?(?:\n\n\S|\Z)", output, re.S)
+    return (
+        set(re.findall(r"- ((?:GET|POST|PUT|PATCH) \S+)", block.group(0)))
+        if block
+        else set()
+    )
+
+
+@pytest.mark.parametrize(
+    "kind, must_reach",
+    [
+        ("key", {"GET /api/v1/stats/", "GET /api/v1/areas/provinces/"}),
+        ("session", {"POST /api/v1/sessions/", "GET /api/v1/sessions/{id}/"}),
+    ],
+)
+def test_the_api_keeps_to_its_schema_under_every_check(
+    demo, live_server, kind, must_reach
+):
+    result = schemathesis_run(live_server.url, credentials(kind))
+    output = result.stdout + result.stderr
+
+    assert result.returncode == 0, output[-20000:]
+    # Every operation in the schema was tested, none skipped as untestable.
+    selected = re.search(r"Selected: (\d+)/(\d+)", output)
+    tested = re.search(r"Tested: (\d+)", output)
+    assert selected and tested, output[-5000:]
+    assert int(tested.group(1)) == int(selected.group(2)) > 10
+    # The credentials worked where they should: these were really exercised.
+    assert not must_reach & untested_for_auth(output), output[-5000:]
