@@ -10,7 +10,11 @@ A view's own declaration of a status always wins over the shared one.
 
 from __future__ import annotations
 
+import inspect
+
 from drf_spectacular.openapi import AutoSchema
+
+from .schema_glossary import DESCRIPTIONS
 
 ERROR = "Error"
 ERROR_REF = {"$ref": "#/components/schemas/%s" % ERROR}
@@ -135,12 +139,30 @@ def _headers(status: str) -> dict:
     return headers
 
 
+def _describe(schemas: dict) -> None:
+    """Give each property without a description the glossary's, by its name."""
+    for schema in schemas.values():
+        for name, prop in schema.get("properties", {}).items():
+            if "description" in prop or name not in DESCRIPTIONS:
+                continue
+            if "$ref" in prop:  # a reference takes no siblings: wrap it
+                prop["allOf"] = [{"$ref": prop.pop("$ref")}]
+            prop["description"] = str(DESCRIPTIONS[name])
+
+
 def errors_and_limits(result, generator, request, public):
-    """Postprocessing hook: the shared error answers and rate-limit headers."""
-    result.setdefault("components", {}).setdefault("schemas", {})[ERROR] = ERROR_SCHEMA
+    """Postprocessing hook: the shared error answers and rate-limit headers,
+    and the glossary's descriptions where a property has none."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas[ERROR] = ERROR_SCHEMA
+    _describe(schemas)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation["responses"]
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description"):
+                    name = parameter["name"]
+                    parameter["description"] = str(DESCRIPTIONS.get(name, ""))
             for status in _errors_of(method, path, operation):
                 declared = responses.setdefault(status, {"description": ERRORS[status]})
                 declared["content"] = {"application/json": {"schema": ERROR_REF}}
@@ -164,6 +186,18 @@ class ApiSchema(AutoSchema):
         "patch": "update",
         "delete": "delete",
     }
+
+    def _map_basic_serializer(self, serializer, direction):
+        # A serializer's description is its own docstring, if it has one; a
+        # docstring inherited from a mixin speaks to developers, not clients.
+        schema = super()._map_basic_serializer(serializer, direction)
+        cls = serializer if isinstance(serializer, type) else type(serializer)
+        own = cls.__dict__.get("__doc__")
+        if own:
+            schema["description"] = inspect.cleandoc(own).split("\n\n")[0]
+        else:
+            schema.pop("description", None)
+        return schema
 
     def _resource(self) -> list[str]:
         words = [t for t in self._tokenize_path() if t != "v1"]

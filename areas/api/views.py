@@ -6,7 +6,12 @@ access (keys, sessions, budget) is the statistics API's, from accounts.
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -59,12 +64,12 @@ def _code(pattern: str, description: str, example: str, value: str):
 @scoped
 @extend_schema(
     summary="List provinces",
-    operation_id="listProvinces",
     description="The provinces the caller may read: all for national "
     "clients, their own for everyone else.",
     tags=["areas"],
     responses={200: ProvinceOutput(many=True), **INVALID, **REFUSALS},
 )
+@extend_schema_view(get=extend_schema(operation_id="listProvinces"))
 class ProvinceListApi(AreaListApi):
     serializer_class = ProvinceOutput
 
@@ -75,13 +80,13 @@ class ProvinceListApi(AreaListApi):
 @scoped
 @extend_schema(
     summary="List the wards of a province",
-    operation_id="listWardsOfProvince",
     description="Communes, wards and special zones of the province; a ward's "
     "officials and keys see their own ward only.",
     tags=["areas"],
     parameters=[_code(r"^[0-9]{2}$", "The province's official code.", "Hà Nội", "01")],
     responses={200: WardOutput(many=True), **INVALID, **REFUSALS},
 )
+@extend_schema_view(get=extend_schema(operation_id="listWardsOfProvince"))
 class WardListApi(AreaListApi):
     serializer_class = WardOutput
 
@@ -96,7 +101,6 @@ class WardListApi(AreaListApi):
 @scoped
 @extend_schema(
     summary="List the hamlets of a ward",
-    operation_id="listHamletsOfWard",
     description="Hamlets, villages and residential groups of the ward, "
     "inactive ones included.",
     tags=["areas"],
@@ -105,6 +109,7 @@ class WardListApi(AreaListApi):
     ],
     responses={200: HamletOutput(many=True), **INVALID, **REFUSALS},
 )
+@extend_schema_view(get=extend_schema(operation_id="listHamletsOfWard"))
 class HamletListApi(AreaListApi):
     serializer_class = HamletOutput
 

@@ -1,0 +1,99 @@
+"""The schema a client generates its code from: complete and consistent.
+
+Every property and parameter says what it means; every operation has a tag
+after its resource, an operationId that reads as an action, a summary, its
+error answers in the one error shape, and the rate-limit headers on every
+answer.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+ERROR_REF = "#/components/schemas/Error"
+ACTION = re.compile(r"^(list|get|create|replace|update|delete)[A-Z][A-Za-z]+$")
+# Tags named after their resource where the path abbreviates it.
+RESOURCE = {"statistics": "stats", "accounts": "me"}
+RATE_LIMIT = {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    from rest_framework.test import APIClient
+
+    with django_db_blocker.unblock():
+        response = APIClient().get(reverse("schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_every_property_says_what_it_means(schema):
+    missing = [
+        "%s.%s" % (name, prop)
+        for name, component in schema["components"]["schemas"].items()
+        for prop, spec in component.get("properties", {}).items()
+        if not spec.get("description")
+    ]
+    assert missing == []
+
+
+def test_every_parameter_says_what_it_means(schema):
+    missing = [
+        "%s %s %s" % (method, path, parameter["name"])
+        for path, method, operation in operations(schema)
+        for parameter in operation.get("parameters", [])
+        if not parameter.get("description")
+    ]
+    assert missing == []
+
+
+def test_operations_read_as_actions_on_their_resource(schema):
+    ids = []
+    for path, method, operation in operations(schema):
+        assert ACTION.match(operation["operationId"]), operation["operationId"]
+        assert operation.get("summary"), (method, path)
+        (tag,) = operation["tags"]
+        assert RESOURCE.get(tag, tag) == path.split("/")[3], (tag, path)
+        ids.append(operation["operationId"])
+    assert len(ids) == len(set(ids))
+
+
+def test_every_operation_documents_its_errors_in_the_one_shape(schema):
+    for path, method, operation in operations(schema):
+        responses = operation["responses"]
+        expected = {"401", "403", "429"}
+        queried = any(p["in"] == "query" for p in operation.get("parameters", []))
+        if method in ("post", "put", "patch") or queried:
+            expected.add("400")
+        if "{" in path:
+            expected.add("404")
+        if method in ("put", "patch"):
+            expected.add("412")
+        if method == "post" and "201" in responses:
+            expected.add("409")
+        assert expected <= set(responses), (method, path, sorted(responses))
+        for status in expected:
+            content = responses[status]["content"]["application/json"]
+            assert content["schema"] == {"$ref": ERROR_REF}, (method, path, status)
+
+
+def test_every_answer_documents_the_rate_limit_headers(schema):
+    for path, method, operation in operations(schema):
+        for status, response in operation["responses"].items():
+            assert set(response.get("headers", {})) >= RATE_LIMIT, (
+                method,
+                path,
+                status,
+            )
+        assert "Retry-After" in operation["responses"]["429"]["headers"]
+
+
+def test_the_schema_describes_the_api_only(schema):
+    assert all(path.startswith("/api/v1/") for path in schema["paths"])
