@@ -150,6 +150,62 @@ def _describe(schemas: dict) -> None:
             prop["description"] = str(DESCRIPTIONS[name])
 
 
+# What a value of each format looks like in an example.
+SAMPLES = {
+    "date": "2026-11-30",
+    "date-time": "2026-11-30T09:30:00+07:00",
+    "uuid": "3f0c8a52-5f4e-4b8e-9a57-2d1c7e0b6a11",
+    "uri": "https://example.gov.vn/api/v1/sessions/?cursor=cD0xMjM%3D",
+    "binary": None,
+}
+
+
+def example_of(spec: dict, schemas: dict, depth: int = 0):
+    """A plausible value for ``spec``, built from the schema itself: its own
+    example, the first of its choices, or a value of its type and format."""
+    if "example" in spec:
+        return spec["example"]
+    if "$ref" in spec:
+        return example_of(schemas[spec["$ref"].rsplit("/", 1)[1]], schemas, depth)
+    for combined in ("allOf", "oneOf", "anyOf"):
+        if spec.get(combined):
+            return example_of(spec[combined][0], schemas, depth)
+    if spec.get("enum"):
+        return next((v for v in spec["enum"] if v not in ("", None)), None)
+    kind = spec.get("type", "object")
+    if kind == "object":
+        if depth > 4:
+            return {}
+        return {
+            name: example_of(prop, schemas, depth + 1)
+            for name, prop in spec.get("properties", {}).items()
+        }
+    if kind == "array":
+        return [example_of(spec.get("items", {}), schemas, depth + 1)]
+    if kind == "integer":
+        return max(spec.get("minimum", 1), 1)
+    if kind == "number":
+        return 0.5
+    if kind == "boolean":
+        return False
+    return SAMPLES.get(spec.get("format"), "…")
+
+
+def _exemplify(operation: dict, schemas: dict) -> None:
+    """Each request body and each 2xx JSON answer shows an example."""
+    bodies = [operation.get("requestBody", {}).get("content", {})]
+    bodies += [
+        response.get("content", {})
+        for status, response in operation["responses"].items()
+        if status.startswith("2")
+    ]
+    for content in bodies:
+        for media_type, body in content.items():
+            shown = "example" in body or "examples" in body
+            if "json" in media_type and "schema" in body and not shown:
+                body["example"] = example_of(body["schema"], schemas)
+
+
 def errors_and_limits(result, generator, request, public):
     """Postprocessing hook: the shared error answers and rate-limit headers,
     and the glossary's descriptions where a property has none."""
@@ -163,6 +219,7 @@ def errors_and_limits(result, generator, request, public):
                 if not parameter.get("description"):
                     name = parameter["name"]
                     parameter["description"] = str(DESCRIPTIONS.get(name, ""))
+            _exemplify(operation, schemas)
             for status in _errors_of(method, path, operation):
                 declared = responses.setdefault(status, {"description": ERRORS[status]})
                 declared["content"] = {"application/json": {"schema": ERROR_REF}}
