@@ -111,12 +111,14 @@ def _fields(data: dict, user, *, complete: bool) -> dict:
     return fields
 
 
-def _answers(request) -> CaptureAnswers:
+def _answers(request, sent) -> CaptureAnswers:
     def show(session, created: bool) -> dict:
         if not created:
             return SessionOutput(session, context={"request": request}).data
         answer = session_shown(session, request)
-        replay_keep(client_uuid=session.client_uuid, request=request, answer=answer)
+        replay_keep(
+            client_uuid=session.client_uuid, request=request, sent=sent, answer=answer
+        )
         return answer
 
     return CaptureAnswers(
@@ -127,6 +129,34 @@ def _answers(request) -> CaptureAnswers:
         where=lambda session: reverse(
             "assistance-api:session-detail", args=[session.pk]
         ),
+    )
+
+
+def _may_log(user) -> None:
+    if scope_for(user).level not in WRITE_LEVELS:
+        raise PermissionDenied(_("Your role can read sessions but not log them."))
+
+
+def _session_capture(request, sent) -> Response:
+    """Capture one session ``sent``, alone or as an item of a batch.
+
+    Answers 201 (new), 200 (resent) or 409 (the UUID holds other content);
+    raises the refusal (400) for the view to answer.
+    """
+    kept, catalogue = replay_find(request, sent)
+    if kept is not None:
+        return tagged(Response(kept))
+    data = SessionInput(
+        data=sent,
+        context={"request": request, "catalogue_version": catalogue},
+    )
+    data.is_valid(raise_exception=True)
+    fields = _fields(data.validated_data, request.user, complete=True)
+    return capture_response(
+        lambda: session_record(
+            recorded_by=request.user, visible_to=request.user, **fields
+        ),
+        _answers(request, sent),
     )
 
 
@@ -163,23 +193,8 @@ class SessionListCreateApi(ListAPIView):
         },
     )
     def post(self, request):
-        if scope_for(request.user).level not in WRITE_LEVELS:
-            raise PermissionDenied(_("Your role can read sessions but not log them."))
-        kept, catalogue = replay_find(request)
-        if kept is not None:
-            return tagged(Response(kept))
-        data = SessionInput(
-            data=request.data,
-            context={"request": request, "catalogue_version": catalogue},
-        )
-        data.is_valid(raise_exception=True)
-        fields = _fields(data.validated_data, request.user, complete=True)
-        return capture_response(
-            lambda: session_record(
-                recorded_by=request.user, visible_to=request.user, **fields
-            ),
-            _answers(request),
-        )
+        _may_log(request.user)
+        return _session_capture(request, request.data)
 
 
 @scoped
