@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
@@ -31,6 +31,8 @@ from ..services import (
 )
 from .filters import SessionFilter
 from .serializers import (
+    SessionBatchInput,
+    SessionBatchOutput,
     SessionInput,
     SessionOutput,
     SessionUpdateInput,
@@ -195,6 +197,51 @@ class SessionListCreateApi(ListAPIView):
     def post(self, request):
         _may_log(request.user)
         return _session_capture(request, request.data)
+
+
+@scoped
+class SessionBatchApi(GenericAPIView):
+    serializer_class = SessionBatchInput
+
+    @extend_schema(
+        summary="Record several assistance sessions at once",
+        description=(
+            "A phone's offline queue in one request: 1 to 100 sessions, each "
+            "answered as a single POST of it would be (201, 200, 400, 403 or "
+            "409, with the same body), in the order sent. Each is stored in "
+            "its own transaction: a refused one never undoes or holds back "
+            "another. A UUID sent twice is stored once, as two POSTs would."
+        ),
+        request=SessionBatchInput,
+        responses={
+            200: SessionBatchOutput,
+            400: OpenApiResponse(description="The sessions are not a list of 1-100."),
+            403: OpenApiResponse(description="The caller's role may not log sessions."),
+        },
+    )
+    def post(self, request):
+        _may_log(request.user)
+        batch = SessionBatchInput(data=request.data)
+        batch.is_valid(raise_exception=True)
+        results = [self._answer(sent) for sent in batch.validated_data["sessions"]]
+        return Response(SessionBatchOutput({"results": results}).data)
+
+    def _answer(self, sent) -> dict:
+        """One item's answer, as a single POST of it would be answered."""
+        try:
+            response = _session_capture(self.request, sent)
+        except APIException as refusal:
+            handler = self.get_exception_handler()
+            response = handler(refusal, self.get_exception_handler_context())
+        sent_uuid = sent.get("client_uuid") if isinstance(sent, dict) else None
+        result = {
+            "client_uuid": sent_uuid if isinstance(sent_uuid, str) else None,
+            "status": response.status_code,
+            "body": response.data,
+        }
+        if response.has_header("Location"):
+            result["location"] = response["Location"]
+        return result
 
 
 @scoped
