@@ -2,12 +2,13 @@
 
 A phone that loses the answer to a session sends the very same bytes again,
 seconds or minutes later. The answer to a new session is kept in the shared
-cache under its UUID, with a fingerprint of what it answered: the request's
-bytes, the account and its scope, the language and the service catalogue's
-version. A resend with the same fingerprint is answered from the kept copy,
-without parsing, checking or reading the session again; anything else (other
-bytes, another account, a moved scope, a renamed service) finds nothing here
-and takes the checked path, which reads the stored session.
+cache under its UUID, with a fingerprint of what it answered: the session as
+sent (its JSON with the keys sorted, so the same session resent alone or in a
+batch finds it), the account and its scope, the language and the service
+catalogue's version. A resend with the same fingerprint is answered from the
+kept copy, without checking or reading the session again; anything else
+(other content, another account, a moved scope, a renamed service) finds
+nothing here and takes the checked path, which reads the stored session.
 
 Any change to the session forgets its kept answer: a save or deletion of the
 session or of one of its lines, a change of its members, the deletion of one
@@ -25,6 +26,7 @@ session's commit and the keeping of its answer.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from uuid import UUID
@@ -46,31 +48,26 @@ KEEP_SECONDS = 15 * 60
 PREFIX = "assistance:replay:"
 
 
-def replay_keep(*, client_uuid: UUID, request, answer: dict) -> None:
-    """Keep ``answer``, just given to a new session, for its resends."""
+def replay_keep(*, client_uuid: UUID, request, sent, answer: dict) -> None:
+    """Keep ``answer``, just given to the new session ``sent``, for its resends."""
     version = catalogue_version()
-    if version is None or not _is_json(request):  # no version, or no bytes kept
+    if version is None or not _is_json(request):  # no version, or not JSON sent
         return
-    entry = {"fingerprint": _fingerprint(request, version), "answer": answer}
+    entry = {"fingerprint": _fingerprint(request, version, sent), "answer": answer}
     try:
         cache.set(_key(client_uuid), entry, timeout=KEEP_SECONDS)
     except Exception:
         logger.warning("Could not keep the answer to a new session")
 
 
-def replay_find(request) -> tuple[dict | None, str | None]:
-    """The kept answer to this request if it resends a new session's bytes,
-    and the service catalogue's version, read with it (None if unread).
-
-    Called before anything reads the request's data: the bytes are kept for
-    the fingerprint before DRF parses them.
-    """
+def replay_find(request, sent) -> tuple[dict | None, str | None]:
+    """The kept answer to ``sent`` (one session of this request's data) if it
+    resends a new session, and the service catalogue's version, read with it
+    (None if unread)."""
     if not _is_json(request):
-        # Phones send JSON; a form post's body is read by the CSRF check
-        # before this runs, and such a resend simply takes the checked path.
+        # Phones send JSON; a form post simply takes the checked path.
         return None, None
-    request.body  # noqa: B018 - reading it keeps it
-    client_uuid = _uuid_in(request.data)
+    client_uuid = _uuid_in(sent)
     if client_uuid is None:
         return None, None
     try:
@@ -80,7 +77,7 @@ def replay_find(request) -> tuple[dict | None, str | None]:
     entry, version = found.get(_key(client_uuid)), found.get(VERSION_KEY)
     if entry is None or version is None:
         return None, version
-    if entry["fingerprint"] != _fingerprint(request, version):
+    if entry["fingerprint"] != _fingerprint(request, version, sent):
         return None, version
     return entry["answer"], version
 
@@ -113,7 +110,7 @@ def _uuid_in(data) -> str | None:
         return None
 
 
-def _fingerprint(request, catalogue: str) -> str:
+def _fingerprint(request, catalogue: str, sent) -> str:
     user = request.user
     parts = (
         str(user.pk),
@@ -123,7 +120,8 @@ def _fingerprint(request, catalogue: str) -> str:
     )
     digest = hashlib.sha256("\n".join(parts).encode())
     digest.update(b"\n")
-    digest.update(request.body)
+    # Parsed JSON written back the one way: what the checks would read.
+    digest.update(json.dumps(sent, sort_keys=True, separators=(",", ":")).encode())
     return digest.hexdigest()
 
 

@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import ReferenceField
@@ -102,6 +103,66 @@ class SessionInput(FieldsBuiltOnce, serializers.Serializer):
             (AssistanceSession.Source.API, AssistanceSession.Source.API.label),
         ],
         default=AssistanceSession.Source.API,
+    )
+
+
+BATCH_MAX = 100  # sessions in one batch: a phone's queue after a day offline
+
+
+@extend_schema_field(SessionInput(many=True))
+class SessionItems(serializers.ListField):
+    """The sessions of a batch as sent, each checked later on its own (as a
+    single POST is), so that one refused item never refuses the others."""
+
+
+class SessionBatchInput(serializers.Serializer):
+    sessions = SessionItems(
+        allow_empty=False,
+        min_length=1,
+        max_length=BATCH_MAX,
+        help_text=_(
+            "1 to 100 sessions, each as a single POST takes it; each is stored "
+            "or refused on its own."
+        ),
+        error_messages={
+            "required": _("Send the sessions as a list."),
+            "null": _("Send the sessions as a list."),
+            "not_a_list": _("Send the sessions as a list."),
+            "empty": _("Send at least one session."),
+            "min_length": _("Send at least one session."),
+            "max_length": _("Send at most {max_length} sessions at once."),
+        },
+    )
+
+
+class SessionBatchResult(serializers.Serializer):
+    client_uuid = serializers.CharField(
+        allow_null=True,
+        help_text=_("The item's client_uuid as sent; null if it sent none."),
+    )
+    status = serializers.ChoiceField(
+        choices=[201, 200, 400, 403, 409],
+        help_text=_(
+            "The status a single POST of the item would answer: 201 stored, "
+            "200 already stored (a resend), 400 refused, 403 not allowed, 409 "
+            "the UUID is stored with other content."
+        ),
+    )
+    body = serializers.JSONField(
+        help_text=_(
+            "The body a single POST of the item would answer: the session "
+            "(201, 200) or why it was refused (400, 403, 409)."
+        )
+    )
+    location = serializers.CharField(
+        required=False,
+        help_text=_("The new session's address; only with 201."),
+    )
+
+
+class SessionBatchOutput(serializers.Serializer):
+    results = SessionBatchResult(
+        many=True, help_text=_("One answer per session, in the order sent.")
     )
 
 

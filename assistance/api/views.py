@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
@@ -31,6 +31,8 @@ from ..services import (
 )
 from .filters import SessionFilter
 from .serializers import (
+    SessionBatchInput,
+    SessionBatchOutput,
     SessionInput,
     SessionOutput,
     SessionUpdateInput,
@@ -111,12 +113,14 @@ def _fields(data: dict, user, *, complete: bool) -> dict:
     return fields
 
 
-def _answers(request) -> CaptureAnswers:
+def _answers(request, sent) -> CaptureAnswers:
     def show(session, created: bool) -> dict:
         if not created:
             return SessionOutput(session, context={"request": request}).data
         answer = session_shown(session, request)
-        replay_keep(client_uuid=session.client_uuid, request=request, answer=answer)
+        replay_keep(
+            client_uuid=session.client_uuid, request=request, sent=sent, answer=answer
+        )
         return answer
 
     return CaptureAnswers(
@@ -127,6 +131,34 @@ def _answers(request) -> CaptureAnswers:
         where=lambda session: reverse(
             "assistance-api:session-detail", args=[session.pk]
         ),
+    )
+
+
+def _may_log(user) -> None:
+    if scope_for(user).level not in WRITE_LEVELS:
+        raise PermissionDenied(_("Your role can read sessions but not log them."))
+
+
+def _session_capture(request, sent) -> Response:
+    """Capture one session ``sent``, alone or as an item of a batch.
+
+    Answers 201 (new), 200 (resent) or 409 (the UUID holds other content);
+    raises the refusal (400) for the view to answer.
+    """
+    kept, catalogue = replay_find(request, sent)
+    if kept is not None:
+        return tagged(Response(kept))
+    data = SessionInput(
+        data=sent,
+        context={"request": request, "catalogue_version": catalogue},
+    )
+    data.is_valid(raise_exception=True)
+    fields = _fields(data.validated_data, request.user, complete=True)
+    return capture_response(
+        lambda: session_record(
+            recorded_by=request.user, visible_to=request.user, **fields
+        ),
+        _answers(request, sent),
     )
 
 
@@ -163,23 +195,53 @@ class SessionListCreateApi(ListAPIView):
         },
     )
     def post(self, request):
-        if scope_for(request.user).level not in WRITE_LEVELS:
-            raise PermissionDenied(_("Your role can read sessions but not log them."))
-        kept, catalogue = replay_find(request)
-        if kept is not None:
-            return tagged(Response(kept))
-        data = SessionInput(
-            data=request.data,
-            context={"request": request, "catalogue_version": catalogue},
-        )
-        data.is_valid(raise_exception=True)
-        fields = _fields(data.validated_data, request.user, complete=True)
-        return capture_response(
-            lambda: session_record(
-                recorded_by=request.user, visible_to=request.user, **fields
-            ),
-            _answers(request),
-        )
+        _may_log(request.user)
+        return _session_capture(request, request.data)
+
+
+@scoped
+class SessionBatchApi(GenericAPIView):
+    serializer_class = SessionBatchInput
+
+    @extend_schema(
+        summary="Record several assistance sessions at once",
+        description=(
+            "A phone's offline queue in one request: 1 to 100 sessions, each "
+            "answered as a single POST of it would be (201, 200, 400, 403 or "
+            "409, with the same body), in the order sent. Each is stored in "
+            "its own transaction: a refused one never undoes or holds back "
+            "another. A UUID sent twice is stored once, as two POSTs would."
+        ),
+        request=SessionBatchInput,
+        responses={
+            200: SessionBatchOutput,
+            400: OpenApiResponse(description="The sessions are not a list of 1-100."),
+            403: OpenApiResponse(description="The caller's role may not log sessions."),
+        },
+    )
+    def post(self, request):
+        _may_log(request.user)
+        batch = SessionBatchInput(data=request.data)
+        batch.is_valid(raise_exception=True)
+        results = [self._answer(sent) for sent in batch.validated_data["sessions"]]
+        return Response(SessionBatchOutput({"results": results}).data)
+
+    def _answer(self, sent) -> dict:
+        """One item's answer, as a single POST of it would be answered."""
+        try:
+            response = _session_capture(self.request, sent)
+        except APIException as refusal:
+            handler = self.get_exception_handler()
+            response = handler(refusal, self.get_exception_handler_context())
+        sent_uuid = sent.get("client_uuid") if isinstance(sent, dict) else None
+        result = {
+            "client_uuid": sent_uuid if isinstance(sent_uuid, str) else None,
+            "status": response.status_code,
+            "body": response.data,
+        }
+        if response.has_header("Location"):
+            result["location"] = response["Location"]
+        return result
 
 
 @scoped

@@ -10,6 +10,7 @@
 
   var config = document.currentScript.dataset;
   var USER = config.user;
+  var BATCH = 100; // sessions in one request, as the batch endpoint takes them
 
   /* ---- The queue: one IndexedDB store of sessions waiting to be sent ---- */
 
@@ -67,33 +68,82 @@
     });
   }
 
-  /* Every message in a DRF error body, flattened ("services" holds a list). */
+  /* Every message of an error body: the API's shape ({detail, errors: field ->
+   * messages}) or the older flat one (field -> messages; "services" nests). */
   function messages(body) {
     var found = [];
-    (function walk(value) {
+    function walk(value) {
       if (typeof value === "string") found.push(value);
       else if (Array.isArray(value)) value.forEach(walk);
       else if (value && typeof value === "object") Object.keys(value).forEach(function (key) {
         if (key !== "id") walk(value[key]);
       });
-    })(body);
+    }
+    if (body && (body.errors || typeof body.code === "string")) {
+      if (typeof body.detail === "string") found.push(body.detail);
+      walk(body.errors);
+    } else {
+      walk(body);
+    }
     return found.join(" ");
   }
 
-  /* Send one queued item: "sent", "refused", or why it must wait. */
+  /* What one answer makes of a queued item: "sent", "refused", or why it waits. */
+  function settle(item, status, body) {
+    if (status >= 200 && status < 300) {
+      return queue.remove(item.uuid).then(function () { return "sent"; });
+    }
+    if (status === 400 || status === 409) {
+      item.status = "refused";
+      item.error = messages(body) || String(status);
+      return queue.put(item).then(function () { return "refused"; });
+    }
+    return Promise.resolve(status === 401 || status === 403 ? "signin" : "later");
+  }
+
+  /* Send one queued item on its own. */
   function send(item) {
     return callApi("POST", item.api || config.api, item.payload).then(function (response) {
-      if (response.ok) return queue.remove(item.uuid).then(function () { return "sent"; });
-      if (response.status === 400 || response.status === 409) {
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          item.status = "refused";
-          item.error = messages(body) || String(response.status);
-          return queue.put(item).then(function () { return "refused"; });
-        });
-      }
-      if (response.status === 401 || response.status === 403) return "signin";
-      return "later";
+      if (response.status !== 400 && response.status !== 409) return settle(item, response.status, {});
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return settle(item, response.status, body);
+      });
     }, function () { return "offline"; });
+  }
+
+  /* Send up to BATCH queued sessions in one request; each is answered on its own. */
+  function sendBatch(items) {
+    var body = { sessions: items.map(function (item) { return item.payload; }) };
+    return callApi("POST", config.batch, body).then(function (response) {
+      if (response.status === 401 || response.status === 403) return "signin";
+      // A server without the batch, or one that refuses its size: one by one.
+      if (response.status === 400 || response.status === 404 || response.status === 413) {
+        return inTurn(items.map(function (item) { return function () { return send(item); }; }));
+      }
+      if (response.status !== 200) return "later";
+      return response.json().then(function (answer) {
+        var results = answer.results || [];
+        var state = "sent";
+        return items.reduce(function (chain, item, index) {
+          return chain.then(function () {
+            var result = results[index];
+            return settle(item, result ? result.status : 0, result ? result.body : {});
+          }).then(function (settled) {
+            if (state !== "signin" && state !== "later") state = settled;
+          });
+        }, Promise.resolve()).then(function () { return state; });
+      }, function () { return "later"; });
+    }, function () { return "offline"; });
+  }
+
+  /* Run the sends one after another, until one says to stop for now. */
+  function inTurn(sends) {
+    return sends.reduce(function (chain, next) {
+      return chain.then(function (state) {
+        if (state === "offline" || state === "signin" || state === "later") return state;
+        return next();
+      });
+    }, Promise.resolve("idle"));
   }
 
   var syncing = null;
@@ -103,12 +153,17 @@
     if (syncing) return syncing;
     syncing = queue.mine().then(function (items) {
       var pending = items.filter(function (item) { return item.status === "pending"; });
-      return pending.reduce(function (chain, item) {
-        return chain.then(function (state) {
-          if (state === "offline" || state === "signin" || state === "later") return state;
-          return send(item);
-        });
-      }, Promise.resolve("idle"));
+      var sessions = pending.filter(function (item) { return (item.api || config.api) === config.api; });
+      var sends = [];
+      if (sessions.length > 1 && config.batch) {
+        // Several sessions waiting (a phone back online): together, BATCH at a time.
+        for (var start = 0; start < sessions.length; start += BATCH) {
+          sends.push(sendBatch.bind(null, sessions.slice(start, start + BATCH)));
+        }
+        pending = pending.filter(function (item) { return sessions.indexOf(item) === -1; });
+      }
+      pending.forEach(function (item) { sends.push(function () { return send(item); }); });
+      return inTurn(sends);
     }).then(function (state) {
       lastState = state;
       syncing = null;

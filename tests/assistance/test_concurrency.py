@@ -190,3 +190,50 @@ def test_two_simultaneous_patches_both_survive(
     assert [response.status_code for response in responses] == [200, 200]
     stored = AssistanceSession.objects.get(pk=session.pk)
     assert (stored.notes, stored.duration_minutes) == ("Đã gọi lại", 45)
+
+
+def test_one_batch_sent_twice_at_once_stores_each_session_once(
+    users, household, fields, monkeypatch
+):
+    """A phone's queue resent while its first send is still running: each
+    item races its twin, and each is stored by exactly one of the two."""
+    checked = threading.Barrier(2, timeout=TIMEOUT)
+    session_check = sessions.session_check
+
+    def check_then_wait(**content):
+        references = session_check(**content)
+        checked.wait()  # both sends of this item have passed their lookups
+        return references
+
+    monkeypatch.setattr(sessions, "session_check", check_then_wait)
+    batch = [
+        {
+            "client_uuid": str(uuid.uuid4()),
+            "started_at": fields["started_at"].isoformat(),
+            "place": "home",
+            "household": household.pk,
+            "services": [{"service": "online_safety", "outcome": "done"}],
+            "notes": "Lượt %d" % index,
+        }
+        for index in range(3)
+    ]
+    clients = [APIClient(), APIClient()]
+    for client in clients:
+        client.force_login(users[Role.TEAM_MEMBER])
+
+    responses = run_together(
+        2,
+        lambda index: clients[index].post(
+            "/api/v1/sessions/batch/", {"sessions": batch}, format="json"
+        ),
+    )
+
+    assert [response.status_code for response in responses] == [200, 200]
+    answers = [response.json()["results"] for response in responses]
+    for position, item in enumerate(batch):
+        twins = [results[position] for results in answers]
+        assert sorted(twin["status"] for twin in twins) == [200, 201]
+        stored = AssistanceSession.objects.get(client_uuid=item["client_uuid"])
+        assert [twin["body"]["id"] for twin in twins] == [stored.pk] * 2
+    assert AssistanceSession.objects.count() == 3
+    assert SessionService.objects.count() == 3

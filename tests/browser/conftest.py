@@ -5,6 +5,7 @@ the system Chromium at /usr/bin/chromium is launched instead.
 """
 
 import os
+import time
 
 import pytest
 
@@ -81,3 +82,13 @@ def horizontal_overflow(page) -> int:
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
+
+
+def wait_until(page, script: str, timeout: float = 15) -> None:
+    """Evaluate ``script`` in the page until it is true, awaiting the promise
+    it may give (``wait_for_function`` takes a pending promise for true)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            raise AssertionError("Not true after %ss: %s" % (timeout, script))
+        page.wait_for_timeout(100)

@@ -1,17 +1,20 @@
 """A team member logs sessions on a phone, online and offline."""
 
+import datetime
 import io
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone, translation
 
 from accounts.models import User
 from assistance.models import AssistanceSession
 from core.text import text_fold
 from households.models import Household
-from tests.browser.conftest import horizontal_overflow, sign_in
+from tests.browser.conftest import horizontal_overflow, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,14 +36,15 @@ def screenshot(page, name):
 def wait_for_offline_copy(page):
     """The service worker is installed once the pages are kept for offline."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function(
+    wait_until(
+        page,
         """async () => {
             for (const name of await caches.keys()) {
                 const cache = await caches.open(name);
                 if (await cache.match('/field/log/')) return true;
             }
             return false;
-        }"""
+        }""",
     )
 
 
@@ -111,9 +115,7 @@ def test_sessions_logged_offline_are_sent_once_when_the_connection_returns(
     assert logged.count() == 0
 
     phone_page.context.set_offline(False)
-    phone_page.wait_for_function(
-        "window.fieldQueue.mine().then(items => items.length === 0)"
-    )
+    wait_until(phone_page, "window.fieldQueue.mine().then(items => items.length === 0)")
     # Nothing is sent twice, even when the phone syncs again.
     phone_page.evaluate("window.fieldQueue.sync()")
     phone_page.reload()
@@ -123,3 +125,94 @@ def test_sessions_logged_offline_are_sent_once_when_the_connection_returns(
         "online_safety",
     ]
     assert set(logged.values_list("walk_in_age_group", flat=True)) == {"60_plus"}
+
+
+def test_a_queue_sent_on_reconnecting_goes_in_one_request_keeping_the_refused(
+    demo, phone_page
+):
+    sign_in(phone_page, MEMBER, "demo1234")
+    phone_page.goto("/field/log/")
+    wait_for_offline_copy(phone_page)
+    phone_page.context.set_offline(True)
+    phone_page.goto("/field/log/")
+    for service in ("online_safety", "bill_qr"):
+        log_walk_in(phone_page, service)
+        phone_page.locator("#log-again").click()
+    # Dated next year by mistake: the phone cannot tell, the server refuses it.
+    next_year = timezone.localtime() + datetime.timedelta(days=366)
+    phone_page.locator("#started-at").fill(next_year.strftime("%Y-%m-%dT%H:%M"))
+    log_walk_in(phone_page, "payment_app")
+    sent = []
+    phone_page.on(
+        "request",
+        lambda request: sent.append(request.url) if request.method == "POST" else None,
+    )
+
+    phone_page.context.set_offline(False)
+    wait_until(
+        phone_page,
+        """window.fieldQueue.mine().then((items) =>
+            items.length === 1 && items[0].status === "refused")""",
+    )
+
+    assert [urlsplit(url).path for url in sent] == ["/api/v1/sessions/batch/"]
+    logged = AssistanceSession.objects.filter(recorded_by=demo)
+    assert sorted(logged.values_list("services__service_type__code", flat=True)) == [
+        "bill_qr",
+        "online_safety",
+    ]
+    with translation.override("vi"):
+        reason = translation.gettext("A session cannot be in the future.")
+    refused = phone_page.locator("#queue-status .queue-refused")
+    refused.wait_for(state="visible")
+    assert reason in refused.inner_text()
+    phone_page.reload()  # still there, until the member discards it
+    assert reason in phone_page.locator("#queue-status .queue-refused").inner_text()
+    screenshot(phone_page, "field-queue-refused-360.png")
+
+
+def test_each_answer_of_a_batch_settles_its_own_queued_session(demo, phone_page):
+    """Stored, refused in the API's error shape, or failed: each item alone."""
+    answers = {
+        "online_safety": {"status": 201, "body": {}},
+        "bill_qr": {
+            "status": 400,
+            "body": {
+                "code": "invalid",
+                "detail": "Some details are wrong.",
+                "errors": {
+                    "started_at": ["Not in the future."],
+                    "services": [{"service": ["No such service."]}],
+                },
+            },
+        },
+        "payment_app": {"status": 503, "body": {}},
+    }
+
+    def answer(route):
+        sessions = route.request.post_data_json["sessions"]
+        results = [answers[item["services"][0]["service"]] for item in sessions]
+        route.fulfill(json={"results": results})
+
+    sign_in(phone_page, MEMBER, "demo1234")
+    phone_page.goto("/field/log/")
+    wait_for_offline_copy(phone_page)
+    phone_page.context.set_offline(True)
+    phone_page.goto("/field/log/")
+    for service in answers:
+        log_walk_in(phone_page, service)
+        phone_page.locator("#log-again").click()
+    phone_page.route("**/api/v1/sessions/batch/", answer)
+
+    phone_page.context.set_offline(False)
+    wait_until(phone_page, "window.fieldQueue.mine().then(items => items.length === 2)")
+
+    left = phone_page.evaluate("window.fieldQueue.mine()")
+    states = {item["payload"]["services"][0]["service"]: item for item in left}
+    assert (states["bill_qr"]["status"], states["payment_app"]["status"]) == (
+        "refused",
+        "pending",
+    )
+    assert states["bill_qr"]["error"] == (
+        "Some details are wrong. Not in the future. No such service."
+    )

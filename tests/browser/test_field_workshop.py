@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from tests.browser.conftest import horizontal_overflow, sign_in
+from tests.browser.conftest import horizontal_overflow, sign_in, wait_until
 from training.models import Workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,8 @@ def screenshot(page, name):
 def wait_for_offline_copy(page):
     """The service worker is installed once the workshop form is kept offline."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function(
+    wait_until(
+        page,
         """async () => {
             for (const name of await caches.keys()) {
                 const cache = await caches.open(name);
@@ -40,7 +41,7 @@ def wait_for_offline_copy(page):
             }
             return false;
         }"""
-        % WORKSHOP
+        % WORKSHOP,
     )
 
 
@@ -74,9 +75,7 @@ def test_a_workshop_logged_offline_is_sent_once_when_the_connection_returns(
     assert not logged.exists()
 
     phone_page.context.set_offline(False)
-    phone_page.wait_for_function(
-        "window.fieldQueue.mine().then(items => items.length === 0)"
-    )
+    wait_until(phone_page, "window.fieldQueue.mine().then(items => items.length === 0)")
     # Nothing is sent twice, even when the phone syncs again.
     phone_page.evaluate("window.fieldQueue.sync()")
     phone_page.reload()
