@@ -25,7 +25,7 @@ from ..models import (
     DayServiceStat,
     DayTeamStat,
 )
-from ..versions import figures_version
+from ..versions import ALL, figures_version
 
 GROUPS = ("none", "category", "service", "hamlet", "ward", "province")
 INDICATORS = (
@@ -137,9 +137,9 @@ def periods(start: date, end: date, interval: str) -> list[tuple[date, date]]:
     return spans
 
 
-def stats_etag(area: Area, *parts) -> str:
+def stats_etag(area: Area, *parts, figures: str = ALL) -> str:
     """The ETag of an answer: an unchanged pull is a 304 that computes nothing."""
-    return '"%s"' % figures_version(area, *parts)
+    return '"%s"' % figures_version(area, *parts, figures=figures)
 
 
 def _grouped(table, area, start, end, interval, key):

@@ -22,7 +22,7 @@ from accounts.scope import scope_for, scoped
 
 from ..indicators import Area, headline, registry
 from ..kept import Body, kept
-from ..versions import figures_as_of
+from ..versions import ALL, TRAINING, figures_as_of
 from .params import (
     StatsQuery,
     SummaryQuery,
@@ -101,6 +101,7 @@ class StatsApi(StatisticsAccess, APIView):
     kind: str  # names the answer in its ETag
     filename: str  # the CSV file's name starts with it
     question: tuple[str, ...]
+    reads = ALL  # which figures name the ETag (reports.versions)
 
     def check(self, area: Area, params: dict) -> None:
         """Refuse (400) a question this area cannot answer."""
@@ -118,8 +119,14 @@ class StatsApi(StatisticsAccess, APIView):
         self.check(area, params)
         asked = {name: params[name] for name in self.question}
         question = tuple(asked.values())
-        etag = stats_etag(area, self.kind, request.accepted_renderer.format, *question)
-        as_of = figures_as_of(area)
+        etag = stats_etag(
+            area,
+            self.kind,
+            request.accepted_renderer.format,
+            *question,
+            figures=self.reads,
+        )
+        as_of = figures_as_of(area, self.reads)
 
         def compute():
             figures = self.figures(area, *question)
@@ -204,25 +211,37 @@ class StatsTrainingApi(StatsApi):
     filename = "training"
     question = ("date_from", "date_to", "group")
     csv_header = list(WorkshopRowOutput().fields)
+    # The workshops' rows and the registry: a new session leaves its ETag.
+    reads = TRAINING
 
     def figures(self, area, *question):
         # The registry's training figures; the output keeps those it names.
         return {**registry(area), "results": workshop_rows(area, *question)}
 
 
-def _unchanged(request, etag: str) -> bool:
+def _matched(request, etag: str) -> str | None:
+    """The client's tag that names this answer, as the client holds it.
+
+    A compressed answer carries the weak form (``W/"…"``, as GZipMiddleware
+    makes it): the 304 sends back the form that matched, so the client's
+    copy keeps the tag it came with.
+    """
     header = request.headers.get("If-None-Match", "")
     if header.strip() == "*":
-        return True
-    return etag in {tag.removeprefix("W/") for tag in parse_etags(header)}
+        return etag
+    for tag in parse_etags(header):
+        if tag.removeprefix("W/") == etag:
+            return tag
+    return None
 
 
 def _conditional(
     request, etag: str, filename: str, compute, as_of=None
 ) -> HttpResponseBase:
     """Answer 304 when the client's copy is current; ``compute`` only if not."""
-    if _unchanged(request, etag):
-        return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    matched = _matched(request, etag)
+    if matched:
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": matched})
     # The tag names the figures and the question exactly, so an answer kept
     # under it is never stale: the next change to the figures changes the tag.
     # It is kept rendered and compressed: a repeated pull costs no serialising
