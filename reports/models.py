@@ -217,7 +217,11 @@ class TeamRegistryStat(models.Model):
 
 
 class WardStamp(models.Model):
-    """When a ward's figures last changed: the statistics API's ETag."""
+    """When a ward's figures last changed: the statistics API's ETag.
+
+    A refresh moves a stamp only when it changed the ward's summary rows
+    (reports.services), so an unchanged ward keeps its ETag and its as_of.
+    """
 
     WARD_PATH = "ward"
 
@@ -225,6 +229,8 @@ class WardStamp(models.Model):
         Ward, models.CASCADE, primary_key=True, related_name="+"
     )
     changed_at = models.DateTimeField()
+    # The workshops' rows alone: the training answer does not move with sessions.
+    workshops_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("figures last changed")

@@ -6,10 +6,16 @@ rows of the buckets it is given and inserts them again from one grouped
 query per table, inside one transaction that holds the wards' stamps, so two
 refreshes of one ward queue instead of interleaving. The same function
 serves one bucket (after a session is saved), the recent days (the beat
-schedule) and everything (``rebuild_stats``). Everything, on PostgreSQL,
+schedule) and everything (``rebuild_stats``). A ward's stamp moves only when
+its rows changed: each table's rows of the buckets are digested before and
+after, so the reconcile rewriting the recent days as they were, or a session
+whose notes changed, leaves the ward's ETag and ``as_of`` as they were.
+Everything, on PostgreSQL,
 empties and refills the tables in two transactions at once, each table
 locked until its new rows are in (a refresh meanwhile waits for the table,
-then recomputes its bucket over the new rows), then moves every ward's stamp.
+then recomputes its bucket over the new rows), then moves every ward's stamp:
+a rebuild is run by hand, after a repair the buckets' own refreshes would not
+see, and digesting every row twice would add a third to it.
 """
 
 from __future__ import annotations
@@ -20,7 +26,17 @@ from datetime import date
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 
 from areas.models import Hamlet, Ward
@@ -172,18 +188,26 @@ def stats_recompute(
     if whole and not connection.in_atomic_block:
         _rebuild_side_by_side(fills)
         with transaction.atomic():
-            _lock_wards(None).update(changed_at=timezone.now())
+            now = timezone.now()
+            stamps, _created = _lock_wards(None)
+            stamps.update(changed_at=now, workshops_changed_at=now)
             # Everything owed before the rebuild began is settled by it.
             PendingRefresh.objects.filter(since__lt=started).delete()
             _figures_moved()
         return
     with transaction.atomic():
-        stamps = _lock_wards(ward_ids)
+        stamps, created = _lock_wards(ward_ids)
+        before = None if whole else _digests(ward_ids, day_from, day_to)
         _tables_refill(fills, ward_ids, day_from, day_to, whole=whole)
         if ward_ids is None and day_from is None and day_to is None:
             PendingRefresh.objects.filter(since__lt=started).delete()
-        stamps.update(changed_at=timezone.now())
-        _figures_moved()
+        if whole:
+            now = timezone.now()
+            stamps.update(changed_at=now, workshops_changed_at=now)
+            _figures_moved()
+        else:
+            after = _digests(ward_ids, day_from, day_to)
+            _stamps_move(before, after, created=created)
 
 
 def bucket_refresh(*, ward_id: str, day: date) -> None:
@@ -221,14 +245,65 @@ def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
         )
     ]
     with transaction.atomic():
-        for table in (WardRegistryStat, TeamRegistryStat):
-            stale = table.objects.all()
-            if ward_ids is not None:
-                stale = stale.filter(ward__in=ward_ids)
-            stale.delete()
-        WardRegistryStat.objects.bulk_create(rows, batch_size=BATCH)
-        TeamRegistryStat.objects.bulk_create(team_rows, batch_size=BATCH)
-        _figures_moved()
+        if _registry_write(rows, team_rows, ward_ids):
+            _figures_moved()
+
+
+# What a ward's and a team's registry rows say (not when they were written).
+WARD_FIGURES = tuple(
+    field.attname
+    for field in WardRegistryStat._meta.concrete_fields
+    if field.name not in ("ward", "refreshed_at")
+)
+TEAM_FIGURES = ("ward_id", "hamlet_id", "members")
+
+
+def _registry_write(rows, team_rows, ward_ids) -> bool:
+    """Write the rows whose figures changed; return whether any did.
+
+    A ward whose figures, and whose teams' members, are as stored keeps its
+    row and so its ``refreshed_at``: the recompute every quarter of an hour
+    moves the versions of the wards that changed, not of every ward. A ward
+    whose teams changed is written again too: its table by team changed.
+    """
+    stored = {}
+    for table in (WardRegistryStat, TeamRegistryStat):
+        stored[table] = table.objects.all()
+        if ward_ids is not None:
+            stored[table] = stored[table].filter(ward__in=ward_ids)
+    old = _figures_of(stored[WardRegistryStat], "ward_id", WARD_FIGURES)
+    new = {row.ward_id: _figures_of_row(row, WARD_FIGURES) for row in rows}
+    old_teams = _figures_of(stored[TeamRegistryStat], "team_id", TEAM_FIGURES)
+    new_teams = {row.team_id: _figures_of_row(row, TEAM_FIGURES) for row in team_rows}
+    teams = _differing(old_teams, new_teams)
+    moved_teams = {
+        figures[0]
+        for team in teams
+        for figures in (old_teams.get(team), new_teams.get(team))
+        if figures
+    }
+    wards = _differing(old, new) | moved_teams
+    stored[WardRegistryStat].filter(ward__in=wards).delete()
+    stored[TeamRegistryStat].filter(team__in=teams).delete()
+    WardRegistryStat.objects.bulk_create(
+        [row for row in rows if row.ward_id in wards], batch_size=BATCH
+    )
+    TeamRegistryStat.objects.bulk_create(
+        [row for row in team_rows if row.team_id in teams], batch_size=BATCH
+    )
+    return bool(wards or teams)
+
+
+def _figures_of(rows, key: str, names: tuple) -> dict:
+    return {found[0]: found[1:] for found in rows.values_list(key, *names)}
+
+
+def _figures_of_row(row, names: tuple) -> tuple:
+    return tuple(getattr(row, name) for name in names)
+
+
+def _differing(old: dict, new: dict) -> set:
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
 
 
 def _registry_counts(ward_ids, current, today: date) -> dict[str, dict]:
@@ -313,6 +388,90 @@ def _buckets(queryset, prefix, ward_ids, day_from, day_to, day_field="started_on
     if day_to is not None:
         queryset = queryset.filter(**{day_field + "__lte": day_to})
     return queryset
+
+
+# The tables a bucket's refresh rewrites; the workshops' feed the training
+# answer on their own.
+DIGESTED = (DayTeamStat, DayServiceStat, DayMemberStat, DayHousehold, DayWorkshopStat)
+
+
+def _digests(ward_ids, day_from, day_to) -> dict[tuple[str, type], tuple]:
+    """What each ward's rows in the buckets hold, per table.
+
+    On PostgreSQL a ward's rows of a table are (how many, the sum of each
+    row's 64-bit hash, every column but the id): the order the rows were
+    inserted in does not matter, and two different sets of rows agree by
+    chance once in 2**64. One query for the five tables, over the buckets'
+    rows only (a bucket's refresh reads a few dozen).
+    """
+    queries = [
+        _buckets(table.objects.all(), None, ward_ids, day_from, day_to)
+        for table in DIGESTED
+    ]
+    if connection.vendor != "postgresql":
+        return _rows_read(queries)
+    parts, params = [], []
+    for index, rows in enumerate(queries):
+        columns = [
+            field.attname
+            for field in rows.model._meta.concrete_fields
+            if not field.primary_key
+        ]
+        digest = Func(
+            *map(F, columns),
+            template="hashtextextended(ROW(%(expressions)s)::text, 0)",
+            output_field=BigIntegerField(),
+        )
+        rows = (
+            rows.values("ward_id")
+            .annotate(table=Value(index), rows=Count("pk"), digest=Sum(digest))
+            .values_list("ward_id", "table", "rows", "digest")
+            .order_by()
+        )
+        sql, found = rows.query.sql_with_params()
+        parts.append("(%s)" % sql)
+        params.extend(found)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {
+            (ward, DIGESTED[index]): (count, digest)
+            for ward, index, count, digest in cursor.fetchall()
+        }
+
+
+def _rows_read(queries) -> dict[tuple[str, type], frozenset]:
+    """The rows themselves, per ward and table (SQLite has no hash to sum:
+    a development database, where the buckets are small)."""
+    found: dict[tuple[str, type], set] = {}
+    for rows in queries:
+        columns = [
+            field.attname
+            for field in rows.model._meta.concrete_fields
+            if not field.primary_key
+        ]
+        for row in rows.values_list(*columns):
+            found.setdefault((row[columns.index("ward_id")], rows.model), set()).add(
+                row
+            )
+    return {key: frozenset(rows) for key, rows in found.items()}
+
+
+def _stamps_move(before: dict, after: dict, *, created: bool) -> None:
+    """Move the stamps of the wards whose rows changed, and only theirs.
+
+    Unchanged, a ward keeps its ETag and its ``as_of``; when no ward changed
+    (and no stamp was new), the kept versions stay current too.
+    """
+    changed = _differing(before, after)
+    wards = {ward for ward, _table in changed}
+    if wards:
+        now = timezone.now()
+        stamps = WardStamp.objects.filter(ward__in=wards)
+        stamps.update(changed_at=now)
+        workshops = {ward for ward, table in changed if table is DayWorkshopStat}
+        stamps.filter(ward__in=workshops).update(workshops_changed_at=now)
+    if wards or created:
+        _figures_moved()
 
 
 def _figures_moved() -> None:
@@ -465,7 +624,8 @@ def _indexes_set_aside(tables, everything: bool):
 
 
 def _lock_wards(ward_ids):
-    """Stamp rows for the wards, locked until commit; return them.
+    """Stamp rows for the wards, locked until commit; return them, and whether
+    any was missing (a new stamp moves the versions of its areas).
 
     A full rebuild (``ward_ids`` None) locks every ward's stamp: reading the
     wards present in millions of raw rows would cost more than the rebuild.
@@ -478,12 +638,16 @@ def _lock_wards(ward_ids):
     if ward_ids is not None:
         stamps = stamps.filter(ward__in=ward_ids)
         wards = wards.filter(pk__in=ward_ids)
-    missing = wards.exclude(pk__in=WardStamp.objects.values("ward"))
+    missing = list(
+        wards.exclude(pk__in=WardStamp.objects.values("ward")).values_list(
+            "pk", flat=True
+        )
+    )
     now = timezone.now()
     WardStamp.objects.bulk_create(
         [
-            WardStamp(ward_id=ward, changed_at=now)
-            for ward in missing.values_list("pk", flat=True)
+            WardStamp(ward_id=ward, changed_at=now, workshops_changed_at=now)
+            for ward in missing
         ],
         ignore_conflicts=True,
         batch_size=BATCH,
@@ -491,7 +655,7 @@ def _lock_wards(ward_ids):
     list(
         stamps.select_for_update().order_by("ward_id").values_list("ward_id", flat=True)
     )
-    return stamps
+    return stamps, bool(missing)
 
 
 def _insert_grouped(table, queryset, columns: dict[str, str], whole: bool) -> None:

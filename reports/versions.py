@@ -1,12 +1,15 @@
 """The version of an area's figures: what answers and pages are cached under.
 
-Every refresh of a ward's summary rows moves its stamp (reports.services), and
-every registry recompute its ``refreshed_at``; a digest of those, of the
-language and of the question names an answer exactly. The statistics API sends
-it as the ETag, and the API and the dashboards keep what they computed under
-it, so an unchanged area costs one cache read (and two small aggregates
-after a refresh anywhere) instead of its indicators, however many sessions
-lie beneath them.
+A refresh that changes a ward's summary rows moves its stamp
+(reports.services), and a registry recompute that changes a ward's figures
+its ``refreshed_at``; a refresh that changes nothing moves neither. A digest
+of those, of the language and of the question names an answer exactly. The
+training answer reads only the workshops' rows and the registry, so it is
+named by their stamps alone (``TRAINING``): a new session leaves it. The
+statistics API sends it as the ETag, and the API and the dashboards keep what
+they computed under it, so an unchanged area costs one cache read (and two
+small aggregates after a refresh anywhere) instead of its indicators, however
+many sessions lie beneath them.
 """
 
 from __future__ import annotations
@@ -32,14 +35,20 @@ def figures_moved() -> None:
     cache.set(EPOCH, time.time_ns(), None)
 
 
-def figures_version(area: Area, *parts) -> str:
+# Which figures an answer reads: every summary table and the registry, or
+# the workshops' rows and the registry (the training answer).
+ALL = "all"
+TRAINING = "training"
+
+
+def figures_version(area: Area, *parts, figures: str = ALL) -> str:
     """A digest that changes when the area's figures, or the question, change.
 
     The stamps' aggregates are kept too, with the epoch they were read in:
     between two refreshes anywhere, a version costs one cache read (the epoch
     and the area's stamps together) and no query.
     """
-    stamps = _kept_stamps(area)
+    stamps = _figures_stamps(area, figures)
     text = "|".join(
         str(part)
         for part in (area.level, area.code, stamps, translation.get_language(), *parts)
@@ -47,15 +56,24 @@ def figures_version(area: Area, *parts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def figures_as_of(area: Area):
+def figures_as_of(area: Area, figures: str = ALL):
     """When the area's figures last changed (a refresh or a recompute), or None."""
-    changed, _wards, refreshed, _registry_wards = _kept_stamps(area)
+    changed, _wards, refreshed, _registry_wards = _figures_stamps(area, figures)
     moments = [moment for moment in (changed, refreshed) if moment is not None]
     return max(moments) if moments else None
 
 
+def _figures_stamps(area: Area, figures: str) -> tuple:
+    """(last change of the rows read, wards stamped, registry's, its wards)."""
+    changed, wards, refreshed, registry_wards, workshops = _kept_stamps(area)
+    if figures == TRAINING:
+        changed = workshops
+    return changed, wards, refreshed, registry_wards
+
+
 def _kept_stamps(area: Area) -> tuple:
-    key = "figures-stamps:%s:%s" % (area.level, area.code)
+    # Named for the five stamps kept since the workshops got their own.
+    key = "figures-stamps-5:%s:%s" % (area.level, area.code)
     found = cache.get_many([EPOCH, key])
     epoch = found.get(EPOCH)
     if epoch is None:
@@ -70,7 +88,9 @@ def _kept_stamps(area: Area) -> tuple:
 
 def _stamps(area: Area) -> tuple:
     stamps = area.filter(WardStamp.objects.all()).aggregate(
-        changed=Max("changed_at"), wards=Count("pk")
+        changed=Max("changed_at"),
+        wards=Count("pk"),
+        workshops=Max("workshops_changed_at"),
     )
     registry = area.filter(WardRegistryStat.objects.all()).aggregate(
         refreshed=Max("refreshed_at"), wards=Count("pk")
@@ -80,4 +100,5 @@ def _stamps(area: Area) -> tuple:
         stamps["wards"],
         registry["refreshed"],
         registry["wards"],
+        stamps["workshops"],
     )

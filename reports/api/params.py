@@ -4,9 +4,13 @@ Bad values are a 400 naming the parameter; an area outside the caller's
 scope is a 404, the same answer as an area that does not exist.
 """
 
+import base64
+import binascii
+import hashlib
+import json
 from datetime import date, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -27,6 +31,10 @@ MAX_DAYS = 366
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 CODE_LENGTH = {"province": 2, "ward": 5}
+# Rows per page of /stats/ in JSON; CSV and Excel are whole files for people,
+# as long as MAX_DAYS allows.
+PAGE_SIZE = 1000
+MAX_PAGE_SIZE = 5000
 
 
 class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
@@ -92,6 +100,67 @@ class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
         return {**attrs, "date_from": date_from, "date_to": date_to}
 
 
+class PageSizeField(serializers.IntegerField):
+    """A page size, refused in the words of the other pulls (core.pagination)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_PAGE_SIZE, **kwargs)
+
+    def get_value(self, dictionary):
+        # Given empty it is refused, as by the other pulls, not defaulted.
+        return dictionary.get(self.field_name, serializers.empty)
+
+    def run_validation(self, data=serializers.empty):
+        refused = serializers.ValidationError(
+            gettext("Give a whole number from 1 to %(most)d.") % {"most": MAX_PAGE_SIZE}
+        )
+        try:
+            return super().run_validation(data)
+        except serializers.ValidationError as error:
+            raise refused from error
+
+
+class CursorField(serializers.CharField):
+    """A cursor the API gave in ``next``: the question and the last row sent."""
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            found = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        except (ValueError, binascii.Error) as error:
+            raise cursor_refused() from error
+        if not (
+            isinstance(found, list)
+            and len(found) == 4
+            and all(isinstance(part, str) for part in found)
+        ):
+            raise cursor_refused()
+        return tuple(found)
+
+
+def cursor_refused() -> serializers.ValidationError:
+    # The words of the other pulls (core.pagination).
+    return serializers.ValidationError(
+        gettext("This cursor is not one the API gave: start the pull again without it.")
+    )
+
+
+def cursor_make(question: str, key: tuple) -> str:
+    """The cursor of the page after the row whose ``row_key`` is ``key``."""
+    text = json.dumps([question, *key], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def question_digest(area: Area, *question) -> str:
+    """Names a question, so that a cursor is used only for the one it came from
+    (labels, and so the rows' order, depend on the language too)."""
+    text = "|".join(
+        str(part)
+        for part in (area.level, area.code, translation.get_language(), *question)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 class StatsQuery(SummaryQuery):
     interval = serializers.ChoiceField(
         choices=INTERVALS,
@@ -104,6 +173,20 @@ class StatsQuery(SummaryQuery):
         help_text=_(
             "Split each period by service category, service, hamlet (ward level "
             "only), ward (province or ward level) or province."
+        ),
+    )
+    page_size = PageSizeField(
+        default=PAGE_SIZE,
+        help_text=_(
+            "Rows per page of the JSON answer, from 1 to 5000 (default 1000). "
+            "CSV and Excel hold every row."
+        ),
+    )
+    cursor = CursorField(
+        required=False,
+        help_text=_(
+            "Where the page starts: the cursor in the previous page's next. "
+            "Without it, the first page."
         ),
     )
 

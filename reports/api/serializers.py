@@ -57,6 +57,14 @@ class StatsOutput(AnswerOutput):
     interval = serializers.CharField()
     group = serializers.CharField()
     results = StatsRowOutput(many=True)
+    next = serializers.URLField(
+        allow_null=True,
+        help_text=_(
+            "The address of the next page of rows (the same question with a "
+            "cursor); null on the last page, and in CSV and Excel, which hold "
+            "every row."
+        ),
+    )
 
 
 class WorkshopRowOutput(serializers.Serializer):

@@ -25,7 +25,7 @@ from ..models import (
     DayServiceStat,
     DayTeamStat,
 )
-from ..versions import figures_version
+from ..versions import ALL, figures_version
 
 GROUPS = ("none", "category", "service", "hamlet", "ward", "province")
 INDICATORS = (
@@ -92,6 +92,61 @@ def stats_series(area: Area, start: date, end: date, interval: str, group: str):
     return rows
 
 
+def stats_page(
+    area: Area,
+    start: date,
+    end: date,
+    interval: str,
+    group: str,
+    *,
+    after: tuple | None,
+    size: int,
+) -> tuple[list[dict], bool]:
+    """The ``size`` rows that follow ``after`` (a row's ``row_key``), and
+    whether more follow them.
+
+    Only the periods the page needs are counted: a period holds at most as
+    many rows as the group has keys (the wards of a province, say), so the
+    page's rows lie in the first periods after the cursor. Those are counted
+    first, and the next periods, twice as many each time, only while the page
+    is not full (groups without figures leave a period short). A province's
+    first 1,000 rows of a year by ward and day count 11 days, not 365.
+    """
+    spans = [
+        (first, max(first, start), min(last, end))
+        for first, last in periods(start, end, interval)
+        if after is None or first.isoformat() >= after[0]
+    ]
+    width = -(-(size + 1) // _keys_most(area, group)) + (after is not None)
+    rows: list[dict] = []
+    while spans and len(rows) <= size:
+        chunk, spans = spans[:width], spans[width:]
+        found = stats_series(area, chunk[0][1], chunk[-1][2], interval, group)
+        rows += [row for row in found if after is None or row_key(row) > after]
+        width *= 2
+    return rows[:size], len(rows) > size
+
+
+def row_key(row: dict) -> tuple[str, str, str]:
+    """Where a row stands in the answer: its period, label, then group code."""
+    return (row["period"].isoformat(), row["label"], row["group"] or "")
+
+
+def _keys_most(area: Area, group: str) -> int:
+    """The most rows one period can hold: the group's keys in the area."""
+    if group == "ward" and area.level == "province":
+        return max(1, Ward.objects.filter(province_id=area.code).count())
+    if group == "province" and area.level == "national":
+        return max(1, Province.objects.count())
+    if group == "hamlet":
+        return area.filter(Hamlet.objects.all()).count() + 1  # and "no hamlet"
+    if group == "category":
+        return len(ServiceType.Category.choices)
+    if group == "service":
+        return max(1, ServiceType.objects.count())
+    return 1
+
+
 def workshop_rows(area: Area, start: date, end: date, group: str) -> list[dict]:
     """The period's workshops in one row, or one row per topic or audience."""
     if group == "none":
@@ -137,9 +192,9 @@ def periods(start: date, end: date, interval: str) -> list[tuple[date, date]]:
     return spans
 
 
-def stats_etag(area: Area, *parts) -> str:
+def stats_etag(area: Area, *parts, figures: str = ALL) -> str:
     """The ETag of an answer: an unchanged pull is a 304 that computes nothing."""
-    return '"%s"' % figures_version(area, *parts)
+    return '"%s"' % figures_version(area, *parts, figures=figures)
 
 
 def _grouped(table, area, start, end, interval, key):

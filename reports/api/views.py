@@ -7,14 +7,18 @@ carries an ETag built from the area's stamps, so an unchanged pull is a 304
 that computes nothing.
 """
 
+from dataclasses import dataclass
+
 from django.http import HttpResponseBase
 from django.utils.http import http_date, parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.api import INVALID, JSON, REFUSALS, StatisticsAccess
@@ -22,13 +26,16 @@ from accounts.scope import scope_for, scoped
 
 from ..indicators import Area, headline, registry
 from ..kept import Body, kept
-from ..versions import figures_as_of
+from ..versions import ALL, TRAINING, figures_as_of
 from .params import (
     StatsQuery,
     SummaryQuery,
     TrainingQuery,
     area_resolve,
+    cursor_make,
+    cursor_refused,
     group_check,
+    question_digest,
 )
 from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import (
@@ -38,7 +45,13 @@ from .serializers import (
     TrainingOutput,
     WorkshopRowOutput,
 )
-from .statistics import stats_etag, stats_series, workshop_rows
+from .statistics import (
+    row_key,
+    stats_etag,
+    stats_page,
+    stats_series,
+    workshop_rows,
+)
 
 CONDITIONAL = [
     OpenApiParameter(
@@ -86,6 +99,20 @@ def stats_schema(*, summary: str, description: str, query, output):
     )
 
 
+@dataclass(frozen=True)
+class Page:
+    """The page of rows a JSON pull of /stats/ asks for."""
+
+    question: str
+    after: tuple | None
+    size: int
+    request: object
+
+    def next(self, last: dict) -> str:
+        cursor = cursor_make(self.question, row_key(last))
+        return replace_query_param(self.request.build_absolute_uri(), "cursor", cursor)
+
+
 class StatsApi(StatisticsAccess, APIView):
     """Parameters, then the area in scope, then the ETag, then the answer.
 
@@ -101,12 +128,17 @@ class StatsApi(StatisticsAccess, APIView):
     kind: str  # names the answer in its ETag
     filename: str  # the CSV file's name starts with it
     question: tuple[str, ...]
+    reads = ALL  # which figures name the ETag (reports.versions)
 
     def check(self, area: Area, params: dict) -> None:
         """Refuse (400) a question this area cannot answer."""
 
     def figures(self, area: Area, *question) -> dict:
         raise NotImplementedError
+
+    def paging(self, request, area: Area, params: dict) -> tuple:
+        """Read the page asked for; return what names it in the ETag."""
+        return ()
 
     def get(self, request):
         query = self.query_class(data=request.query_params)
@@ -118,8 +150,15 @@ class StatsApi(StatisticsAccess, APIView):
         self.check(area, params)
         asked = {name: params[name] for name in self.question}
         question = tuple(asked.values())
-        etag = stats_etag(area, self.kind, request.accepted_renderer.format, *question)
-        as_of = figures_as_of(area)
+        etag = stats_etag(
+            area,
+            self.kind,
+            request.accepted_renderer.format,
+            *question,
+            *self.paging(request, area, params),
+            figures=self.reads,
+        )
+        as_of = figures_as_of(area, self.reads)
 
         def compute():
             figures = self.figures(area, *question)
@@ -156,11 +195,29 @@ class StatsListApi(StatsApi):
     question = ("date_from", "date_to", "interval", "group")
     csv_header = list(StatsRowOutput().fields)
 
+    page: Page | None = None  # JSON is paged; CSV and Excel are whole files
+
     def check(self, area, params):
         group_check(area, params["group"])
 
+    def paging(self, request, area, params):
+        if request.accepted_renderer.format != "json":
+            return ()
+        question = question_digest(area, *(params[name] for name in self.question))
+        after = params.get("cursor")
+        if after is not None and after[0] != question:
+            raise ValidationError({"cursor": cursor_refused().detail})
+        self.page = Page(question, after and after[1:], params["page_size"], request)
+        # The page's address too: its body holds the next page's.
+        return (self.page.size, after, request.build_absolute_uri(request.path))
+
     def figures(self, area, *question):
-        return {"results": stats_series(area, *question)}
+        if self.page is None:
+            return {"results": stats_series(area, *question), "next": None}
+        rows, more = stats_page(
+            area, *question, after=self.page.after, size=self.page.size
+        )
+        return {"results": rows, "next": self.page.next(rows[-1]) if more else None}
 
 
 @scoped
@@ -204,25 +261,37 @@ class StatsTrainingApi(StatsApi):
     filename = "training"
     question = ("date_from", "date_to", "group")
     csv_header = list(WorkshopRowOutput().fields)
+    # The workshops' rows and the registry: a new session leaves its ETag.
+    reads = TRAINING
 
     def figures(self, area, *question):
         # The registry's training figures; the output keeps those it names.
         return {**registry(area), "results": workshop_rows(area, *question)}
 
 
-def _unchanged(request, etag: str) -> bool:
+def _matched(request, etag: str) -> str | None:
+    """The client's tag that names this answer, as the client holds it.
+
+    A compressed answer carries the weak form (``W/"…"``, as GZipMiddleware
+    makes it): the 304 sends back the form that matched, so the client's
+    copy keeps the tag it came with.
+    """
     header = request.headers.get("If-None-Match", "")
     if header.strip() == "*":
-        return True
-    return etag in {tag.removeprefix("W/") for tag in parse_etags(header)}
+        return etag
+    for tag in parse_etags(header):
+        if tag.removeprefix("W/") == etag:
+            return tag
+    return None
 
 
 def _conditional(
     request, etag: str, filename: str, compute, as_of=None
 ) -> HttpResponseBase:
     """Answer 304 when the client's copy is current; ``compute`` only if not."""
-    if _unchanged(request, etag):
-        return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    matched = _matched(request, etag)
+    if matched:
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": matched})
     # The tag names the figures and the question exactly, so an answer kept
     # under it is never stale: the next change to the figures changes the tag.
     # It is kept rendered and compressed: a repeated pull costs no serialising
