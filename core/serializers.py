@@ -37,3 +37,27 @@ class FieldsBuiltOnce:
             )
             for name, field in built.items()
         }
+
+
+class TombstoneOutput(serializers.Serializer):
+    """A row deleted since a pull's moment: what a client needs to drop it."""
+
+    id = serializers.IntegerField(read_only=True)
+    client_uuid = serializers.UUIDField(read_only=True, allow_null=True)
+    deleted = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text="When the row was deleted."
+    )
+
+    def get_deleted(self, row) -> bool:
+        return True
+
+
+class LiveRow(serializers.Serializer):
+    """Declares ``deleted`` (always false) on a list item that may come with
+    tombstones; list ``"deleted"`` in the item's ``Meta.fields``."""
+
+    deleted = serializers.SerializerMethodField()
+
+    def get_deleted(self, row) -> bool:
+        return False
