@@ -2,6 +2,7 @@
 
 import copy
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 # Fields holding a child bound to them, so copied deeply with their child.
@@ -46,7 +47,7 @@ class TombstoneOutput(serializers.Serializer):
     client_uuid = serializers.UUIDField(read_only=True, allow_null=True)
     deleted = serializers.SerializerMethodField()
     updated_at = serializers.DateTimeField(
-        read_only=True, help_text="When the row was deleted."
+        read_only=True, help_text=_("When the row was deleted.")
     )
 
     def get_deleted(self, row) -> bool:
