@@ -287,13 +287,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A session's source is shown by its answers and its list items alike;
+    # "deleted" is true on a pull's tombstones, false on its live rows.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionSourceEnum": "assistance.models.AssistanceSession.Source",
+        "DeletedEnum": [(True, True)],
+        "LiveEnum": [(False, False)],
+    },
     # The schema describes the API, not anyone's data.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
-    # A session's source is shown by its answers and its list items alike.
-    "ENUM_NAME_OVERRIDES": {
-        "SessionSourceEnum": "assistance.models.AssistanceSession.Source",
-    },
 }
 
 # Celery: Redis when configured; otherwise a real worker on kombu's file-system

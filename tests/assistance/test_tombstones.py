@@ -3,6 +3,7 @@ tombstone, to those who could see it, paged with the live sessions."""
 
 import datetime
 
+import jsonschema
 import pytest
 from django.utils import timezone
 
@@ -190,6 +191,39 @@ def test_the_purge_runs_every_night(settings):
     assert "assistance.tasks.session_tombstones_purge_task" in tasks
 
 
+def _nullable_as_json_schema(spec):
+    """OpenAPI 3.0's ``nullable`` in JSON Schema's words, for jsonschema."""
+    if isinstance(spec, list):
+        return [_nullable_as_json_schema(item) for item in spec]
+    if not isinstance(spec, dict):
+        return spec
+    spec = {key: _nullable_as_json_schema(value) for key, value in spec.items()}
+    if spec.pop("nullable", False):
+        spec = {"anyOf": [spec, {"type": "null"}]}
+    return spec
+
+
+def test_a_pulls_page_matches_its_schema_item_by_item(
+    client, api, users, area, official, since
+):
+    SessionFactory(team=area.team)
+    delete_in_admin(official, SessionFactory(team=area.team))
+    api.force_login(users[Role.WARD])
+    page = api.get(SESSIONS, {"updated_after": since.isoformat()}).json()
+    schema = client.get("/api/schema/?format=json").json()
+    listed = schema["paths"][SESSIONS]["get"]["responses"]["200"]["content"]
+    document = _nullable_as_json_schema(
+        {
+            **listed["application/json"]["schema"],
+            "components": schema["components"],
+        }
+    )
+
+    # oneOf: each item, live or tombstone, matches exactly one of the shapes.
+    jsonschema.validate(page, document)
+    assert [row["deleted"] for row in page["results"]] == [True, False]
+
+
 def test_the_list_item_declares_deleted(client):
     schema = client.get("/api/schema/?format=json").json()
     components = schema["components"]["schemas"]
@@ -198,7 +232,14 @@ def test_the_list_item_declares_deleted(client):
     entry = components[page]["properties"]["results"]["items"]["$ref"]
 
     variants = components[entry.rsplit("/", 1)[1]]["oneOf"]
+    declared = {}
     for variant in variants:
-        shape = components[variant["$ref"].rsplit("/", 1)[1]]
-        assert shape["properties"]["deleted"]["type"] == "boolean"
+        name = variant["$ref"].rsplit("/", 1)[1]
+        shape = components[name]
         assert "deleted" in shape["required"]
+        (flag,) = shape["properties"]["deleted"]["allOf"]
+        declared[name] = components[flag["$ref"].rsplit("/", 1)[1]]
+    assert declared == {
+        "SessionListItem": {"type": "boolean", "enum": [False]},
+        "TombstoneOutput": {"type": "boolean", "enum": [True]},
+    }
