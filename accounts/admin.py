@@ -1,12 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .admin_site import ScopedModelAdmin
 from .api_keys import api_key_issue
-from .models import ApiKey, Role, User
+from .models import ApiKey, Role, User, networks_validate
 from .scope import Level, scope_for
 
 # Which accounts an official manages: ward officials those of their wards'
@@ -107,9 +109,41 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
 KEY_ISSUERS = (Level.NATIONAL, Level.PROVINCE)
 
 
+class NetworksField(forms.CharField):
+    """Addresses and networks typed one a line, kept as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 40})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        lines = super().to_python(value).replace(",", "\n").splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        networks_validate(value)
+
+
+class ApiKeyForm(forms.ModelForm):
+    allowed_networks = NetworksField(
+        label=ApiKey._meta.get_field("allowed_networks").verbose_name,
+        help_text=ApiKey._meta.get_field("allowed_networks").help_text,
+        required=False,
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ("name", "level", "province", "ward", "is_active", "expires_on")
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(ScopedModelAdmin):
     edit_roles = (Role.PROVINCE,)
+    form = ApiKeyForm
     list_display = (
         "name",
         "prefix",
@@ -117,14 +151,18 @@ class ApiKeyAdmin(ScopedModelAdmin):
         "province",
         "ward",
         "is_active",
-        "last_used_at",
+        "last_use",
+        "expires_on",
+        "expired",
         "created_by",
     )
     list_filter = ("level", "is_active")
     list_select_related = ("province", "ward", "created_by")
     search_fields = ("name", "prefix")
     autocomplete_fields = ("province", "ward")
-    add_fields = ("name", "level", "province", "ward", "is_active")
+    # When and where from a key works may be changed after issue.
+    limit_fields = ("expires_on", "allowed_networks")
+    add_fields = ("name", "level", "province", "ward", "is_active", *limit_fields)
     shown_fields = (
         "name",
         "prefix",
@@ -132,10 +170,24 @@ class ApiKeyAdmin(ScopedModelAdmin):
         "province",
         "ward",
         "is_active",
+        *limit_fields,
         "created_by",
         "created_at",
-        "last_used_at",
+        "last_use",
     )
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_use(self, key):
+        if key.last_used_at is None:
+            return gettext("never")
+        return formats.date_format(
+            timezone.localtime(key.last_used_at, timezone.get_default_timezone()),
+            "SHORT_DATETIME_FORMAT",
+        )
+
+    @admin.display(description=_("expired"), boolean=True)
+    def expired(self, key):
+        return key.is_expired()
 
     def _issuer(self, request) -> bool:
         return scope_for(request.user).level in KEY_ISSUERS
@@ -163,9 +215,8 @@ class ApiKeyAdmin(ScopedModelAdmin):
             return ()
         # A key's area is what its client was promised: to change it, issue
         # a new key and switch this one off.
-        return [
-            field for field in self.shown_fields if field not in ("name", "is_active")
-        ]
+        editable = ("name", "is_active", *self.limit_fields)
+        return [field for field in self.shown_fields if field not in editable]
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

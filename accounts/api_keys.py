@@ -13,7 +13,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
@@ -47,6 +50,51 @@ def api_key_touch(key: ApiKey) -> None:
         key.last_used_at = now
 
 
+def client_address(request) -> str | None:
+    """The caller's address as sign-in reads it, behind the trusted proxies.
+
+    allauth's reading follows TRUSTED_PROXY_COUNT and TRUSTED_CLIENT_IP_HEADER:
+    with neither set, the connection's own address, so a forged
+    X-Forwarded-For changes nothing.
+    """
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        # No address, or fewer forwarded hops than our proxies add: the
+        # request did not come through them.
+        return None
+
+
+def api_key_refusal(key: ApiKey, request) -> str | None:
+    """Why ``key`` may not serve this request, or None when it may."""
+    if not key.is_active:
+        return gettext(
+            "This API key is switched off; ask the administrator who "
+            "issued it for a new one."
+        )
+    issuer = key.created_by
+    if issuer is None or not issuer.is_active:
+        # A key speaks for the official who issued it: switching off the
+        # account (someone who left the job) switches off its keys too.
+        return gettext(
+            "The account that issued this API key is switched off; ask "
+            "an administrator for a new key."
+        )
+    if key.is_expired():
+        return gettext(
+            "This API key has expired: its last day was %(day)s; ask an "
+            "administrator for a new key."
+        ) % {"day": key.expires_on.isoformat()}
+    if key.allowed_networks:
+        address = client_address(request)
+        if not key.admits(address):
+            # The caller learns its own address, never the allowed ones.
+            return gettext(
+                "This API key may not be used from the address %(address)s."
+            ) % {"address": address or gettext("unknown")}
+    return None
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     """``X-Api-Key: <key>``; the request's user and auth are then the key."""
 
@@ -63,23 +111,9 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise AuthenticationFailed(
                 _("Unknown API key: check the X-Api-Key header.")
             )
-        if not key.is_active:
-            raise AuthenticationFailed(
-                _(
-                    "This API key is switched off; ask the administrator who "
-                    "issued it for a new one."
-                )
-            )
-        issuer = key.created_by
-        if issuer is None or not issuer.is_active:
-            # A key speaks for the official who issued it: switching off the
-            # account (someone who left the job) switches off its keys too.
-            raise AuthenticationFailed(
-                _(
-                    "The account that issued this API key is switched off; ask "
-                    "an administrator for a new key."
-                )
-            )
+        refusal = api_key_refusal(key, request)
+        if refusal is not None:
+            raise AuthenticationFailed(refusal)
         api_key_touch(key)
         return key, key
 

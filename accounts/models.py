@@ -1,7 +1,10 @@
+import ipaddress
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -180,6 +183,36 @@ class User(AreaAssignment, AbstractUser):
         return self.first_name
 
 
+def networks_validate(entries) -> None:
+    """Refuse anything but a list of IP addresses and networks, naming each."""
+    if not isinstance(entries, list):
+        raise ValidationError(_("Give a list of addresses."))
+    bad = [entry for entry in entries if network_or_none(entry) is None]
+    if bad:
+        raise ValidationError(
+            [
+                ValidationError(
+                    _(
+                        "“%(entry)s” is not an IP address or a network "
+                        "(e.g. 203.0.113.7 or 203.0.113.0/24)."
+                    ),
+                    params={"entry": entry},
+                )
+                for entry in bad
+            ]
+        )
+
+
+def network_or_none(entry) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The network an entry names; a bare address is a network of one."""
+    if not isinstance(entry, str):
+        return None
+    try:
+        return ipaddress.ip_network(entry.strip(), strict=False)
+    except ValueError:
+        return None
+
+
 class ApiKey(AreaAssignment):
     """A machine client's key: it reads the statistics and areas of one area.
 
@@ -219,6 +252,24 @@ class ApiKey(AreaAssignment):
         default=True,
         help_text=_("Untick to switch the key off at once."),
     )
+    expires_on = models.DateField(
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day the key works (Vietnam time); empty: until switched off."
+        ),
+    )
+    allowed_networks = models.JSONField(
+        _("allowed addresses"),
+        default=list,
+        blank=True,
+        validators=[networks_validate],
+        help_text=_(
+            "IP addresses or networks the key may be used from, one a line "
+            "(e.g. 203.0.113.7 or 203.0.113.0/24); empty: from anywhere."
+        ),
+    )
 
     # Read by Django REST framework and accounts.scope from ``request.user``.
     is_authenticated = True
@@ -254,6 +305,31 @@ class ApiKey(AreaAssignment):
             self.Level.PROVINCE: ("province", _("A province key needs a province.")),
             self.Level.WARD: ("ward", _("A ward key needs a ward.")),
         }.get(self.level)
+
+    def is_expired(self, today=None) -> bool:
+        """Whether the key's last day has passed, in Vietnam's day."""
+        if self.expires_on is None:
+            return False
+        today = today or timezone.localdate(timezone=timezone.get_default_timezone())
+        return today > self.expires_on
+
+    def admits(self, address: str | None) -> bool:
+        """Whether a request from ``address`` may use the key."""
+        if not self.allowed_networks:
+            return True
+        try:
+            client = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        if client.version == 6 and client.ipv4_mapped:  # ::ffff:203.0.113.7
+            client = client.ipv4_mapped
+        networks = (network_or_none(entry) for entry in self.allowed_networks)
+        return any(
+            network is not None
+            and network.version == client.version
+            and client in network
+            for network in networks
+        )
 
 
 class ExportJob(models.Model):

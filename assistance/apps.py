@@ -7,5 +7,5 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Assistance")
 
     def ready(self):
-        # Both connect their receivers.
-        from . import catalogue, replays  # noqa: F401
+        # Each connects its receivers.
+        from . import catalogue, replays, tombstones  # noqa: F401

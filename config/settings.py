@@ -287,6 +287,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A session's source is shown by its answers and its list items alike;
+    # "deleted" is true on a pull's tombstones, false on its live rows.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionSourceEnum": "assistance.models.AssistanceSession.Source",
+        "DeletedEnum": [(True, True)],
+        "LiveEnum": [(False, False)],
+    },
     # The schema describes the API, not anyone's data.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
@@ -362,7 +369,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.export_jobs_purge_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    "old-session-tombstones": {
+        "task": "assistance.tasks.session_tombstones_purge_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
+    "old-workshop-tombstones": {
+        "task": "training.tasks.workshop_tombstones_purge_task",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
+# Deleted sessions and workshops show in incremental pulls this long; a
+# client that has not pulled for longer pulls everything again.
+TOMBSTONES_KEEP_DAYS = env.int("TOMBSTONES_KEEP_DAYS", default=90)
 
 # Logs carry no personal data: every handler passes through the redacting
 # filter, and no logger here prints request bodies or query strings.

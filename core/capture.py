@@ -19,6 +19,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -124,3 +125,22 @@ def api_errors(error: ValidationError) -> dict:
     if hasattr(error, "error_dict"):
         return error.message_dict
     return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+
+
+def if_match(request) -> set[str] | None:
+    """The versions an If-Match header accepts (None: any, or no header).
+
+    A weak tag counts as its strong one: the compressed answer's tag is
+    weakened on the way out, and clients send back what they received.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    return {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+
+
+class PreconditionFailed(APIException):
+    """The record changed since the version the client read (If-Match)."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"

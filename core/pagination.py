@@ -4,6 +4,8 @@ from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
+from .serializers import TombstoneOutput
+
 # What a pull may say besides its filters.
 PULL_PARAMETERS = {"cursor", "page_size", "format"}
 
@@ -80,3 +82,66 @@ def parameters_check(request, filters=()) -> None:
         raise ValidationError(
             {name: [gettext("This list has no such parameter.")] for name in unknown}
         )
+
+
+class Interleaved:
+    """Live rows and the tombstones of deleted ones, paged as one list.
+
+    A tombstone keeps the id of the row it stands for, and ids are never
+    reused: ordered by id, the two tables read as one list, and the cursor's
+    ``id < position`` holds for both, so a pull neither skips nor repeats.
+    Only what :class:`PullPagination` asks of a queryset is answered.
+    """
+
+    def __init__(self, *querysets, ordering: tuple[str, ...] = ()):
+        self.querysets = querysets
+        self.ordering = ordering
+
+    def order_by(self, *ordering):
+        return Interleaved(
+            *(rows.order_by(*ordering) for rows in self.querysets), ordering=ordering
+        )
+
+    def filter(self, *args, **kwargs):
+        return Interleaved(
+            *(rows.filter(*args, **kwargs) for rows in self.querysets),
+            ordering=self.ordering,
+        )
+
+    def __getitem__(self, window: slice) -> list:
+        (field,) = self.ordering  # one unique field, as the cursor needs
+        name = field.lstrip("-")
+        # The first ``stop`` of the merged list are among each one's first.
+        rows = [row for part in self.querysets for row in part[: window.stop]]
+        rows.sort(key=lambda row: getattr(row, name), reverse=field.startswith("-"))
+        return rows[window]
+
+
+def pull_list(view, tombstones):
+    """The list answer of ``view``: its filtered rows, cursor-paged.
+
+    A pull (``updated_after``) also gets the tombstones of the rows deleted
+    since, filtered alike and placed among the live rows by id; a plain list
+    is live rows only. ``tombstones`` is already in the caller's scope.
+    """
+    request = view.request
+    rows = view.filter_queryset(view.get_queryset())
+    if "updated_after" in request.query_params:
+        gone = view.filterset_class(
+            request.query_params, queryset=tombstones, request=request
+        ).qs
+        rows = Interleaved(rows, gone)
+    page = view.paginate_queryset(rows)
+    live = view.get_serializer(
+        [row for row in page if not isinstance(row, tombstones.model)], many=True
+    ).data
+    shown = iter(live)
+    gone_shown = TombstoneOutput()
+    return view.get_paginated_response(
+        [
+            gone_shown.to_representation(row)
+            if isinstance(row, tombstones.model)
+            else next(shown)
+            for row in page
+        ]
+    )

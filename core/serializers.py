@@ -2,6 +2,8 @@
 
 import copy
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 # Fields holding a child bound to them, so copied deeply with their child.
@@ -37,3 +39,48 @@ class FieldsBuiltOnce:
             )
             for name, field in built.items()
         }
+
+
+class Deleted(serializers.Field):
+    """Whether a list item is a tombstone: a constant of each item's shape,
+    so that the schema tells a live row from a tombstone."""
+
+    value = False
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        kwargs.setdefault(
+            "help_text", _("True for a row deleted since the pull's moment.")
+        )
+        super().__init__(**kwargs)
+
+    def to_representation(self, row) -> bool:
+        return self.value
+
+
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class DeletedTrue(Deleted):
+    value = True
+
+
+@extend_schema_field({"type": "boolean", "enum": [False]})
+class DeletedFalse(Deleted):
+    value = False
+
+
+class TombstoneOutput(serializers.Serializer):
+    """A row deleted since a pull's moment: what a client needs to drop it."""
+
+    id = serializers.IntegerField(read_only=True)
+    client_uuid = serializers.UUIDField(read_only=True, allow_null=True)
+    deleted = DeletedTrue()
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text=_("When the row was deleted.")
+    )
+
+
+class LiveRow(serializers.Serializer):
+    """Declares ``deleted`` (always false) on a list item that may come with
+    tombstones; list ``"deleted"`` in the item's ``Meta.fields``."""
+
+    deleted = DeletedFalse()

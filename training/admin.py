@@ -23,6 +23,7 @@ from .models import (
 )
 from .resources import AttendanceResource
 from .selectors import course_list, event_list
+from .services import workshop_update
 
 ONLY_USED = admin.RelatedOnlyFieldListFilter
 # Scores are typed the Vietnamese way, 8,5; a dot is read too.
@@ -308,6 +309,10 @@ class WorkshopAdmin(ScopedModelAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
+        if change:
+            # One write path: the edit goes through the service the API uses.
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            workshop_update(workshop=obj, **changes)
+            return
+        obj.recorded_by = request.user
         super().save_model(request, obj, form, change)

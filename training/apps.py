@@ -7,3 +7,6 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
     # The member's training history on the member's page (teams.admin).
     member_admin_inlines = ["training.admin.MemberAttendanceInline"]
+
+    def ready(self):
+        from . import tombstones  # noqa: F401  (connects its receiver)

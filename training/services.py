@@ -1,15 +1,18 @@
-"""Recording workshops: the one write path for the field page and the API."""
+"""Recording and changing workshops: the one write path for the field page,
+the API and the admin's edits."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 import json
+from collections.abc import Collection
 from uuid import UUID
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 
-from core.capture import capture
+from core.capture import capture, version_of
 from teams.models import Team
 
 from .models import Workshop
@@ -85,6 +88,51 @@ def workshop_record(
         store=store,
         same=lambda stored: _same(stored, workshop),
     )
+
+
+class WorkshopChanged(Exception):
+    """The workshop is no longer at the version the edit was made on."""
+
+    def __init__(self, workshop: Workshop):
+        super().__init__(workshop_version(workshop))
+        self.workshop = workshop
+
+
+def workshop_version(workshop: Workshop) -> str:
+    """Which saved state of the workshop this is: its id and last change."""
+    return version_of(workshop.pk, workshop.updated_at)
+
+
+@transaction.atomic
+def workshop_update(
+    *,
+    workshop: Workshop,
+    expected_versions: Collection[str] | None = None,
+    **changes,
+) -> Workshop:
+    """Apply an explicit edit of the content; the same checks as a new workshop.
+
+    The row is locked and read again first, so two edits at the same moment
+    are applied one after the other. With ``expected_versions`` (If-Match),
+    an edit made on a version no longer stored raises
+    :class:`WorkshopChanged` instead of overwriting the newer one.
+    """
+    unknown = set(changes).difference(
+        name.removesuffix("_id") for name in CONTENT_FIELDS
+    )
+    if unknown:
+        raise TypeError("Not a workshop's content: %s" % ", ".join(sorted(unknown)))
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if expected_versions is not None and (
+        workshop_version(workshop) not in expected_versions
+    ):
+        raise WorkshopChanged(workshop)
+    for name, value in changes.items():
+        setattr(workshop, name, value)
+    workshop.prepare()
+    workshop_check(workshop)
+    workshop.save()
+    return workshop
 
 
 def workshop_check(workshop: Workshop) -> None:

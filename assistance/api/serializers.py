@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import ReferenceField
-from core.serializers import FieldsBuiltOnce
+from core.serializers import FieldsBuiltOnce, LiveRow
 from households.models import Resident
 
 from ..catalogue import service_catalogue
@@ -238,6 +238,14 @@ class SessionOutput(FieldsBuiltOnce, serializers.ModelSerializer):
 
     def get_may_edit(self, session) -> bool:
         return session_may_edit(self.context["request"].user, session)
+
+
+class SessionListItem(LiveRow, SessionOutput):
+    """A session in a list, where a pull may show tombstones beside it."""
+
+    class Meta(SessionOutput.Meta):
+        fields = [*SessionOutput.Meta.fields, "deleted"]
+        read_only_fields = fields
 
 
 class SessionShown(SessionOutput):

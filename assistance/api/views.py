@@ -7,18 +7,29 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
 
-from accounts.scope import Level, scope_for, scoped
-from core.capture import CaptureAnswers, api_errors, capture_response, tagged
-from core.pagination import PullPagination, parameters_check
+from accounts.scope import Level, scope, scope_for, scoped
+from core.capture import (
+    CaptureAnswers,
+    api_errors,
+    capture_response,
+    if_match,
+    tagged,
+)
+from core.pagination import PullPagination, parameters_check, pull_list
+from core.serializers import TombstoneOutput
 from teams.models import Member
 
-from ..models import SessionService
+from ..models import SessionService, SessionTombstone
 from ..replays import replay_find, replay_keep
 from ..selectors import member_for, session_list
 from ..services import (
@@ -34,6 +45,7 @@ from .serializers import (
     SessionBatchInput,
     SessionBatchOutput,
     SessionInput,
+    SessionListItem,
     SessionOutput,
     SessionUpdateInput,
     session_shown,
@@ -43,18 +55,6 @@ WRITE_LEVELS = (Level.NATIONAL, Level.WARD, Level.TEAM)
 STALE = gettext_lazy(
     "The session was changed since you read it: read it again, then send your change."
 )
-
-
-def _if_match(request) -> set[str] | None:
-    """The versions an If-Match header accepts (None: any, or no header).
-
-    A weak tag counts as its strong one: the compressed answer's tag is
-    weakened on the way out, and clients send back what they received.
-    """
-    header = request.headers.get("If-Match", "").strip()
-    if not header or header == "*":
-        return None
-    return {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
 
 
 CONFLICT = gettext_lazy(
@@ -164,7 +164,7 @@ def _session_capture(request, sent) -> Response:
 
 @scoped
 class SessionListCreateApi(ListAPIView):
-    serializer_class = SessionOutput
+    serializer_class = SessionListItem
     pagination_class = PullPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = SessionFilter
@@ -174,11 +174,25 @@ class SessionListCreateApi(ListAPIView):
 
     @extend_schema(
         summary="List assistance sessions",
-        description="Sessions in the caller's scope, newest first, cursor-paged.",
+        description=(
+            "Sessions in the caller's scope, newest first, cursor-paged. A pull "
+            "with updated_after also lists the sessions deleted since, as "
+            'tombstones ({"id", "client_uuid", "deleted": true, "updated_at": '
+            "the deletion time}) among the live sessions."
+        ),
+        responses=PolymorphicProxySerializer(
+            component_name="SessionListEntry",
+            serializers=[SessionListItem, TombstoneOutput],
+            resource_type_field_name=None,
+            many=True,
+        ),
     )
     def get(self, request, *args, **kwargs):
         parameters_check(request, SessionFilter.base_filters)
         return self.list(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return pull_list(self, scope(SessionTombstone.objects.all(), request.user))
 
     @extend_schema(
         summary="Record an assistance session",
@@ -318,7 +332,7 @@ class SessionDetailApi(GenericAPIView):
             session_update(
                 session=session,
                 visible_to=request.user,
-                expected_versions=_if_match(request),
+                expected_versions=if_match(request),
                 **changes,
             )
         except DjangoValidationError as error:

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.serializers import ScopedPrimaryKeyField
 from assistance.models import ServiceType
+from core.serializers import LiveRow
 from teams.models import Team
 
 from ..models import Workshop
@@ -30,6 +31,12 @@ class WorkshopInput(serializers.Serializer):
     poor = serializers.IntegerField(min_value=0, required=False, default=0)
 
 
+class WorkshopUpdateInput(WorkshopInput):
+    """An edit: everything but the UUID, which names the workshop for good."""
+
+    client_uuid = None
+
+
 class WorkshopOutput(serializers.ModelSerializer):
     ward = serializers.CharField(source="ward_id", read_only=True)
 
@@ -52,4 +59,12 @@ class WorkshopOutput(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        read_only_fields = fields
+
+
+class WorkshopListItem(LiveRow, WorkshopOutput):
+    """A workshop in a list, where a pull may show tombstones beside it."""
+
+    class Meta(WorkshopOutput.Meta):
+        fields = [*WorkshopOutput.Meta.fields, "deleted"]
         read_only_fields = fields

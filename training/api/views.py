@@ -1,20 +1,50 @@
-"""The workshop capture API: a workshop stored once per UUID, read in scope."""
+"""The workshop capture API: a workshop stored once per UUID, read and changed
+in scope, pulled like sessions."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.generics import ListAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.response import Response
 
 from accounts.models import Role
-from accounts.scope import Level, scope_for, scoped
-from core.capture import CaptureAnswers, capture_response
-from core.pagination import PullPagination, parameters_check
+from accounts.scope import Level, scope, scope_for, scoped
+from core.capture import (
+    CaptureAnswers,
+    PreconditionFailed,
+    api_errors,
+    capture_response,
+    if_match,
+    tagged,
+)
+from core.pagination import PullPagination, parameters_check, pull_list
+from core.serializers import TombstoneOutput
 
+from ..models import WorkshopTombstone
 from ..selectors import workshop_list
-from ..services import workshop_record
-from .serializers import WorkshopInput, WorkshopOutput
+from ..services import (
+    WorkshopChanged,
+    workshop_record,
+    workshop_update,
+    workshop_version,
+)
+from .filters import WorkshopFilter
+from .serializers import (
+    WorkshopInput,
+    WorkshopListItem,
+    WorkshopOutput,
+    WorkshopUpdateInput,
+)
 
 CONFLICT = gettext_lazy(
     "Workshop %(uuid)s is already stored with other content; to "
@@ -22,6 +52,9 @@ CONFLICT = gettext_lazy(
 )
 MOVED = gettext_lazy(
     "Workshop %(uuid)s is already stored and now belongs to another team."
+)
+STALE = gettext_lazy(
+    "The workshop was changed since you read it: read it again, then send your change."
 )
 
 
@@ -33,27 +66,48 @@ def _may_log(user) -> bool:
     return level in (Level.NATIONAL, Level.WARD)
 
 
+def _may_change(user) -> bool:
+    """As in the admin: ward officials (and national staff) correct workshops."""
+    return scope_for(user).level in (Level.NATIONAL, Level.WARD)
+
+
 @scoped
 class WorkshopListCreateApi(ListAPIView):
-    serializer_class = WorkshopOutput
+    serializer_class = WorkshopListItem
     pagination_class = PullPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = WorkshopFilter
 
     def get_queryset(self):
         return workshop_list(user=self.request.user)
 
     @extend_schema(
         summary="List workshops",
-        description="Workshops in the caller's scope, newest first, cursor-paged.",
+        description=(
+            "Workshops in the caller's scope, newest first, cursor-paged. A pull "
+            "with updated_after also lists the workshops deleted since, as "
+            'tombstones ({"id", "client_uuid", "deleted": true, "updated_at": '
+            "the deletion time}) among the live workshops."
+        ),
+        responses=PolymorphicProxySerializer(
+            component_name="WorkshopListEntry",
+            serializers=[WorkshopListItem, TombstoneOutput],
+            resource_type_field_name=None,
+            many=True,
+        ),
     )
     def get(self, request, *args, **kwargs):
-        parameters_check(request)
+        parameters_check(request, WorkshopFilter.base_filters)
         return self.list(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return pull_list(self, scope(WorkshopTombstone.objects.all(), request.user))
 
     @extend_schema(
         summary="Record a workshop",
         description=(
             "Team leaders log their own team's workshops; ward officials name a "
-            "team of their ward."
+            "team of their ward. A new workshop's address is in Location."
         ),
         request=WorkshopInput,
         responses={
@@ -87,7 +141,79 @@ class WorkshopListCreateApi(ListAPIView):
             visible=lambda pk: self.get_queryset().filter(pk=pk).first(),
             conflict=CONFLICT,
             moved=MOVED,
+            where=lambda workshop: reverse(
+                "training-api:workshop-detail", args=[workshop.pk]
+            ),
         )
         return capture_response(
             lambda: workshop_record(recorded_by=request.user, **fields), answers
         )
+
+
+@scoped
+class WorkshopDetailApi(GenericAPIView):
+    serializer_class = WorkshopOutput
+
+    def get_queryset(self):
+        return workshop_list(user=self.request.user)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def _shown(self, workshop) -> Response:
+        shown = WorkshopOutput(workshop, context={"request": self.request}).data
+        return tagged(Response(shown))
+
+    @extend_schema(
+        summary="Read a workshop",
+        description="The answer's ETag is the workshop's version, for If-Match.",
+    )
+    def get(self, request, pk):
+        return self._shown(self.get_object())
+
+    @extend_schema(
+        summary="Change part of a workshop",
+        description=(
+            "Ward officials correct their ward's workshops; only the fields "
+            "sent change. With If-Match (the ETag read), a change made on an "
+            "older version is refused with 412."
+        ),
+        request=WorkshopUpdateInput,
+        responses={
+            200: WorkshopOutput,
+            400: OpenApiResponse(description="Each refused field and the reason."),
+            403: OpenApiResponse(description="The caller's role cannot change it."),
+            412: OpenApiResponse(description="Changed since the version read."),
+        },
+    )
+    def patch(self, request, pk):
+        workshop = self.get_object()
+        if not _may_change(request.user):
+            raise PermissionDenied(
+                _("Only ward officials change workshops; ask one to correct it.")
+            )
+        data = WorkshopUpdateInput(
+            data=request.data, partial=True, context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        try:
+            workshop = workshop_update(
+                workshop=workshop,
+                expected_versions=if_match(request),
+                **data.validated_data,
+            )
+        except DjangoValidationError as error:
+            raise ApiValidationError(api_errors(error)) from error
+        except WorkshopChanged as changed:
+            return self._stale(changed.workshop)
+        return self._shown(self.get_queryset().get(pk=workshop.pk))
+
+    def _stale(self, workshop) -> Response:
+        # The handler gives the 412 the API's one error shape; the ETag says
+        # which version to read.
+        handler = self.get_exception_handler()
+        response = handler(
+            PreconditionFailed(STALE), self.get_exception_handler_context()
+        )
+        response["ETag"] = '"%s"' % workshop_version(workshop)
+        return response
