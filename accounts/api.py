@@ -22,14 +22,13 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from .api_keys import ApiKeyAuthentication
 from .authentication import SignedInSession
 from .models import ADMIN_ROLES, ApiKey, Role
 from .scope import Level, scope_for, scoped
+from .throttling import StatsThrottle
 
 AUTHENTICATION = [ApiKeyAuthentication, SignedInSession]
 JSON = "application/json"
@@ -63,55 +62,6 @@ REFUSALS = {
         DetailOutput, description="Too many requests; see Retry-After."
     ),
 }
-
-
-class StatsThrottle(SimpleRateThrottle):
-    """One budget per key or account across the areas and statistics API.
-
-    Counted in fixed windows (one cache increment a request) rather than
-    DRF's default list of every request's time, which is read and written
-    whole on each request: a warehouse allowed thousands a minute would pay
-    for that list on every pull. A fixed window may let up to twice the rate
-    through across its edge; Retry-After says when the window ends.
-    """
-
-    scope = "stats"
-
-    def get_rate(self):
-        # Read on each request, so that a changed setting applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_cache_key(self, request, view):
-        user = request.user
-        if isinstance(user, ApiKey):
-            ident = "key-%s" % user.pk
-        elif user.is_authenticated:
-            ident = "user-%s" % user.pk
-        else:
-            ident = self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
-    def allow_request(self, request, view):
-        if self.rate is None:
-            return True
-        key = self.get_cache_key(request, view)
-        if key is None:
-            return True
-        self.now = self.timer()
-        window = int(self.now // self.duration)
-        self.window_ends = (window + 1) * self.duration
-        key = "%s:%d" % (key, window)
-        try:
-            count = self.cache.incr(key)
-        except ValueError:  # the window's first request
-            # Its counter outlives the window by a little, never less.
-            if self.cache.add(key, 1, self.duration + 1):
-                return True
-            count = self.cache.incr(key)  # another request made it first
-        return count <= self.num_requests
-
-    def wait(self):
-        return max(self.window_ends - self.now, 0)
 
 
 class StatisticsReader(BasePermission):
@@ -155,10 +105,7 @@ class StatisticsAccess:
     renderer_classes = [JSONRenderer]
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.status_code >= 400:
-            # Errors are read by people and scripts alike: always JSON.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
+        # Errors come out as JSON whatever the format asked (core.api_errors).
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Accept", "Cookie", "X-Api-Key"])
         patch_cache_control(response, private=True, no_cache=True)

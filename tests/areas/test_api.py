@@ -101,7 +101,7 @@ def test_a_page_past_the_end_is_a_400_naming_page(with_key, area):
     response = client.get(PROVINCES, {"page": 9})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["page"]
+    assert list(response.json()["errors"]) == ["page"]
 
 
 def test_areas_refuse_anonymous_callers(api, area):
