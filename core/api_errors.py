@@ -105,7 +105,9 @@ def _as_api_exception(exc: Exception) -> Exception:
         detail = gettext("Too many requests: try again in %(seconds)d s.") % {
             "seconds": exc.wait
         }
-        return exceptions.Throttled(wait=exc.wait, detail=detail)
+        throttled = exceptions.Throttled(detail=detail)  # with no English added
+        throttled.wait = exc.wait
+        return throttled
     return exc
 
 
