@@ -34,32 +34,38 @@ AUTHENTICATION = [ApiKeyAuthentication, SignedInSession]
 JSON = "application/json"
 
 
-class DetailOutput(serializers.Serializer):
-    detail = serializers.CharField()
+class ErrorOutput(serializers.Serializer):
+    """The one shape of every error under /api/ (core.api_errors)."""
+
+    code = serializers.CharField(help_text=_("What went wrong, for a program."))
+    detail = serializers.CharField(help_text=_("What went wrong, in one sentence."))
+
+
+class InvalidOutput(ErrorOutput):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("Each refused parameter and what is wrong with it."),
+    )
 
 
 # The error answers every read endpoint documents.
 INVALID = {
     (400, JSON): OpenApiResponse(
-        {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-        description="Each bad parameter and what is wrong with it.",
+        InvalidOutput, description="Each bad parameter and what is wrong with it."
     )
 }
 REFUSALS = {
     (401, JSON): OpenApiResponse(
-        DetailOutput, description="No, unknown or switched-off key."
+        ErrorOutput, description="No, unknown or switched-off key."
     ),
     (403, JSON): OpenApiResponse(
-        DetailOutput, description="The account may not read this."
+        ErrorOutput, description="The account may not read this."
     ),
     (404, JSON): OpenApiResponse(
-        DetailOutput, description="No such area within the caller's scope."
+        ErrorOutput, description="No such area within the caller's scope."
     ),
     (429, JSON): OpenApiResponse(
-        DetailOutput, description="Too many requests; see Retry-After."
+        ErrorOutput, description="Too many requests; see Retry-After."
     ),
 }
 
