@@ -3,8 +3,9 @@
 
 Officials signed in with a session (ward, province, national) and machine
 clients with an API key read the areas and the statistics; both APIs take
-their authentication, permission, request budget, format negotiation and
-error shapes from here, below the apps that serve them.
+their authentication, permission, request budget (``accounts.throttling``),
+format negotiation and documented errors from here, below the apps that
+serve them.
 
 A client checks "who am I" to see which area its account or key reaches
 before pulling anything, and the benchmarks use it as the cheapest
