@@ -3,8 +3,9 @@
 
 Officials signed in with a session (ward, province, national) and machine
 clients with an API key read the areas and the statistics; both APIs take
-their authentication, permission, request budget, format negotiation and
-error shapes from here, below the apps that serve them.
+their authentication, permission, request budget (``accounts.throttling``),
+format negotiation and documented errors from here, below the apps that
+serve them.
 
 A client checks "who am I" to see which area its account or key reaches
 before pulling anything, and the benchmarks use it as the cheapest
@@ -22,96 +23,52 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from .api_keys import ApiKeyAuthentication
 from .authentication import SignedInSession
 from .models import ADMIN_ROLES, ApiKey, Role
 from .scope import Level, scope_for, scoped
+from .throttling import StatsThrottle
 
 AUTHENTICATION = [ApiKeyAuthentication, SignedInSession]
 JSON = "application/json"
 
 
-class DetailOutput(serializers.Serializer):
-    detail = serializers.CharField()
+class ErrorOutput(serializers.Serializer):
+    """The one shape of every error under /api/ (core.api_errors)."""
+
+    code = serializers.CharField(help_text=_("What went wrong, for a program."))
+    detail = serializers.CharField(help_text=_("What went wrong, in one sentence."))
+
+
+class InvalidOutput(ErrorOutput):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("Each refused parameter and what is wrong with it."),
+    )
 
 
 # The error answers every read endpoint documents.
 INVALID = {
     (400, JSON): OpenApiResponse(
-        {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-        description="Each bad parameter and what is wrong with it.",
+        InvalidOutput, description="Each bad parameter and what is wrong with it."
     )
 }
 REFUSALS = {
     (401, JSON): OpenApiResponse(
-        DetailOutput, description="No, unknown or switched-off key."
+        ErrorOutput, description="No, unknown or switched-off key."
     ),
     (403, JSON): OpenApiResponse(
-        DetailOutput, description="The account may not read this."
+        ErrorOutput, description="The account may not read this."
     ),
     (404, JSON): OpenApiResponse(
-        DetailOutput, description="No such area within the caller's scope."
+        ErrorOutput, description="No such area within the caller's scope."
     ),
     (429, JSON): OpenApiResponse(
-        DetailOutput, description="Too many requests; see Retry-After."
+        ErrorOutput, description="Too many requests; see Retry-After."
     ),
 }
-
-
-class StatsThrottle(SimpleRateThrottle):
-    """One budget per key or account across the areas and statistics API.
-
-    Counted in fixed windows (one cache increment a request) rather than
-    DRF's default list of every request's time, which is read and written
-    whole on each request: a warehouse allowed thousands a minute would pay
-    for that list on every pull. A fixed window may let up to twice the rate
-    through across its edge; Retry-After says when the window ends.
-    """
-
-    scope = "stats"
-
-    def get_rate(self):
-        # Read on each request, so that a changed setting applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_cache_key(self, request, view):
-        user = request.user
-        if isinstance(user, ApiKey):
-            ident = "key-%s" % user.pk
-        elif user.is_authenticated:
-            ident = "user-%s" % user.pk
-        else:
-            ident = self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
-    def allow_request(self, request, view):
-        if self.rate is None:
-            return True
-        key = self.get_cache_key(request, view)
-        if key is None:
-            return True
-        self.now = self.timer()
-        window = int(self.now // self.duration)
-        self.window_ends = (window + 1) * self.duration
-        key = "%s:%d" % (key, window)
-        try:
-            count = self.cache.incr(key)
-        except ValueError:  # the window's first request
-            # Its counter outlives the window by a little, never less.
-            if self.cache.add(key, 1, self.duration + 1):
-                return True
-            count = self.cache.incr(key)  # another request made it first
-        return count <= self.num_requests
-
-    def wait(self):
-        return max(self.window_ends - self.now, 0)
 
 
 class StatisticsReader(BasePermission):
@@ -155,10 +112,7 @@ class StatisticsAccess:
     renderer_classes = [JSONRenderer]
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.status_code >= 400:
-            # Errors are read by people and scripts alike: always JSON.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
+        # Errors come out as JSON whatever the format asked (core.api_errors).
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Accept", "Cookie", "X-Api-Key"])
         patch_cache_control(response, private=True, no_cache=True)

@@ -2,8 +2,10 @@
 (``accounts.api_keys``). Kept apart from the views: DRF reads its default
 authentication when its own views module loads."""
 
+from django.utils.translation import gettext
 from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import PermissionDenied
 
 
 class SignedInSession(SessionAuthentication):
@@ -16,6 +18,18 @@ class SignedInSession(SessionAuthentication):
 
     def authenticate_header(self, request):
         return 'Session realm="api"'
+
+    def enforce_csrf(self, request):
+        # DRF words the refusal with Django's English reason.
+        try:
+            super().enforce_csrf(request)
+        except PermissionDenied as error:
+            raise PermissionDenied(
+                gettext(
+                    "The page's security token is missing or out of date: "
+                    "reload the page, then send again."
+                )
+            ) from error
 
 
 class SignedInSessionScheme(SessionScheme):

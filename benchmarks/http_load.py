@@ -62,9 +62,11 @@ ENVIRONMENT = {
     "CSRF_COOKIE_SECURE": "0",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "REDIS_URL": "redis://127.0.0.1:6379/15",
-    # The statistics API's budget per key would otherwise answer 429 to the
-    # load after 120 requests: high enough never to be reached.
+    # The API's budgets per key or account would otherwise answer 429 to the
+    # load after 120 (statistics) or 600 (capture) requests a minute: high
+    # enough never to be reached.
     "API_STATS_RATE": "100000/minute",
+    "API_CAPTURE_RATE": "100000/minute",
     "LOG_LEVEL": "WARNING",
 }
 

@@ -331,7 +331,8 @@ def main(argv=None) -> int:
         print("    " + line, flush=True)
     preamble.append(
         "Served by gunicorn %s, %d workers%s, DEBUG off, Redis %s; "
-        "API_STATS_RATE=%s for the load (not the production default)"
+        "API_STATS_RATE=%s, API_CAPTURE_RATE=%s for the load (not the "
+        "production defaults)"
         % (
             http_load.WORKER_CLASS,
             http_load.workers(),
@@ -340,6 +341,7 @@ def main(argv=None) -> int:
             else "",
             os.environ["REDIS_URL"],
             os.environ["API_STATS_RATE"],
+            os.environ["API_CAPTURE_RATE"],
         )
     )
     http_load.static_collect(dict(os.environ))

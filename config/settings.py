@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "accounts.middleware.VietnameseFirstLocaleMiddleware",
     # A write is never redirected: see config.middleware.
     "config.middleware.ApiPathWithoutSlashMiddleware",
+    "config.middleware.RateLimitHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -269,8 +270,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.schema.ApiSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.SignedInSession"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # Requests per API key or account across the statistics API.
-    "DEFAULT_THROTTLE_RATES": {"stats": env("API_STATS_RATE", default="120/min")},
+    # The API answers JSON only, errors included (core.api_errors).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
+    # Requests per API key or account and minute: the statistics and areas
+    # API, and the rest of it (accounts.throttling); every answer states them.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.CaptureThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "stats": env("API_STATS_RATE", default="120/min"),
+        "capture": env("API_CAPTURE_RATE", default="600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tổ công nghệ số cộng đồng API",

@@ -1,10 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeApi
 from accounts.views import home
+from config.errors import UnknownApiPath
 from config.health import healthz
+from config.middleware import UNKNOWN_API_PATH
 
 urlpatterns = [
     path("", home, name="home"),
@@ -23,6 +25,8 @@ urlpatterns = [
     path(
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
     ),
+    # Last under /api/: whatever no endpoint above serves.
+    re_path(r"^api/", UnknownApiPath.as_view(), name=UNKNOWN_API_PATH),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,10 +19,11 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from rest_framework import status
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+
+from .api_errors import Conflict
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -74,7 +75,7 @@ class CaptureAnswers:
 
 
 def capture_response(record: Callable[[], tuple], answers: CaptureAnswers):
-    """Answer a capture: 201 new, 200 resent, 400 refused, 409 conflict.
+    """Answer a capture: 201 new, 200 resent; raise 400 refused, 409 conflict.
 
     A stored record's answer carries its version as the ETag.
     """
@@ -84,7 +85,8 @@ def capture_response(record: Callable[[], tuple], answers: CaptureAnswers):
         raise ApiValidationError(api_errors(error)) from error
     except CaptureConflict as conflict:
         row = conflict.stored
-        return _conflict(answers.conflict, row.client_uuid, answers.visible(row.pk))
+        visible = answers.visible(row.pk)
+        raise _conflict(answers.conflict, row.client_uuid, visible) from conflict
     if created:
         response = Response(answers.show(stored, True), status=status.HTTP_201_CREATED)
         if answers.where is not None:
@@ -94,15 +96,15 @@ def capture_response(record: Callable[[], tuple], answers: CaptureAnswers):
     if visible is None:
         # Stored, then moved out of the sender's scope by an official: the
         # resend is answered for good, without showing the row.
-        return _conflict(answers.moved, stored.client_uuid, None)
+        raise _conflict(answers.moved, stored.client_uuid, None)
     return tagged(Response(answers.show(visible, False)))
 
 
-def _conflict(message: str, client_uuid, visible) -> Response:
-    body: dict[str, Any] = {"client_uuid": [message % {"uuid": client_uuid}]}
-    if visible is not None:
-        body["id"] = visible.pk
-    return Response(body, status=status.HTTP_409_CONFLICT)
+def _conflict(message: str, client_uuid, visible) -> Conflict:
+    errors = {"client_uuid": [message % {"uuid": client_uuid}]}
+    if visible is None:
+        return Conflict(errors)
+    return Conflict(errors, id=visible.pk)
 
 
 def version_of(pk: int, updated_at: datetime) -> str:
@@ -137,10 +139,3 @@ def if_match(request) -> set[str] | None:
     if not header or header == "*":
         return None
     return {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
-
-
-class PreconditionFailed(APIException):
-    """The record changed since the version the client read (If-Match)."""
-
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_code = "precondition_failed"

@@ -5,6 +5,7 @@ import copy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils.formatting import lazy_format
 
 # Fields holding a child bound to them, so copied deeply with their child.
 CONTAINER_FIELDS = (
@@ -13,6 +14,29 @@ CONTAINER_FIELDS = (
     serializers.ListField,
     serializers.DictField,
 )
+
+
+class _FormattedEachTime(lazy_format):
+    """DRF's lazy message with its limit, worded in each request's language.
+
+    DRF's keeps the first wording it gives ("Ensure this field has no more
+    than 50 characters."): in a field built once per process, every later
+    request would read the first request's language.
+    """
+
+    def __str__(self):
+        return self.format_string.format(*self.args, **self.kwargs)
+
+
+def _messages_per_request(field) -> None:
+    for validator in getattr(field, "validators", []):
+        message = getattr(validator, "message", None)
+        if isinstance(message, lazy_format) and not isinstance(
+            message, _FormattedEachTime
+        ):
+            validator.message = _FormattedEachTime(
+                message.format_string, *message.args, **message.kwargs
+            )
 
 
 class FieldsBuiltOnce:
@@ -30,6 +54,8 @@ class FieldsBuiltOnce:
         built = type(self).__dict__.get("_fields_built")
         if built is None:
             built = super().get_fields()
+            for field in built.values():
+                _messages_per_request(field)
             type(self)._fields_built = built
         return {
             name: (

@@ -22,6 +22,13 @@ class ServiceCodeField(serializers.SlugRelatedField):
     The copy is checked once per request (on its first line), not per line.
     """
 
+    default_error_messages = {
+        # DRF's names the slug field ("code=...") half in English.
+        "does_not_exist": _(
+            'No active service of the catalogue has the code "{value}".'
+        ),
+    }
+
     def to_internal_value(self, data):
         root = self.root
         catalogue = getattr(root, "service_catalogue", None)

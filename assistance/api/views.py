@@ -18,6 +18,7 @@ from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
 
 from accounts.scope import Level, scope, scope_for, scoped
+from core.api_errors import PreconditionFailed
 from core.capture import (
     CaptureAnswers,
     api_errors,
@@ -338,9 +339,9 @@ class SessionDetailApi(GenericAPIView):
         except DjangoValidationError as error:
             raise ApiValidationError(api_errors(error)) from error
         except SessionChanged as changed:
-            response = Response({"detail": str(STALE)}, status=412)
-            response["ETag"] = '"%s"' % session_version(changed.session)
-            return response
+            # The current version comes along, to read the session again with.
+            etag = '"%s"' % session_version(changed.session)
+            raise PreconditionFailed(STALE, headers={"ETag": etag}) from changed
         session = self.get_queryset().get(pk=session.pk)
         return tagged(
             Response(SessionOutput(session, context={"request": request}).data)

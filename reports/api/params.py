@@ -36,6 +36,17 @@ CODE_LENGTH = {"province": 2, "ward": 5}
 PAGE_SIZE = 1000
 MAX_PAGE_SIZE = 5000
 
+# Whole sentences, not the level's name put into one: "ward" would stay
+# English inside the Vietnamese sentence.
+CODE_SHAPE = {
+    "province": _("A province code has 2 digits."),
+    "ward": _("A ward code has 5 digits."),
+}
+CODE_MISSING = {
+    "province": _("Say which province: give its code."),
+    "ward": _("Say which ward: give its code."),
+}
+
 
 class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
     level = serializers.ChoiceField(
@@ -89,14 +100,7 @@ class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
                 {"code": [gettext("The national level takes no code.")]}
             )
         if level in CODE_LENGTH and code and len(code) != CODE_LENGTH[level]:
-            raise serializers.ValidationError(
-                {
-                    "code": [
-                        gettext("A %(level)s code has %(digits)d digits.")
-                        % {"level": level, "digits": CODE_LENGTH[level]}
-                    ]
-                }
-            )
+            raise serializers.ValidationError({"code": [str(CODE_SHAPE[level])]})
         return {**attrs, "date_from": date_from, "date_to": date_to}
 
 
@@ -223,9 +227,7 @@ def area_resolve(who: Scope, level: str | None, code: str | None) -> Area:
         return Area("national", None, gettext("Whole country"))
     code = code or (who.province if level == "province" else who.ward)
     if not code:
-        raise serializers.ValidationError(
-            {"code": [gettext("Say which %(level)s.") % {"level": level}]}
-        )
+        raise serializers.ValidationError({"code": [str(CODE_MISSING[level])]})
     if level == "province":
         # A ward's officials and keys see their ward, not the whole province.
         if who.level not in (Level.NATIONAL, Level.PROVINCE):

@@ -172,7 +172,10 @@ def test_an_unknown_key_is_a_401_that_says_so(api, users, area):
     response = api.get(PROVINCES, HTTP_X_API_KEY=secret[:-1] + "x")
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unknown API key: check the X-Api-Key header."}
+    assert response.json() == {
+        "code": "authentication_failed",
+        "detail": "Unknown API key: check the X-Api-Key header.",
+    }
 
 
 def test_a_switched_off_key_is_refused(api, users, area):

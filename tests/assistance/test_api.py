@@ -176,7 +176,7 @@ def test_a_resend_with_other_content_is_checked_like_a_new_session(
     response = post(as_member, {**data, "place": "on the moon"})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["place"]
+    assert list(response.json()["errors"]) == ["place"]
 
 
 def test_the_same_uuid_with_other_notes_is_a_409_naming_the_stored_session(
@@ -189,8 +189,9 @@ def test_the_same_uuid_with_other_notes_is_a_409_naming_the_stored_session(
 
     assert response.status_code == 409
     answer = response.json()
+    assert answer["code"] == "conflict"
     assert answer["id"] == stored["id"]
-    assert data["client_uuid"] in answer["client_uuid"][0]
+    assert data["client_uuid"] in answer["errors"]["client_uuid"][0]
     assert AssistanceSession.objects.get().notes == data["notes"]
 
 
@@ -206,7 +207,7 @@ def test_a_resend_after_an_official_moved_the_session_is_answered_for_good(
     response = post(as_member, data)
 
     assert response.status_code == 409
-    assert "another team" in response.json()["client_uuid"][0]
+    assert "another team" in response.json()["errors"]["client_uuid"][0]
     assert "id" not in response.json()
     assert AssistanceSession.objects.count() == 1
 
@@ -218,7 +219,7 @@ def test_a_session_without_services_is_a_400_on_services(as_member, household):
     response = post(as_member, data)
 
     assert response.status_code == 400
-    assert response.json() == {"services": ["This field is required."]}
+    assert response.json()["errors"] == {"services": ["This field is required."]}
     assert not AssistanceSession.objects.exists()
 
 
@@ -226,7 +227,7 @@ def test_an_empty_list_of_services_is_a_400_on_services(as_member, household):
     response = post(as_member, body(household, services=[]))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["services"]
+    assert list(response.json()["errors"]) == ["services"]
 
 
 def test_an_unknown_service_code_is_a_400_on_that_line(as_member, household):
@@ -238,7 +239,7 @@ def test_an_unknown_service_code_is_a_400_on_that_line(as_member, household):
     response = post(as_member, body(household, services=services))
 
     assert response.status_code == 400
-    errors = response.json()["services"]
+    errors = response.json()["errors"]["services"]
     assert list(errors) == ["1"]  # only the refused line, by its index
     assert list(errors["1"]) == ["service"]
     assert "teleport" in errors["1"]["service"][0]
@@ -250,7 +251,7 @@ def test_a_service_check_failure_is_a_400_on_services(as_member, household):
     response = post(as_member, body(household, services=services))
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "services": ["Say why Scams and online safety could not be done."]
     }
 
@@ -259,7 +260,7 @@ def test_a_walk_in_without_details_is_a_400_naming_both_fields(as_member, househ
     response = post(as_member, body(household, household=None))
 
     assert response.status_code == 400
-    assert set(response.json()) == {"walk_in_gender", "walk_in_age_group"}
+    assert set(response.json()["errors"]) == {"walk_in_gender", "walk_in_age_group"}
 
 
 def test_a_future_session_is_a_400_on_started_at(as_member, household):
@@ -268,7 +269,9 @@ def test_a_future_session_is_a_400_on_started_at(as_member, household):
     response = post(as_member, body(household, started_at=later))
 
     assert response.status_code == 400
-    assert response.json() == {"started_at": ["A session cannot be in the future."]}
+    assert response.json()["errors"] == {
+        "started_at": ["A session cannot be in the future."]
+    }
 
 
 def test_another_wards_household_does_not_exist_for_the_caller(
@@ -277,8 +280,8 @@ def test_another_wards_household_does_not_exist_for_the_caller(
     response = post(as_member, body(household, household=neighbour_household.pk))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["household"]
-    assert "does not exist" in response.json()["household"][0]
+    assert list(response.json()["errors"]) == ["household"]
+    assert "does not exist" in response.json()["errors"]["household"][0]
     assert not AssistanceSession.objects.exists()
 
 
@@ -288,7 +291,7 @@ def test_a_member_cannot_log_for_another_team(
     response = post(as_member, body(household, team=sister_team.pk))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["team"]
+    assert list(response.json()["errors"]) == ["team"]
     assert not AssistanceSession.objects.exists()
 
 
@@ -300,7 +303,7 @@ def test_a_member_of_another_team_is_refused_on_members(
     response = post(as_member, body(household, members=[stranger.pk]))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["members"]
+    assert list(response.json()["errors"]) == ["members"]
 
 
 def test_a_ward_official_must_say_which_team(api, users, household):
@@ -309,7 +312,7 @@ def test_a_ward_official_must_say_which_team(api, users, household):
     response = post(api, body(household))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["team"]
+    assert list(response.json()["errors"]) == ["team"]
 
 
 def test_a_ward_official_logs_for_a_team_of_the_ward(
@@ -426,7 +429,7 @@ def test_a_bad_day_is_a_400_naming_the_filter(api, users, sessions):
     response = api.get(SESSIONS, {"date_from": "hôm qua"})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["date_from"]
+    assert list(response.json()["errors"]) == ["date_from"]
 
 
 def test_the_list_is_paged_by_cursor_without_gaps(api, users, sessions):
@@ -499,7 +502,7 @@ def test_a_partial_change_still_needs_whole_service_lines(as_member, logged):
     response = as_member.patch(detail(logged), {"services": services}, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "services": {"0": {"outcome": ["This field is required."]}}
     }
     codes = SessionService.objects.values_list("service_type__code", flat=True)
@@ -512,7 +515,7 @@ def test_a_change_is_checked_like_a_new_session(as_member, logged):
     )
 
     assert response.status_code == 400
-    assert list(response.json()) == ["walk_in_gender"]
+    assert list(response.json()["errors"]) == ["walk_in_gender"]
     logged.refresh_from_db()
     assert logged.walk_in_gender == ""
 
@@ -593,7 +596,7 @@ def test_a_member_cannot_move_a_session_to_another_team(
     response = as_member.patch(detail(logged), {"team": sister_team.pk}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["team"]
+    assert list(response.json()["errors"]) == ["team"]
     logged.refresh_from_db()
     assert logged.team == area.team
 

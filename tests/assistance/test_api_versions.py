@@ -65,6 +65,7 @@ def test_a_change_on_an_older_version_is_refused(as_member, stored):
     )
 
     assert response.status_code == 412
+    assert response.json()["code"] == "precondition_failed"
     assert "changed since you read it" in response.json()["detail"]
     assert response["ETag"] != old  # the version to read again
     stored.refresh_from_db()

@@ -181,7 +181,7 @@ def test_a_row_of_another_ward_reads_as_one_that_does_not_exist(
     with translation.override("en"):
         expected = [{field: [reference_missing(pk)]} for pk in (elsewhere, missing)]
     assert [answer.status_code for answer in answers] == [400, 400]
-    assert [answer.json() for answer in answers] == expected
+    assert [answer.json()["errors"] for answer in answers] == expected
     assert not AssistanceSession.objects.exists()
 
 
@@ -195,7 +195,9 @@ def test_a_member_of_another_ward_does_not_exist(
 
     assert response.status_code == 400
     with translation.override("en"):
-        assert response.json() == {"members": [reference_missing(neighbour_member.pk)]}
+        assert response.json()["errors"] == {
+            "members": [reference_missing(neighbour_member.pk)]
+        }
 
 
 def test_a_member_who_left_the_team_is_refused_by_name(
@@ -211,7 +213,7 @@ def test_a_member_who_left_the_team_is_refused_by_name(
     )
 
     assert response.status_code == 400
-    assert response.json()["members"][0].startswith(
+    assert response.json()["errors"]["members"][0].startswith(
         "Bùi Thị Cúc is not a member of the team"
     )
     assert not AssistanceSession.objects.exists()
@@ -225,7 +227,7 @@ def test_a_person_of_another_household_is_refused(as_member, member, household, 
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "resident": ["This person does not live in the chosen household."]
     }
 
@@ -244,7 +246,7 @@ def test_a_service_taken_out_of_the_catalogue_is_refused_at_once(
     response = post(as_member, field_body(member, household=household.pk))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["services"]
+    assert list(response.json()["errors"]) == ["services"]
 
 
 @pytest.mark.parametrize(
@@ -265,7 +267,7 @@ def test_a_moment_out_of_range_is_a_400_on_started_at(
     )
 
     assert response.status_code == 400
-    assert list(response.json()) == ["started_at"]
+    assert list(response.json()["errors"]) == ["started_at"]
     assert not AssistanceSession.objects.exists()
 
 
@@ -323,7 +325,7 @@ def test_values_of_the_wrong_shape_are_refused_by_name(
     response = post(as_member, data)
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(response.json()["errors"]) == [field]
     assert not AssistanceSession.objects.exists()
 
 
@@ -367,4 +369,4 @@ def test_a_uuid_stored_with_other_content_is_a_conflict(as_member, member, house
 
     assert response.status_code == 409
     assert response.json()["id"] == stored["id"]
-    assert data["client_uuid"] in response.json()["client_uuid"][0]
+    assert data["client_uuid"] in response.json()["errors"]["client_uuid"][0]

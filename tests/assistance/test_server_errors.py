@@ -21,7 +21,7 @@ def test_a_form_encoded_session_is_checked_not_crashed(users, member):
     )
 
     assert response.status_code == 400
-    assert "client_uuid" in response.json()
+    assert "client_uuid" in response.json()["errors"]
 
 
 @pytest.mark.parametrize("offset", ["+16:00", "-23:59", "+00:00", "+07:00"])

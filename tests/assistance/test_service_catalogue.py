@@ -165,12 +165,16 @@ def test_the_api_refuses_a_service_deactivated_in_the_admin(
             "services": [{"service": "online_safety", "outcome": "done"}],
         },
         content_type="application/json",
-        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "services": {
-            "0": {"service": ["Object with code=online_safety does not exist."]}
+            "0": {
+                "service": [
+                    "Trong danh mục không có dịch vụ đang dùng nào mang mã "
+                    '"online_safety".'
+                ]
+            }
         }
     }

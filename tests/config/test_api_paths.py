@@ -15,7 +15,7 @@ def test_a_write_without_the_slash_reaches_the_view(api, users):
 
     # The capture API itself refuses the incomplete session, by field.
     assert response.status_code == 400
-    assert "client_uuid" in response.json()
+    assert "client_uuid" in response.json()["errors"]
 
 
 def test_a_read_without_the_slash_is_answered_in_place(api, users):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from core.api_errors import Conflict
 from core.capture import CaptureAnswers, CaptureConflict, capture, capture_response
 from tests.teams.factories import TeamFactory
 from training.models import Workshop
@@ -120,19 +121,23 @@ def test_a_conflict_is_a_409_naming_the_uuid_and_the_visible_row():
     def record():
         raise CaptureConflict(Row(7))
 
-    shown = capture_response(record, answers())
-    hidden = capture_response(record, answers(visible=False))
+    with pytest.raises(Conflict) as shown:
+        capture_response(record, answers())
+    with pytest.raises(Conflict) as hidden:
+        capture_response(record, answers(visible=False))
 
-    assert (shown.status_code, shown.data["id"]) == (409, 7)
-    assert str(Row(7).client_uuid) in shown.data["client_uuid"][0]
-    assert (hidden.status_code, "id" in hidden.data) == (409, False)
+    assert (shown.value.status_code, shown.value.extra) == (409, {"id": 7})
+    assert str(Row(7).client_uuid) in shown.value.errors["client_uuid"][0]
+    assert (hidden.value.status_code, hidden.value.extra) == (409, {})
 
 
 def test_a_resend_of_a_row_moved_out_of_scope_is_a_409_without_it():
-    response = capture_response(lambda: (Row(3), False), answers(visible=False))
+    with pytest.raises(Conflict) as conflict:
+        capture_response(lambda: (Row(3), False), answers(visible=False))
 
-    assert response.status_code == 409
-    assert response.data == {"client_uuid": ["%s: moved" % Row(3).client_uuid]}
+    assert conflict.value.status_code == 409
+    assert conflict.value.errors == {"client_uuid": ["%s: moved" % Row(3).client_uuid]}
+    assert conflict.value.extra == {}
 
 
 @pytest.mark.parametrize(

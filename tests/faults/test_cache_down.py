@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Role
+from core.throttling import FixedWindowThrottle
 from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,21 @@ def test_statistics_answer_while_the_cache_is_down(client, users, cache_on):
     response = client.get("/api/v1/stats/summary/")
 
     assert response.status_code == 200
+
+
+def test_the_api_answers_and_counts_its_budget_while_the_cache_is_down(
+    client, users, cache_on, monkeypatch
+):
+    # One window for both requests, whenever the test runs.
+    monkeypatch.setattr(FixedWindowThrottle, "timer", lambda self: 1_800_000_030.0)
+    client.force_login(users[Role.WARD])
+    cache_on.stop()
+
+    answers = [client.get("/api/v1/me/") for _ in range(2)]
+
+    # Counted in the process's memory meanwhile (config.cache).
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert [answer["X-RateLimit-Remaining"] for answer in answers] == ["599", "598"]
 
 
 def test_health_names_the_cache_apart_from_the_broker(client, cache_on):

@@ -176,7 +176,7 @@ def test_a_uuid_resent_with_other_content_is_a_named_conflict(as_leader):
 
     assert response.status_code == 409
     answer = response.json()
-    assert data["client_uuid"] in answer["client_uuid"][0]
+    assert data["client_uuid"] in answer["errors"]["client_uuid"][0]
     assert answer["id"] == first["id"]
     assert Workshop.objects.get().attendees == 42
 
@@ -185,12 +185,12 @@ def test_refused_fields_are_named(as_leader):
     response = post(as_leader, body(attendees=5, elderly=6, topic="cooking"))
 
     assert response.status_code == 400
-    assert set(response.json()) == {"topic"}
+    assert set(response.json()["errors"]) == {"topic"}
 
     response = post(as_leader, body(attendees=25, elderly=26))
 
     assert response.status_code == 400
-    assert set(response.json()) == {"elderly"}
+    assert set(response.json()["errors"]) == {"elderly"}
     assert not Workshop.objects.exists()
 
 
@@ -217,7 +217,7 @@ def test_a_team_leader_may_not_log_for_another_team(as_leader, area):
     response = post(as_leader, body(team=sister.pk))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["team"]
+    assert list(response.json()["errors"]) == ["team"]
 
 
 def test_a_ward_official_logs_for_a_team_of_their_ward(api, users, area):
@@ -235,7 +235,7 @@ def test_a_ward_official_must_name_the_team(api, users):
     response = post(api, body())
 
     assert response.status_code == 400
-    assert list(response.json()) == ["team"]
+    assert list(response.json()["errors"]) == ["team"]
 
 
 def test_a_ward_official_may_not_log_for_another_wards_team(api, users, area):
@@ -244,7 +244,7 @@ def test_a_ward_official_may_not_log_for_another_wards_team(api, users, area):
     response = post(api, body(team=area.neighbour_team.pk))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["team"]
+    assert list(response.json()["errors"]) == ["team"]
     assert not Workshop.objects.exists()
 
 
@@ -300,7 +300,7 @@ def test_a_resend_of_a_workshop_moved_to_another_team_does_not_show_it(as_leader
     response = post(as_leader, data)
 
     assert response.status_code == 409
-    assert "another team" in response.json()["client_uuid"][0]
+    assert "another team" in response.json()["errors"]["client_uuid"][0]
     assert "id" not in response.json()
 
 

@@ -19,9 +19,9 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.scope import Level, scope, scope_for, scoped
+from core.api_errors import PreconditionFailed
 from core.capture import (
     CaptureAnswers,
-    PreconditionFailed,
     api_errors,
     capture_response,
     if_match,
@@ -205,15 +205,7 @@ class WorkshopDetailApi(GenericAPIView):
         except DjangoValidationError as error:
             raise ApiValidationError(api_errors(error)) from error
         except WorkshopChanged as changed:
-            return self._stale(changed.workshop)
+            # The current version comes along, to read the workshop again with.
+            etag = '"%s"' % workshop_version(changed.workshop)
+            raise PreconditionFailed(STALE, headers={"ETag": etag}) from changed
         return self._shown(self.get_queryset().get(pk=workshop.pk))
-
-    def _stale(self, workshop) -> Response:
-        # The handler gives the 412 the API's one error shape; the ETag says
-        # which version to read.
-        handler = self.get_exception_handler()
-        response = handler(
-            PreconditionFailed(STALE), self.get_exception_handler_context()
-        )
-        response["ETag"] = '"%s"' % workshop_version(workshop)
-        return response

@@ -284,7 +284,7 @@ def test_errors_are_json_even_when_csv_was_asked(with_key, area):
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert "interval" in response.json()
+    assert "interval" in response.json()["errors"]
 
 
 # Parameters
@@ -318,7 +318,7 @@ def test_a_bad_parameter_is_a_400_naming_it(with_key, area, params, name):
     response = get(client, **params)
 
     assert response.status_code == 400
-    assert list(response.json()) == [name]
+    assert list(response.json()["errors"]) == [name]
 
 
 def test_a_whole_year_is_allowed(with_key, area):

@@ -91,4 +91,4 @@ def test_a_bad_summary_parameter_is_named(with_key, area):
     response = client.get(SUMMARY, {"date_to": "2026-02-30"})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["date_to"]
+    assert list(response.json()["errors"]) == ["date_to"]

@@ -189,7 +189,7 @@ def test_a_bad_parameter_is_a_400_naming_it(with_key, area, params, name):
     response = client.get(TRAINING, params)
 
     assert response.status_code == 400
-    assert list(response.json()) == [name]
+    assert list(response.json()["errors"]) == [name]
 
 
 @pytest.mark.parametrize(
