@@ -272,6 +272,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The API answers JSON only, errors included (core.api_errors).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Bodies are JSON, as the schema says; a form or multipart body is a 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
     # Requests per API key or account and minute: the statistics and areas
     # API, and the rest of it (accounts.throttling); every answer states them.

@@ -74,14 +74,22 @@ class PullPagination(PageSize, CursorPagination):
             ) from error
 
 
-def parameters_check(request, filters=()) -> None:
-    """Refuse query parameters the list does not know, naming each (a typo in
-    a filter would otherwise pull everything)."""
-    unknown = sorted(set(request.query_params) - PULL_PARAMETERS - set(filters))
-    if unknown:
-        raise ValidationError(
-            {name: [gettext("This list has no such parameter.")] for name in unknown}
-        )
+def parameters_check(request, known=(), *, extra=PULL_PARAMETERS) -> None:
+    """Refuse query parameters the API does not know, naming each (a typo in
+    a filter would otherwise pull everything), and a parameter given empty or
+    more than once: it would be read as missing, or as only one of its values.
+    """
+    query = request.query_params
+    problems = {}
+    for name in sorted(set(query)):
+        if name not in extra and name not in known:
+            problems[name] = [gettext("This list has no such parameter.")]
+        elif len(query.getlist(name)) > 1:
+            problems[name] = [gettext("Give this parameter once.")]
+        elif query[name] == "":
+            problems[name] = [gettext("Give a value, or leave the parameter out.")]
+    if problems:
+        raise ValidationError(problems)
 
 
 class Interleaved:

@@ -56,11 +56,17 @@ ERROR_SCHEMA = {
         },
         "errors": {
             "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "additionalProperties": {
+                "anyOf": [
+                    {"type": "array", "items": {"type": "string"}},
+                    {"type": "object"},
+                ]
+            },
             "description": (
                 "For refused input (400) and conflicts (409): each field or "
                 "parameter named, with its problems; `non_field_errors` for "
-                "those of the whole request."
+                "those of the whole request. A list's items are named by their "
+                'place from 0: `{"services": {"0": {"service": [...]}}}`.'
             ),
         },
         "id": {

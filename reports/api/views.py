@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.api import INVALID, JSON, REFUSALS, StatisticsAccess
 from accounts.scope import scope_for, scoped
+from core.pagination import parameters_check
 
 from ..indicators import Area, headline, registry
 from ..kept import Body, kept
@@ -141,6 +142,7 @@ class StatsApi(StatisticsAccess, APIView):
         return ()
 
     def get(self, request):
+        parameters_check(request, self.query_class().fields, extra={"format"})
         query = self.query_class(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data

@@ -131,12 +131,30 @@ def test_a_page_moves_with_the_figures(client, area, figures):
     assert sum(row["sessions"] for row in moved.json()["results"]) == 7
 
 
-@pytest.mark.parametrize("size", ["0", "5001", "-3", "abc", "1.5", ""])
+@pytest.mark.parametrize("size", ["0", "5001", "-3", "abc", "1.5"])
 def test_a_page_size_out_of_range_is_a_400_naming_it(client, figures, size):
     response = client.get(STATS, {"page_size": size})
 
     assert response.status_code == 400
     assert errors(response)["page_size"] == ["Give a whole number from 1 to 5000."]
+
+
+@pytest.mark.parametrize(
+    "query, problem",
+    [
+        ("page_size=", "Give a value, or leave the parameter out."),
+        ("level=", "Give a value, or leave the parameter out."),
+        ("group=ward&group=service", "Give this parameter once."),
+        ("grup=ward", "This list has no such parameter."),
+    ],
+)
+def test_a_parameter_empty_twice_or_unknown_is_a_400_naming_it(
+    client, figures, query, problem
+):
+    response = client.get(STATS + "?" + query)
+
+    assert response.status_code == 400
+    assert list(errors(response).values()) == [[problem]]
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "W10", "eyJhIjogMX0", "%%%"])
