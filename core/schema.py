@@ -105,6 +105,10 @@ ERRORS = {
     "406": "None of the types in Accept can be answered.",
     "409": "The client_uuid is already stored with other content.",
     "412": "The record changed since the version named in If-Match.",
+    "414": (
+        "The address is longer than the server takes (about 4 KB): ask for "
+        "less at once. Answered by the web server in front of the platform."
+    ),
     "415": "The body is not JSON.",
     "429": "Too many requests in this window: wait Retry-After seconds.",
 }
@@ -229,7 +233,11 @@ def errors_and_limits(result, generator, request, public):
             for status in _errors_of(method, path, operation):
                 declared = responses.setdefault(status, {"description": ERRORS[status]})
                 declared["content"] = {"application/json": {"schema": ERROR_REF}}
+            if method == "get":
+                responses.setdefault("414", {"description": ERRORS["414"]})
             for status, response in responses.items():
+                if status == "414":  # the web server's answer, not the API's
+                    continue
                 response.setdefault("headers", {}).update(
                     {
                         k: v

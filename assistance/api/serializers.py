@@ -116,7 +116,21 @@ class SessionInput(FieldsBuiltOnce, serializers.Serializer):
 BATCH_MAX = 100  # sessions in one batch: a phone's queue after a day offline
 
 
-@extend_schema_field(SessionInput(many=True))
+@extend_schema_field(
+    {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": BATCH_MAX,
+        # Any item is taken, and answered on its own: one that is not a
+        # session is that item's 400, never the whole batch's.
+        "items": {
+            "description": (
+                "A session as POST /api/v1/sessions/ takes it (see "
+                "SessionInputRequest); checked and answered on its own."
+            )
+        },
+    }
+)
 class SessionItems(serializers.ListField):
     """The sessions of a batch as sent, each checked later on its own (as a
     single POST is), so that one refused item never refuses the others."""

@@ -87,6 +87,8 @@ def test_every_operation_documents_its_errors_in_the_one_shape(schema):
 def test_every_answer_documents_the_rate_limit_headers(schema):
     for path, method, operation in operations(schema):
         for status, response in operation["responses"].items():
+            if status == "414":  # answered by the web server in front
+                continue
             assert set(response.get("headers", {})) >= RATE_LIMIT, (
                 method,
                 path,
