@@ -9,6 +9,7 @@ verdict must not.
 """
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -18,9 +19,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from accounts.api_keys import api_key_issue
 from accounts.models import ApiKey, User
+from assistance.models import AssistanceSession
+from assistance.selectors import member_for
+from households.models import Household
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,6 +33,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
 ST = Path(sys.executable).with_name("st")
 MAX_TIME = os.environ.get("ST_MAX_TIME", "60")
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
 
 
 @pytest.fixture
@@ -48,9 +54,22 @@ def credentials(kind: str) -> dict:
         admin = User.objects.get(username="admin")
         key = ApiKey(name="Schemathesis", level=ApiKey.Level.NATIONAL)
         return {"ST_API_KEY": api_key_issue(key=key, created_by=admin)}
+    member = User.objects.get(username="thanhvien.badinh")
     client = Client()
-    client.force_login(User.objects.get(username="thanhvien.badinh"))
-    return {"ST_SESSION": client.cookies["sessionid"].value}
+    client.force_login(member)
+    household = Household.objects.filter(hamlet=member.team.hamlet).first()
+    real = {
+        "team": member.team_id,
+        "members": [member_for(member).pk],
+        "started_at": timezone.now().isoformat(),
+        "place": "home",
+        "household": household.pk,
+        "services": [{"service": "vneid_level2", "outcome": "done"}],
+    }
+    return {
+        "ST_SESSION": client.cookies["sessionid"].value,
+        "ST_SESSION_DATA": json.dumps(real),
+    }
 
 
 def schemathesis_run(url: str, extra_env: dict) -> subprocess.CompletedProcess:
@@ -60,7 +79,9 @@ def schemathesis_run(url: str, extra_env: dict) -> subprocess.CompletedProcess:
         "PYTHONPATH": str(ROOT),
         "SCHEMATHESIS_HOOKS": "tests.contract.schemathesis_hooks",
     }
-    env.pop("ST_API_KEY" if "ST_SESSION" in extra_env else "ST_SESSION", None)
+    for name in ("ST_API_KEY", "ST_SESSION", "ST_SESSION_DATA"):
+        if name not in extra_env:
+            env.pop(name, None)
     command = [
         str(ST),
         "--config-file",
@@ -100,8 +121,11 @@ def untested_for_auth(output: str) -> set[str]:
 def test_the_api_keeps_to_its_schema_under_every_check(
     demo, live_server, kind, must_reach
 ):
+    before = AssistanceSession.objects.count()
     result = schemathesis_run(live_server.url, credentials(kind))
     output = result.stdout + result.stderr
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / ("schemathesis-%s.txt" % kind)).write_text(output)
 
     assert result.returncode == 0, output[-20000:]
     # Every operation in the schema was tested, none skipped as untestable.
@@ -111,3 +135,5 @@ def test_the_api_keeps_to_its_schema_under_every_check(
     assert int(tested.group(1)) == int(selected.group(2)) > 10
     # The credentials worked where they should: these were really exercised.
     assert not must_reach & untested_for_auth(output), output[-5000:]
+    if kind == "session":  # sessions were stored, not only refused
+        assert AssistanceSession.objects.count() > before
