@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
@@ -56,6 +57,87 @@ WRITE_LEVELS = (Level.NATIONAL, Level.WARD, Level.TEAM)
 STALE = gettext_lazy(
     "The session was changed since you read it: read it again, then send your change."
 )
+
+
+# What a client sends and gets, as the schema shows it.
+HOUSEHOLD_VISIT = {
+    "client_uuid": "3f6c2a8e-0b7d-4c1e-9a55-6d2f1b8e4c10",
+    "started_at": "2026-11-24T09:30:00+07:00",
+    "place": "home",
+    "household": 125,
+    "resident": 431,
+    "services": [
+        {"service": "vneid_level2", "outcome": "done"},
+        {
+            "service": "birth_registration",
+            "outcome": "follow_up",
+            "dossier_ref": "G22.01-241124-0042",
+        },
+    ],
+    "duration_minutes": 20,
+    "notes": "Bà cần con mang giấy khai sinh của cháu đến bổ sung.",
+}
+WALK_IN = {
+    "client_uuid": "9b21d4f0-77aa-4e3b-8c1d-2f5e6a7b8c90",
+    "started_at": "2026-11-24T14:05:00+07:00",
+    "place": "centre",
+    "service_point": 3,
+    "walk_in_gender": "female",
+    "walk_in_age_group": "60_plus",
+    "walk_in_elderly_alone": True,
+    "services": [{"service": "bill_qr", "outcome": "done"}],
+    "duration_minutes": 10,
+}
+STORED = {
+    "id": 5120,
+    "client_uuid": HOUSEHOLD_VISIT["client_uuid"],
+    "deleted": False,
+    "ward": "00004",
+    "team": 1,
+    "members": [6],
+    "started_at": "2026-11-24T09:30:00+07:00",
+    "started_on": "2026-11-24",
+    "place": "home",
+    "service_point": None,
+    "household": 125,
+    "resident": 431,
+    "walk_in_gender": None,
+    "walk_in_age_group": None,
+    "walk_in_elderly_alone": False,
+    "walk_in_disability": False,
+    "walk_in_poor": False,
+    "walk_in_ethnic_minority": False,
+    "walk_in_no_smartphone": False,
+    "services": [
+        {
+            "service": "vneid_level2",
+            "service_name": "Kích hoạt định danh điện tử mức 2",
+            "outcome": "done",
+            "reason": "",
+            "dossier_ref": "",
+            "closed_at": None,
+        }
+    ],
+    "duration_minutes": 20,
+    "notes": "",
+    "source": "api",
+    "created_at": "2026-11-24T09:31:12+07:00",
+    "updated_at": "2026-11-24T09:31:12+07:00",
+    "may_edit": True,
+}
+SESSION_EXAMPLES = [
+    OpenApiExample("A household visit", value=HOUSEHOLD_VISIT, request_only=True),
+    OpenApiExample("A walk-in at a service point", value=WALK_IN, request_only=True),
+    OpenApiExample("The stored session", value=STORED, response_only=True),
+]
+CHANGE_EXAMPLES = [
+    OpenApiExample(
+        "Correct the duration and the notes",
+        value={"duration_minutes": 25, "notes": "Đã hẹn quay lại thứ Sáu."},
+        request_only=True,
+    ),
+    OpenApiExample("The stored session", value=STORED, response_only=True),
+]
 
 
 CONFLICT = gettext_lazy(
@@ -198,6 +280,7 @@ class SessionListCreateApi(ListAPIView):
     @extend_schema(
         summary="Record an assistance session",
         request=SessionInput,
+        examples=SESSION_EXAMPLES,
         responses={
             201: SessionOutput,
             200: OpenApiResponse(
@@ -228,6 +311,32 @@ class SessionBatchApi(GenericAPIView):
             "another. A UUID sent twice is stored once, as two POSTs would."
         ),
         request=SessionBatchInput,
+        examples=[
+            OpenApiExample(
+                "A queue of two",
+                value={"sessions": [HOUSEHOLD_VISIT, WALK_IN]},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "One stored, one resent",
+                value={
+                    "results": [
+                        {
+                            "client_uuid": HOUSEHOLD_VISIT["client_uuid"],
+                            "status": 201,
+                            "body": STORED,
+                            "location": "/api/v1/sessions/5120/",
+                        },
+                        {
+                            "client_uuid": WALK_IN["client_uuid"],
+                            "status": 200,
+                            "body": {**STORED, "id": 5119, **WALK_IN},
+                        },
+                    ]
+                },
+                response_only=True,
+            ),
+        ],
         responses={
             200: SessionBatchOutput,
             400: OpenApiResponse(description="The sessions are not a list of 1-100."),
@@ -287,6 +396,7 @@ class SessionDetailApi(GenericAPIView):
             "refused with 412."
         ),
         request=SessionUpdateInput,
+        examples=CHANGE_EXAMPLES,
         responses={
             200: SessionOutput,
             400: OpenApiResponse(),
@@ -304,6 +414,7 @@ class SessionDetailApi(GenericAPIView):
             "survive. With If-Match, 412 when the session changed since."
         ),
         request=SessionUpdateInput,
+        examples=CHANGE_EXAMPLES,
         responses={
             200: SessionOutput,
             400: OpenApiResponse(),

@@ -99,3 +99,17 @@ def test_every_answer_documents_the_rate_limit_headers(schema):
 
 def test_the_schema_describes_the_api_only(schema):
     assert all(path.startswith("/api/v1/") for path in schema["paths"])
+
+
+def test_requests_and_answers_show_examples(schema):
+    for path, method, operation in operations(schema):
+        bodies = list(operation.get("requestBody", {}).get("content", {}).values())
+        bodies += [
+            content
+            for status, response in operation["responses"].items()
+            if status.startswith("2")
+            for media_type, content in response.get("content", {}).items()
+            if "json" in media_type
+        ]
+        for body in bodies:
+            assert "example" in body or body.get("examples"), (method, path)
