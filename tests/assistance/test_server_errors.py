@@ -9,8 +9,9 @@ from tests.assistance.factories import SessionFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_form_encoded_session_is_checked_not_crashed(users, member):
-    """A multipart POST: the CSRF check reads the body first."""
+def test_a_form_encoded_session_is_refused_as_not_json_not_crashed(users, member):
+    """A multipart POST: the CSRF check reads the body first, then the API
+    says it takes JSON only (415), in its error shape."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(users[Role.TEAM_MEMBER])
     client.get("/field/")
@@ -20,8 +21,8 @@ def test_a_form_encoded_session_is_checked_not_crashed(users, member):
         "/api/v1/sessions/", {"place": "home"}, HTTP_X_CSRFTOKEN=token
     )
 
-    assert response.status_code == 400
-    assert "client_uuid" in response.json()["errors"]
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
 
 
 @pytest.mark.parametrize("offset", ["+16:00", "-23:59", "+00:00", "+07:00"])
