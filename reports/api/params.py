@@ -52,7 +52,10 @@ class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
     level = serializers.ChoiceField(
         choices=LEVELS,
         required=False,
-        help_text=_("Where to count; defaults to the caller's own area."),
+        help_text=_(
+            "Where to count; defaults to the caller's own area. national "
+            "takes no code; province a 2-digit code; ward a 5-digit one."
+        ),
     )
     code = serializers.RegexField(
         r"^[0-9]{2}([0-9]{3})?\Z",
@@ -65,11 +68,15 @@ class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
     date_from = serializers.DateField(
         required=False,
         help_text=_(
-            "First day counted (ISO date); defaults to 29 days before date_to."
+            "First day counted (ISO date, from 2000-01-01); defaults to 29 "
+            "days before date_to; at most 366 days before it."
         ),
     )
     date_to = serializers.DateField(
-        required=False, help_text=_("Last day counted (ISO date); defaults to today.")
+        required=False,
+        help_text=_(
+            "Last day counted (ISO date, until 2100-12-31); defaults to today."
+        ),
     )
 
     def validate_date_from(self, value):

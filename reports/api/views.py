@@ -82,11 +82,23 @@ CONDITIONAL = [
 NOT_MODIFIED = OpenApiResponse(description="Unchanged since the ETag given.")
 
 
+# The rules the server holds a question to that JSON Schema cannot state.
+RULES = (
+    "\n\nRules (a question that breaks one is a 400 naming the parameter): "
+    "`level=national` takes no `code`; a province's `code` has 2 digits, a "
+    "ward's 5; an area outside the caller's scope is a 404. `date_from` is "
+    "not after `date_to`, the period is at most 366 days, and each day lies "
+    "between 2000-01-01 and 2100-12-31. `group=hamlet` needs `level=ward`; "
+    "`group=ward` needs `level=province` or `ward`. A parameter is given at "
+    "most once and never empty; an unknown one is refused."
+)
+
+
 def stats_schema(*, summary: str, description: str, query, output):
     """The schema of a statistics endpoint: its question and its answer."""
     return extend_schema(
         summary=summary,
-        description=description,
+        description=description + RULES,
         tags=["statistics"],
         parameters=[query, *CONDITIONAL],
         responses={

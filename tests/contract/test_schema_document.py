@@ -113,3 +113,10 @@ def test_requests_and_answers_show_examples(schema):
         ]
         for body in bodies:
             assert "example" in body or body.get("examples"), (method, path)
+
+
+def test_the_statistics_state_the_rules_the_schema_cannot(schema):
+    for path in ("/api/v1/stats/", "/api/v1/stats/summary/", "/api/v1/stats/training/"):
+        description = schema["paths"][path]["get"]["description"]
+        for rule in ("takes no `code`", "at most 366 days", "2000-01-01"):
+            assert rule in description, (path, rule)
