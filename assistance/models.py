@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Province, Ward
 from core.audit import WardHistory
 from households.models import Household, Resident
-from teams.models import Member, ServicePoint, Team
+from teams.models import Member, ServicePoint, Team, Tombstone
 
 
 class ServiceType(models.Model):
@@ -380,34 +380,10 @@ class CampaignTarget(models.Model):
         return "%s: %s" % (self.get_indicator_display(), self.target)
 
 
-class SessionTombstone(models.Model):
-    """A deleted session, kept for a while so that incremental pulls learn of it.
+class SessionTombstone(Tombstone):
+    """A deleted session, as incremental pulls show it (see ``Tombstone``)."""
 
-    It keeps the session's id (ids are never reused, so a pull pages live
-    sessions and tombstones as one list) and what the session was scoped
-    and filtered by. The references are not constraints: a tombstone never
-    holds back deleting a team or a household, nor goes with them.
-    """
-
-    WARD_PATH = "ward"
-    TEAM_PATH = "team"
-
-    id = models.BigIntegerField(primary_key=True)
     client_uuid = models.UUIDField(_("client UUID"))
-    ward = models.ForeignKey(
-        Ward,
-        models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("ward"),
-    )
-    team = models.ForeignKey(
-        Team,
-        models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("team"),
-    )
     household = models.ForeignKey(
         Household,
         models.DO_NOTHING,
@@ -417,14 +393,10 @@ class SessionTombstone(models.Model):
         verbose_name=_("household"),
     )
     started_on = models.DateField(_("day"))
-    # Named as the session's field: the deletion is the row's last change,
-    # and one filter set reads live sessions and tombstones alike.
-    updated_at = models.DateTimeField(_("deleted at"), db_index=True)
 
-    class Meta:
+    class Meta(Tombstone.Meta):
         verbose_name = _("deleted session")
         verbose_name_plural = _("deleted sessions")
-        ordering = ["-id"]
 
     def __str__(self):
         return str(self.client_uuid)

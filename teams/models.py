@@ -284,3 +284,40 @@ class Shift(models.Model):
             self.get_period_display(),
             self.date.strftime("%d/%m/%Y"),
         )
+
+
+class Tombstone(models.Model):
+    """A deleted team record (a session, a workshop), kept for a while so that
+    incremental pulls learn of it.
+
+    It keeps the record's id (ids are never reused, so a pull pages live rows
+    and tombstones as one list) and the ward and team it was scoped by. The
+    references are not constraints: a tombstone never holds back deleting a
+    team, nor goes with it. ``updated_at`` is named as the record's field:
+    the deletion is the row's last change, and one filter set reads live
+    rows and tombstones alike.
+    """
+
+    WARD_PATH = "ward"
+    TEAM_PATH = "team"
+
+    id = models.BigIntegerField(primary_key=True)
+    ward = models.ForeignKey(
+        Ward,
+        models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("ward"),
+    )
+    team = models.ForeignKey(
+        "teams.Team",
+        models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("team"),
+    )
+    updated_at = models.DateTimeField(_("deleted at"), db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-id"]

@@ -11,7 +11,7 @@ from accounts.scope import Level, Scope
 from areas.models import Province, Ward
 from assistance.models import ServiceType
 from core.text import text_normalise
-from teams.models import Member, Team
+from teams.models import Member, Team, Tombstone
 
 
 def is_run_by(scope: Scope, row) -> bool:
@@ -443,43 +443,15 @@ class Workshop(models.Model):
             )
 
 
-class WorkshopTombstone(models.Model):
-    """A deleted workshop, kept for a while so that incremental pulls learn of it.
+class WorkshopTombstone(Tombstone):
+    """A deleted workshop, as incremental pulls show it (see ``Tombstone``)."""
 
-    It keeps the workshop's id (ids are never reused, so a pull pages live
-    workshops and tombstones as one list) and what the workshop was scoped
-    and filtered by; the references are not constraints, so a tombstone never
-    holds back deleting a team, nor goes with it.
-    """
-
-    WARD_PATH = "ward"
-    TEAM_PATH = "team"
-
-    id = models.BigIntegerField(primary_key=True)
     client_uuid = models.UUIDField(_("client UUID"), null=True)
-    ward = models.ForeignKey(
-        Ward,
-        models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("ward"),
-    )
-    team = models.ForeignKey(
-        Team,
-        models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("team"),
-    )
     held_on = models.DateField(_("date"))
-    # Named as the workshop's field: the deletion is the row's last change,
-    # and one filter set reads live workshops and tombstones alike.
-    updated_at = models.DateTimeField(_("deleted at"), db_index=True)
 
-    class Meta:
+    class Meta(Tombstone.Meta):
         verbose_name = _("deleted workshop")
         verbose_name_plural = _("deleted workshops")
-        ordering = ["-id"]
 
     def __str__(self):
         return str(self.client_uuid or self.pk)
