@@ -148,6 +148,7 @@
 
   var syncing = null;
   var lastState = "idle";
+  var pendingCount = null; // what showQueue last counted, for signing out
 
   function sync() {
     if (syncing) return syncing;
@@ -183,6 +184,7 @@
     return queue.mine().then(function (items) {
       var pending = items.filter(function (item) { return item.status === "pending"; });
       var refused = items.filter(function (item) { return item.status === "refused"; });
+      pendingCount = pending.length;
       document.querySelectorAll("[data-pending-count]").forEach(function (node) {
         node.textContent = String(pending.length);
       });
@@ -238,11 +240,15 @@
         return matches(row.key) || row.residents.some(function (person) { return matches(person[3]); });
       }).slice(0, 15);
       target.textContent = "";
+      // Only what this phone keeps is searched: say so, and how much that is.
       var note = document.createElement("p");
-      note.className = "help";
-      note.textContent = found.length ? form.dataset.offlineFind : form.dataset.noneFound;
+      note.className = "help offline-scope";
+      note.textContent = form.dataset.offlineFind.replace("%(count)s", index.households.length);
       target.appendChild(note);
-      if (!found.length) return;
+      if (!found.length) {
+        addLine(target, form.dataset.noneFound, "none").className = "help";
+        return;
+      }
       var list = document.createElement("ul");
       list.className = "found";
       found.forEach(function (row) {
@@ -388,6 +394,43 @@
     window.scrollTo(0, 0);
   }
 
+  /* What the form shows follows what is chosen: the household or walk-in panel,
+   * a service's outcome once ticked, the reason once it failed, the chosen
+   * chips. Done here, not with CSS :has(), which phones before 2022 lack;
+   * without this script everything stays shown. */
+  function reflect(form) {
+    var who = checked(form, "who");
+    form.querySelectorAll(".panel").forEach(function (panel) {
+      panel.hidden = !!who && !panel.classList.contains("panel-" + who);
+    });
+    form.querySelectorAll(".svc").forEach(function (box) {
+      box.querySelector(".svc-detail").hidden = !box.querySelector("[name=service]").checked;
+      box.querySelector(".svc-reason").hidden = !box.querySelector("[value=failed]:checked");
+    });
+    form.querySelectorAll(".seg input, .chips input").forEach(function (input) {
+      input.parentNode.classList.toggle("on", input.checked);
+    });
+  }
+
+  /* The chip of the focused choice is outlined when the keyboard moved there. */
+  function trackFocus(form) {
+    function mark(event, on) {
+      var label = event.target.parentNode;
+      if (!label || !label.parentNode || !/\b(seg|chips)\b/.test(label.parentNode.className)) return;
+      var keyboard = true;
+      try { keyboard = event.target.matches(":focus-visible"); } catch (error) { /* an old browser */ }
+      label.classList.toggle("focus", on && keyboard);
+    }
+    form.addEventListener("focusin", function (event) { mark(event, true); });
+    form.addEventListener("focusout", function (event) { mark(event, false); });
+  }
+
+  function watch(form) {
+    form.addEventListener("change", function () { reflect(form); });
+    trackFocus(form);
+    reflect(form);
+  }
+
   function choose(form, household, resident, label) {
     form.elements.household.value = household;
     form.elements.resident.value = resident || "";
@@ -404,6 +447,7 @@
     document.getElementById("find-results").textContent = "";
     form.elements.started_at.value = localNow();
     showErrors(form, []);
+    reflect(form);
   }
 
   function setupForm(form) {
@@ -421,6 +465,7 @@
         if (form.elements["dossier-" + line.service]) form.elements["dossier-" + line.service].value = line.dossier_ref;
       });
     }
+    watch(form);
     form.addEventListener("click", function (event) {
       var pick = event.target.closest(".pick");
       if (pick) choose(form, pick.dataset.household, pick.dataset.resident, pick.dataset.label);
@@ -527,8 +572,10 @@
       var input = document.getElementById(button.dataset.for);
       input.value = String(Math.max(0, (parseInt(input.value, 10) || 0) + +button.dataset.step));
     });
+    watch(form);
     document.getElementById("log-again").addEventListener("click", function () {
       form.reset();
+      reflect(form);
       today();
       showErrors(form, []);
       document.getElementById("log-done").hidden = true;
@@ -576,19 +623,44 @@
     }).catch(function () {});
   }
 
+  /* ---- Signing out ---- */
+
+  function forgetOffline() {
+    localStorage.removeItem("field-index-" + USER);
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("forget");
+    }
+  }
+
+  /* One stray tap must not sign out with records unsent: ask first, naming how
+   * many. The count showQueue last made is used, so that confirm() and the
+   * sign-out stay in the tap itself; before the first count, it is made here. */
+  function guardSignOut(logout) {
+    function allowed(count) {
+      var text = logout.dataset;
+      if (!count || !text.confirmOne) return true;
+      return window.confirm(count === 1 ? text.confirmOne : text.confirmMany.replace("%(count)s", count));
+    }
+    logout.addEventListener("submit", function (event) {
+      if (pendingCount === null && window.indexedDB) {
+        event.preventDefault();
+        showQueue().then(function () { return pendingCount; }, function () { return 0; }).then(function (count) {
+          if (allowed(count)) { forgetOffline(); logout.submit(); }
+        });
+      } else if (allowed(pendingCount)) {
+        forgetOffline();
+      } else {
+        event.preventDefault();
+      }
+    });
+  }
+
   /* ---- Start ---- */
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(config.sw, { scope: config.scope }).catch(function () {});
   }
-  document.querySelectorAll("form[action*='logout']").forEach(function (logout) {
-    logout.addEventListener("submit", function () {
-      localStorage.removeItem("field-index-" + USER);
-      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-        navigator.serviceWorker.controller.postMessage("forget");
-      }
-    });
-  });
+  document.querySelectorAll("form[action*='logout']").forEach(guardSignOut);
   var form = document.getElementById("log-form");
   if (form) setupForm(form);
   var workshop = document.getElementById("workshop-form");
