@@ -189,13 +189,13 @@ class FileRows:
         finally:
             rows.close()
         at = header_index(first)
-        self.header_row = at + 1
-        self.headers = list(first[at]) if first else []
-        self._has_rows = len(first) > at + 1
+        self.header_row = 1 if at is None else at + 1
+        self.headers = list(first[self.header_row - 1]) if first else []
+        self._has_rows = len(first) > self.header_row
         if self._sheet_path:
             message = merged_message(
                 merged_ranges(self.path, self._sheet_path),
-                self.header_row,
+                None if at is None else self.header_row,
                 [str(header or "") for header in self.headers],
             )
             if message:
@@ -262,7 +262,7 @@ class StreamedFormatMixin:
             book.close()
             message = merged_message(
                 merged_ranges(source, sheet_path),
-                dataset.header_row,
+                dataset.header_found,
                 [str(header or "") for header in dataset.headers],
             )
             if message:
@@ -280,7 +280,8 @@ def dataset_header_lift(dataset: tablib.Dataset) -> tablib.Dataset:
         for row in dataset[at:]:
             lifted.append(row)
         dataset = lifted
-    dataset.header_row = at + 1
+    dataset.header_row = 1 if at is None else at + 1
+    dataset.header_found = None if at is None else dataset.header_row
     return dataset
 
 

@@ -30,12 +30,19 @@ CP1258_BYTES = frozenset((0xDE, 0xFD, 0xF0, 0xDD, 0xD0))
 # ă = "aê"); ø û ï ö ñ ë ä å are marks too and never Vietnamese letters.
 VNI_BYTES = re.compile(
     rb"[\xf8\xfb\xef\xf6\xf1\xeb\xe4\xe5\xd8\xdb\xcf\xd6\xd1\xcb\xc4\xc5]"
-    rb"|[aeAE][\xe2\xea\xe3\xf5\xc2\xca\xc3\xd5]|[oO][\xe2\xea\xf5\xc2\xca\xd5]"
+    rb"|[aeAE][\xe2\xea\xe3\xf5\xe0\xe1\xe8\xe9\xc2\xca\xc3\xd5]|[oO][\xe2\xea\xf5\xc2\xca\xd5]"
+)
+
+
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 
 
 def legacy_encoding(data: bytes) -> str | None:
-    """The old Vietnamese encoding ``data`` most looks like, if any."""
+    """The old Vietnamese encoding ``data`` most looks like, if any (its
+    UTF-8 text, as in a file with a few lines pasted from elsewhere, aside)."""
+    data = UTF8_SEQUENCE.sub(b"", data)
     high = sum(1 for byte in data if byte >= 0x80)
     if not high:
         return None
@@ -57,6 +64,11 @@ def not_utf8_message(data: bytes = b"") -> str:
         "In Excel, choose File › Save As and the type “CSV UTF-8 (Comma "
         "delimited)”, or save it as an Excel workbook (.xlsx)."
     )
+    if data.startswith(b"PK\x03\x04"):
+        return gettext(
+            "The file is an Excel workbook: choose the format “xlsx” and import "
+            "it again."
+        )
     encoding = legacy_encoding(data)
     if encoding is None:
         return gettext("The file is not in UTF-8.") + " " + how
@@ -76,7 +88,7 @@ def not_utf8_message(data: bytes = b"") -> str:
 
 VNI_WORD = re.compile(
     # "oã" is Vietnamese (ngoãn, hoãn); VNI's "ô" is "oâ", its "õ" "oõ".
-    r"\w*(?:[a-zA-Z][øûïöñëäåØÛÏÖÑËÄÅ]|[aeAE][âêãõÂÊÃÕ]|[oO][âêõÂÊÕ])\w*"
+    r"\w*(?:[a-zA-Z][øûïöñëäåØÛÏÖÑËÄÅ]|[aeAE][âêãõáàéèÂÊÃÕÁÀÉÈ]|[oO][âêõÂÊÕ])\w*"
 )
 
 
@@ -96,15 +108,15 @@ def vni_message(word: str) -> str:
 # Headers and merged cells -------------------------------------------------
 
 
-def header_index(rows) -> int:
+def header_index(rows) -> int | None:
     """Which of the first rows holds the column names: the first with two
-    filled cells (a title row has one; blank rows have none). 0 if none."""
+    filled cells (a title row has one; blank rows have none), or None."""
     for index, row in enumerate(rows):
         if index >= HEADER_SEARCH_ROWS:
             break
         if sum(1 for cell in row if cell is not None and str(cell).strip()) >= 2:
             return index
-    return 0
+    return None
 
 
 def missing_columns_message(missing, header_row: int) -> str:
@@ -132,8 +144,11 @@ def merged_ranges(source, sheet_path: str) -> list[str]:
     return found
 
 
-def merged_message(ranges, header_row: int, headers) -> str | None:
-    """Why the file is refused if a merge is at or below the column names."""
+def merged_message(ranges, header_row: int | None, headers) -> str | None:
+    """Why the file is refused if a merge is at or below the column names
+    (found on ``header_row``; None: none found, the columns' check words it)."""
+    if header_row is None:
+        return None
     for merged in ranges:
         column, top, _, bottom = range_boundaries(merged)
         if bottom < header_row:
@@ -154,7 +169,10 @@ def merged_message(ranges, header_row: int, headers) -> str | None:
 def read_error_message(error: BaseException) -> str:
     """An exception met while reading a file, as words for its user."""
     if isinstance(error, UnicodeDecodeError):
-        return not_utf8_message(error.object)
+        data = error.object
+        if data[:4] == b"PK\x03\x04":
+            return not_utf8_message(data)
+        return not_utf8_message(data[error.start :])
     if type(error) is ValueError or getattr(error, "for_user", False):
         return str(error)
     if isinstance(error, csv.Error):
