@@ -125,12 +125,18 @@ class IntegerWidget(widgets.Widget):
         return value
 
 
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's date serials
+
+
 class YearWidget(IntegerWidget):
-    """A year, also when Excel took it for a date (15/03/1968 reads 1968)."""
+    """A year, also when Excel took it for a date: 15/03/1968 reads 1968, and
+    so does 1968 typed in a cell formatted as a date (shown as 21/05/1905)."""
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.date):
-            return value.year
+            day = value.date() if isinstance(value, datetime.datetime) else value
+            serial = (day - EXCEL_EPOCH).days
+            return serial if 1900 <= serial <= 2100 else value.year
         text = cell_text(value)
         for pattern in DateWidget.FORMATS:
             try:

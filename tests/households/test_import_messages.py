@@ -9,6 +9,7 @@ import re
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl.utils.datetime import from_excel
 
 from accounts.models import Role
 from areas.models import Hamlet
@@ -154,13 +155,23 @@ def test_a_merged_cell_among_the_data_is_named(
     assert uploads_left(settings) == []
 
 
-def test_a_birth_year_excel_took_for_a_date_is_read_as_its_year(client, official, area):
+@pytest.mark.parametrize(
+    "cell",
+    [
+        datetime.datetime(1968, 3, 15),  # a birth date typed in the year's cell
+        from_excel(1968),  # 1968 typed in a cell formatted as a date
+        "15/03/1968",
+    ],
+)
+def test_a_birth_year_excel_took_for_a_date_is_read_as_its_year(
+    client, official, area, cell
+):
     Household.objects.create(
         ward=area.ward, hamlet=area.hamlet, code="BD-0001", head_name="Nguyễn Văn An"
     )
     content = sheet(
         RESIDENT_HEADERS,
-        resident_row(**{"Năm sinh": datetime.datetime(1968, 3, 15)}),
+        resident_row(**{"Năm sinh": cell}),
     )
 
     import_file(client, content, model="resident")
@@ -284,3 +295,17 @@ def test_a_workbook_chosen_as_csv_is_told_to_choose_xlsx(client, official):
     assert "sổ tính Excel" in " ".join(messages(response))
     assert "xlsx" in " ".join(messages(response))
     assert not Household.objects.exists()
+
+
+def test_a_list_read_whole_numbers_rows_below_a_title_too(client, official):
+    content = sheet(
+        HAMLET_HEADERS,
+        ["", "Tổ 9", "Tổ dân phố", "có"],
+        ["", "Tổ 10", "Tổ dân phố", "chưa rõ"],
+        title=True,
+    )
+
+    problems = error_table(upload(client, content, path="/admin/areas/hamlet/import/"))
+
+    assert [(row, column) for row, column, _ in problems] == [(5, "Đang hoạt động")]
+    assert not Hamlet.objects.filter(name__in=["Tổ 9", "Tổ 10"]).exists()
