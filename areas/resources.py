@@ -127,6 +127,7 @@ class HamletResource(RegistryResource):
     )
 
     required_columns = (NAME_COLUMN, "Loại")
+    key_column = NAME_COLUMN
 
     class Meta(RegistryResource.Meta):
         model = Hamlet

@@ -32,6 +32,7 @@ from .exports import (
     export_resource,
     export_rows,
 )
+from .import_messages import read_error_message
 from .resources import PREVIEW_ROWS
 
 
@@ -108,14 +109,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
 
     def add_data_read_fail_error_to_form(self, form, e):
         # The library names the exception's class; users get words instead.
-        if isinstance(e, import_files.UploadRefused):
-            message = str(e)
-        else:
-            message = gettext(
-                "The file could not be read. Check that the format chosen is the "
-                "file's own: an Excel workbook (.xlsx) or CSV saved as UTF-8."
-            )
-        form.add_error("import_file", message)
+        form.add_error("import_file", read_error_message(e))
 
     def _filters_refused(self) -> HttpResponseRedirect:
         """The list's own answer to filters it cannot apply ("?e=1")."""

@@ -20,6 +20,7 @@ import os
 import tempfile
 import time
 import zipfile
+from itertools import islice
 from pathlib import Path
 
 import openpyxl
@@ -28,6 +29,13 @@ from django.conf import settings
 from django.utils.translation import gettext
 from import_export.formats import base_formats
 from import_export.tmp_storages import TempFolderStorage
+
+from .import_messages import (
+    HEADER_SEARCH_ROWS,
+    header_index,
+    merged_message,
+    merged_ranges,
+)
 
 # A workbook's parts are XML, which compresses some ten times; far more is a
 # file made to expand (a "zip bomb"). Shared strings are read whole even in
@@ -41,6 +49,8 @@ MAX_PARTS = 10_000
 
 class UploadRefused(ValueError):
     """A file refused before it is parsed; the message is for the user."""
+
+    for_user = True
 
 
 def workbook_check(source) -> None:
@@ -163,20 +173,33 @@ class FileRows:
 
     Rows are numbered like tablib's Dataset: blank lines of a CSV file are not
     rows; a workbook's rows all are. Short rows are padded to the header.
-    Opening reads the header and the first row, so an unreadable file fails
-    where the admin reports it ("choose the correct format").
+    The column names may sit below a title and blank rows: ``header_row`` is
+    their row (1 for the first). Opening reads the first rows and refuses
+    merged cells among the data, so an unreadable file fails where the
+    admin reports it, before the preview.
     """
 
     def __init__(self, path: str, kind: str):
         self.path = path
         self.kind = kind
+        self._sheet_path = None
         rows = self._open()
         try:
-            header = next(rows, None)
-            self.headers = list(header or ())
-            self._has_rows = next(rows, None) is not None
+            first = list(islice(rows, HEADER_SEARCH_ROWS + 1))
         finally:
             rows.close()
+        at = header_index(first)
+        self.header_row = 1 if at is None else at + 1
+        self.headers = list(first[self.header_row - 1]) if first else []
+        self._has_rows = len(first) > self.header_row
+        if self._sheet_path:
+            message = merged_message(
+                merged_ranges(self.path, self._sheet_path),
+                None if at is None else self.header_row,
+                [str(header or "") for header in self.headers],
+            )
+            if message:
+                raise UploadRefused(message)
 
     def __bool__(self):
         return self._has_rows
@@ -185,7 +208,8 @@ class FileRows:
         rows = self._open()
         width = len(self.headers)
         try:
-            next(rows, None)
+            for _ in islice(rows, self.header_row):
+                pass  # the column names and any title above them
             for row in rows:
                 if len(row) < width:
                     row = list(row) + [""] * (width - len(row))
@@ -206,6 +230,7 @@ class FileRows:
         # A file object: openpyxl refuses a path without the .xlsx suffix.
         with open(self.path, "rb") as source:
             book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+            self._sheet_path = book.active._worksheet_path
             try:
                 yield from book.active.iter_rows(values_only=True)
             finally:
@@ -216,6 +241,7 @@ class FileRows:
         dataset = tablib.Dataset(headers=self.headers)
         for row in self:
             dataset.append(list(row)[: len(self.headers)])
+        dataset.header_row = self.header_row
         return dataset
 
 
@@ -228,7 +254,35 @@ class StreamedFormatMixin:
             workbook_check(path or in_stream)
         if isinstance(in_stream, StoredUpload):
             return FileRows(in_stream.path, self.kind)
-        return super().create_dataset(in_stream, **kwargs)
+        dataset = dataset_header_lift(super().create_dataset(in_stream, **kwargs))
+        if self.kind == "xlsx":
+            source = io.BytesIO(in_stream)
+            book = openpyxl.load_workbook(source, read_only=True)
+            sheet_path = book.active._worksheet_path
+            book.close()
+            message = merged_message(
+                merged_ranges(source, sheet_path),
+                dataset.header_found,
+                [str(header or "") for header in dataset.headers],
+            )
+            if message:
+                raise UploadRefused(message)
+        return dataset
+
+
+def dataset_header_lift(dataset: tablib.Dataset) -> tablib.Dataset:
+    """``dataset`` with its column names taken from below any title rows;
+    ``header_row`` says from which row of the file (1 for the first)."""
+    first = [dataset.headers or []] + list(dataset[: HEADER_SEARCH_ROWS - 1])
+    at = header_index(first)
+    if at:
+        lifted = tablib.Dataset(headers=list(first[at]))
+        for row in dataset[at:]:
+            lifted.append(row)
+        dataset = lifted
+    dataset.header_row = 1 if at is None else at + 1
+    dataset.header_found = None if at is None else dataset.header_row
+    return dataset
 
 
 class CSV(StreamedFormatMixin, base_formats.CSV):

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from import_export import widgets
 
+from .import_messages import vni_message, vni_word
 from .phones import phone_normalise
 from .text import text_fold, text_normalise
 
@@ -81,6 +82,9 @@ class TextWidget(widgets.Widget):
                 gettext("Too long: at most %(limit)d characters.")
                 % {"limit": self.max_length}
             )
+        word = vni_word(text)
+        if word:
+            raise ValueError(vni_message(word))
         return text
 
     def render(self, value, obj=None, **kwargs):
@@ -119,6 +123,27 @@ class IntegerWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value
+
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's date serials
+
+
+class YearWidget(IntegerWidget):
+    """A year, also when Excel took it for a date: 15/03/1968 reads 1968, and
+    so does 1968 typed in a cell formatted as a date (shown as 21/05/1905)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.date):
+            day = value.date() if isinstance(value, datetime.datetime) else value
+            serial = (day - EXCEL_EPOCH).days
+            return serial if 1900 <= serial <= 2100 else value.year
+        text = cell_text(value)
+        for pattern in DateWidget.FORMATS:
+            try:
+                return datetime.datetime.strptime(text, pattern).year
+            except ValueError:
+                continue
+        return super().clean(value, row, **kwargs)
 
 
 YES_WORDS = {"co", "c", "x", "1", "yes", "y", "true", "dung"}

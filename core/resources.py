@@ -24,9 +24,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import Error
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .import_files import FileRows
+from .import_messages import missing_columns_message, read_error_message
 from .import_widgets import ResourceBoundWidget, cell_text
 
 PREVIEW_ROWS = 100  # rows shown, cell by cell, on the preview page
@@ -75,9 +77,20 @@ class NaturalKeyInstanceLoader(BaseInstanceLoader):
         return self.instances.get(key) if key else None
 
 
+class WordedError(Error):
+    """An error of the import as its user reads it: never an exception's name."""
+
+    def __init__(self, error, row=None, number=None):
+        if type(error) is not ValueError:
+            error = ValueError(read_error_message(error))
+        super().__init__(error, row, number)
+
+
 class SpreadsheetResource(resources.ModelResource):
     #: columns a file must have, besides the ward's
     required_columns: tuple[str, ...] = ()
+    #: the column a row repeating another's key is reported against
+    key_column: str = NON_FIELD_ERRORS
 
     class Meta:
         use_bulk = True
@@ -95,6 +108,7 @@ class SpreadsheetResource(resources.ModelResource):
         self._seen = {}
         self._import_fields = None
         self.preview_rows_left = 0
+        self._row_offset = 0  # title rows above the column names
         for field in self.fields.values():
             if isinstance(field.widget, ResourceBoundWidget):
                 field.widget.resource = self
@@ -121,6 +135,10 @@ class SpreadsheetResource(resources.ModelResource):
     def get_diff_class(cls):
         return PreviewDiff
 
+    @classmethod
+    def get_error_result_class(cls):
+        return WordedError
+
     def get_import_fields(self):
         # The library recomputes this four times per row.
         if self._import_fields is None:
@@ -135,7 +153,10 @@ class SpreadsheetResource(resources.ModelResource):
         # One bad row and nothing is written, in the admin's confirm step too.
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
+        self._row_offset = getattr(dataset, "header_row", 1) - 1
         result = super().import_data(dataset, **kwargs)
+        for invalid in result.invalid_rows:
+            invalid.number += self._row_offset  # the file's row, not the data's
         result.invalid_total = len(result.invalid_rows)
         return result
 
@@ -148,8 +169,7 @@ class SpreadsheetResource(resources.ModelResource):
         ]
         if missing:
             raise ValueError(
-                gettext("The file lacks the column(s): %(columns)s.")
-                % {"columns": ", ".join(missing)}
+                missing_columns_message(missing, getattr(dataset, "header_row", 1))
             )
 
     def import_instance(self, instance, row, **kwargs):
@@ -158,12 +178,12 @@ class SpreadsheetResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        file_row = kwargs.get("row_number", 0) + 1
+        file_row = kwargs.get("row_number", 0) + 1 + self._row_offset
         key = self.row_key(row)
         if key is not None:
             first = self._seen.setdefault(key, file_row)
             if first != file_row:
-                errors.setdefault(NON_FIELD_ERRORS, []).append(
+                errors.setdefault(self.key_column, []).append(
                     gettext("The same row as row %(row)d of the file.") % {"row": first}
                 )
         self.row_check(instance, row, errors)

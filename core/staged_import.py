@@ -438,6 +438,7 @@ def import_staged(
     preview,
     kept=None,
     recheck=None,
+    key_column: str = NON_FIELD_ERRORS,
 ) -> StagedResult:
     """Stage ``rows``, check them and, unless ``dry_run``, write them.
 
@@ -447,13 +448,14 @@ def import_staged(
     :class:`core.import_files.KeptRows`), a preview keeps its staged
     rows and a confirmation reuses them when ``recheck(stage)`` finds them
     still right (the areas and the user's scope may have changed).
+    A row repeating an earlier row's key is reported in ``key_column``.
     Must run inside a transaction that the caller rolls back when the result
     has errors or ``dry_run`` is set.
     """
     result = StagedResult()
     stage.create()
     try:
-        total = _stage_load(stage, rows, errors, dry_run, kept, recheck)
+        total = _stage_load(stage, rows, errors, (dry_run, kept, recheck), key_column)
         if errors.total:
             if kept is not None:
                 kept.discard()
@@ -479,9 +481,11 @@ def import_staged(
         stage.drop()
 
 
-def _stage_load(stage, rows, errors: RowErrors, dry_run: bool, kept, recheck) -> int:
+def _stage_load(stage, rows, errors: RowErrors, reuse, key_column: str) -> int:
     """Fill the stage, from the kept rows when still right, else from ``rows``
-    (adding the file's repeated rows to ``errors``); return how many rows."""
+    (adding the file's repeated rows to ``errors``); return how many rows.
+    ``reuse``: (dry run, the kept rows, their recheck)."""
+    dry_run, kept, recheck = reuse
     total = kept.rows() if kept is not None and not dry_run else None
     if total is not None:
         stage.load_kept(kept.rows_path)
@@ -497,7 +501,7 @@ def _stage_load(stage, rows, errors: RowErrors, dry_run: bool, kept, recheck) ->
             continue  # counted already; only shown rows list every problem
         errors.add(
             number,
-            NON_FIELD_ERRORS,
+            key_column,
             gettext("The same row as row %(row)d of the file.") % {"row": first + 1},
         )
     return total

@@ -11,6 +11,7 @@ from import_export.results import RowResult
 from areas.models import Hamlet, Ward
 from areas.resources import WARD_COLUMN, RegistryResource
 from core.import_files import FileRows, KeptRows
+from core.import_messages import VNI_WORD
 from core.import_widgets import (
     CACHE_LIMIT,
     ChoiceWidget,
@@ -18,6 +19,7 @@ from core.import_widgets import (
     InWardWidget,
     PhoneWidget,
     TextWidget,
+    YearWidget,
     YesNoWidget,
     cell_text,
     hamlet_widget,
@@ -55,14 +57,17 @@ COMPARED_FIELDS = tuple(
 )
 
 
-def rows_numbered(rows, code_at: int):
-    """(file row number, cells) of the data rows, less the blank rows at the end.
+def rows_numbered(rows, code_at: int, start: int = 1):
+    """(data row number, cells) of the data rows, less the blank rows at the end.
+
+    The first data row is ``start``, the row of the column names (shown one
+    more, as the library's row numbers are).
 
     Excel leaves blank rows below the data; a blank row followed by data is
     one the user must fill (the row-by-row import said the same).
     """
     blank = []
-    for number, row in enumerate(rows, 1):
+    for number, row in enumerate(rows, start):
         code = row[code_at]
         if (code is None or (type(code) is str and not code.strip())) and all(
             cell is None or (type(cell) is str and not cell.strip()) for cell in row
@@ -146,6 +151,7 @@ class HouseholdResource(RegistryResource):
     )
 
     required_columns = (CODE_COLUMN, "Thôn/Tổ dân phố", "Họ tên chủ hộ", "Số nhân khẩu")
+    key_column = CODE_COLUMN
 
     class Meta(RegistryResource.Meta):
         model = Household
@@ -191,19 +197,11 @@ class HouseholdResource(RegistryResource):
                     preview=self.preview_rows,
                     kept=kept,
                     recheck=self.staged_recheck,
+                    key_column=CODE_COLUMN,
                 )
                 if dry_run or result.has_validation_errors():
                     transaction.set_rollback(True)
-        except UnicodeDecodeError:
-            result = StagedResult()
-            message = gettext(
-                "The file is not in UTF-8: in Excel, save it as “CSV UTF-8” "
-                "or as an Excel workbook."
-            )
-            self.handle_import_error(
-                result, ValueError(message), kwargs.get("raise_errors", False)
-            )
-        except Exception as error:
+        except Exception as error:  # worded by WordedError (a CSV not in UTF-8…)
             result = StagedResult()
             self.handle_import_error(result, error, kwargs.get("raise_errors", False))
         result.diff_headers = self.get_diff_headers()
@@ -223,7 +221,8 @@ class HouseholdResource(RegistryResource):
         texts_only = isinstance(rows, FileRows) and rows.kind == "csv"
         read = self._staged_reader(index, texts_only)
         code_column = self.fields["code"].column_name
-        for number, row in rows_numbered(rows, index["code"]):
+        start = getattr(rows, "header_row", 1)
+        for number, row in rows_numbered(rows, index["code"], start):
             good, values = read(row)
             if good:
                 yield (number, False, *values)
@@ -245,6 +244,7 @@ class HouseholdResource(RegistryResource):
         read_facts = cells_reader(self._facts_read, texts_only)
         code_at = index["code"]
         normalize = unicodedata.normalize
+        vni_search = VNI_WORD.search
 
         def read(row):
             (ward_id, hamlet_id), place_problems = read_place(place_cells(row))
@@ -268,6 +268,8 @@ class HouseholdResource(RegistryResource):
                 and 0 < len(code) <= 30
                 and 0 < len(head_name) <= 150
                 and len(address) <= 255
+                and not vni_search(head_name)
+                and not vni_search(address)
             )
             if not code.isascii():  # as Household.prepare() leaves it
                 code = text_normalise(text_normalise(code).upper()).upper()
@@ -403,7 +405,7 @@ class ResidentResource(RegistryResource):
     birth_year = fields.Field(
         attribute="birth_year",
         column_name="Năm sinh",
-        widget=IntegerWidget(required=True),
+        widget=YearWidget(required=True),
     )
     gender = fields.Field(
         attribute="gender",
@@ -447,6 +449,7 @@ class ResidentResource(RegistryResource):
     )
 
     required_columns = (CODE_COLUMN, "Họ và tên", "Năm sinh", "Giới tính")
+    key_column = "Họ và tên"
 
     class Meta(RegistryResource.Meta):
         model = Resident

@@ -82,7 +82,7 @@ def test_a_code_twice_in_the_file_names_both_rows(client, official):
 
     problems = error_table(upload_csv(client, *file_rows))
 
-    assert [(row, column) for row, column, _ in problems] == [(6, "__all__")]
+    assert [(row, column) for row, column, _ in problems] == [(6, "Mã hộ")]
     assert "dòng 2" in problems[0][2]
 
 
