@@ -67,4 +67,13 @@
   }
 
   document.querySelectorAll("canvas[data-chart]").forEach(draw);
+
+  // A printed page is narrower than the screen: redraw the charts to its size.
+  function resizeCharts() {
+    Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
+  }
+  if (typeof Chart !== "undefined") {
+    window.addEventListener("beforeprint", resizeCharts);
+    window.addEventListener("afterprint", resizeCharts);
+  }
 })();

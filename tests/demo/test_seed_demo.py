@@ -47,6 +47,28 @@ def test_running_twice_duplicates_nothing(capsys):
     ) == counts
 
 
+def test_running_again_keeps_what_an_official_changed_and_adds_what_is_missing(
+    capsys,
+):
+    seed(capsys)
+    official = User.objects.get(username="phuong.badinh")
+    official.set_password("a-secret-of-her-own")
+    official.first_name = "Minh Tâm"
+    official.save()
+    User.objects.filter(username="thanhvien.badinh").delete()
+
+    output = seed(capsys)
+
+    official.refresh_from_db()
+    assert official.check_password("a-secret-of-her-own")
+    assert official.first_name == "Minh Tâm"
+    assert User.objects.get(username="thanhvien.badinh").check_password("demo1234")
+    official_line = next(
+        line for line in output.splitlines() if "phuong.badinh" in line
+    )
+    assert "demo1234" not in official_line  # a changed password is not shown as it
+
+
 def test_demo_lives_in_real_wards_of_hanoi(capsys):
     seed(capsys)
 

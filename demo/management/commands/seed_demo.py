@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts.models import Role, User
+from accounts.models import TEAM_ROLES, Role, User
 from areas.models import Hamlet, Ward
 from areas.services import areas_load
 from demo.assistance import demo_assistance_counts, demo_assistance_seed
@@ -136,12 +136,9 @@ class Command(BaseCommand):
             demo_training_seed(ward_codes=list(HAMLETS), today=timezone.localdate())
         # Bulk inserts send no signals: the summary tables are built once here.
         stats_rebuild()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins:"))
-        for user in users:
-            self.stdout.write(
-                "  %-18s %-10s %-24s %s"
-                % (user.username, DEMO_PASSWORD, user.get_role_display(), _area(user))
-            )
+        self.stdout.write(self.style.SUCCESS(gettext("Demo data ready. Logins:")))
+        for line in login_lines(users):
+            self.stdout.write(line)
         self.stdout.write(
             gettext(
                 "Demo wards: %(households)d households, %(residents)d residents, "
@@ -195,11 +192,8 @@ class Command(BaseCommand):
         for name, count in report.counts.items():
             self.stdout.write("  %-36s %12s" % (name, format(count, ",")))
         self.stdout.write(self.style.SUCCESS(gettext("Scale data ready. Logins:")))
-        for user in report.users:
-            self.stdout.write(
-                "  %-18s %-10s %-24s %s"
-                % (user.username, DEMO_PASSWORD, user.get_role_display(), _area(user))
-            )
+        for line in login_lines(report.users):
+            self.stdout.write(line)
 
     def _seed_hamlets(self) -> dict[tuple[str, str], Hamlet]:
         hamlets = {}
@@ -222,27 +216,47 @@ class Command(BaseCommand):
         return teams
 
     def _seed_users(self, teams: dict[str, Team]) -> list[User]:
+        """Create the demo accounts that are missing; leave the others alone.
+
+        The demo is started again and again (scripts/start.sh seeds on every
+        start): an official who changed a demo account's password or name
+        must find it as they left it.
+        """
         users = []
         for username, role, area, family_name, given_name in USERS:
-            fields = {
-                "role": role,
-                "last_name": family_name,
-                "first_name": given_name,
-                "province_id": area if role == Role.PROVINCE else None,
-                "ward_id": area if role == Role.WARD else None,
-                "team": teams[area]
-                if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER)
-                else None,
-            }
-            user = User.objects.filter(username=username).first() or User(
-                username=username
-            )
-            for name, value in fields.items():
-                setattr(user, name, value)
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(
+                    username=username,
+                    role=role,
+                    last_name=family_name,
+                    first_name=given_name,
+                    province_id=area if role == Role.PROVINCE else None,
+                    ward_id=area if role == Role.WARD else None,
+                    team=teams[area] if role in TEAM_ROLES else None,
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
             users.append(user)
         return users
+
+
+def login_lines(users: list[User]) -> list[str]:
+    """One line per login; the password shown only while it is still the demo's.
+
+    A password someone changed is theirs: printing demo1234 would be wrong.
+    """
+    changed = gettext("(changed)")
+    return [
+        "  %-18s %-10s %-24s %s"
+        % (
+            user.username,
+            DEMO_PASSWORD if user.check_password(DEMO_PASSWORD) else changed,
+            user.get_role_display(),
+            _area(user),
+        )
+        for user in users
+    ]
 
 
 def _area(user: User) -> str:
