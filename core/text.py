@@ -10,19 +10,37 @@ import unicodedata
 
 _D_STROKE = str.maketrans({"đ": "d", "Đ": "d"})
 
+# Characters that show nothing but make two equal names differ: zero-width
+# spaces and joiners, the byte order mark, the soft hyphen, and the
+# bidirectional controls that can also reorder what an official reads.
+INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x061C, 0x180E, 0xFEFF]
+    + list(range(0x200B, 0x2010))
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2060, 0x2065))
+    + list(range(0x2066, 0x2070))
+)
+
+
+def _visible(text: str) -> str:
+    return text if text.isascii() else text.translate(INVISIBLE)
+
 
 def text_normalise(value: str | None) -> str:
-    """NFC, single spaces, no leading or trailing blanks."""
+    """NFC, single spaces, no leading or trailing blanks, no invisible
+    characters."""
     if not value:
         return ""
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return " ".join(unicodedata.normalize("NFC", _visible(str(value))).split())
 
 
 def text_fold(value: str | None) -> str:
     """Lower case without diacritics, for search keys and search terms."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFD", str(value).translate(_D_STROKE))
+    decomposed = unicodedata.normalize(
+        "NFD", _visible(str(value)).translate(_D_STROKE)
+    )
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())
 
@@ -40,6 +58,9 @@ class _FoldedCharacters(dict):
     def __missing__(self, code_point):
         if len(self) >= self.LIMIT:
             self.clear()
+        if code_point in INVISIBLE:
+            self[code_point] = ""
+            return ""
         character = chr(code_point).translate(_D_STROKE)
         folded = "".join(
             part

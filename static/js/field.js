@@ -223,7 +223,11 @@
   /* ---- Search without diacritics, also offline ---- */
 
   function fold(value) {
-    return (value || "").replace(/[đĐ]/g, "d").normalize("NFD")
+    // Invisible characters (zero-width, bidirectional controls) as the
+    // server drops them (core.text.INVISIBLE).
+    return (value || "")
+      .replace(/[\u00ad\u061c\u180e\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f]/g, "")
+      .replace(/[đĐ]/g, "d").normalize("NFD")
       .replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/\s+/).filter(Boolean);
   }
 

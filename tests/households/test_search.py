@@ -150,3 +150,26 @@ def test_household_autocomplete_pages_offer_each_household_once(official, area):
             offered += [row["id"] for row in response.json()["results"]]
 
     assert sorted(offered) == sorted(str(household.pk) for household in households)
+
+
+# A zero-width space, a zero-width joiner, a right-to-left override and a
+# byte order mark: pasted from chat apps and web pages, invisible on screen.
+INVISIBLE = ["\u200b", "\u200d", "\u202e", "\ufeff"]
+
+
+@pytest.mark.parametrize("mark", INVISIBLE)
+def test_invisible_characters_are_not_saved_with_a_name(area, mark):
+    household = HouseholdFactory(
+        ward=area.ward, hamlet=area.hamlet, head_name="Nguyễn%s Văn An" % mark
+    )
+    household.refresh_from_db()
+
+    assert household.head_name == "Nguyễn Văn An"
+    assert mark not in household.search_text
+
+
+@pytest.mark.parametrize("mark", INVISIBLE)
+def test_invisible_characters_in_a_search_still_find_the_person(
+    official, people, mark
+):
+    assert found(official, HOUSEHOLDS, "ng%suyen van an" % mark) == [people.an]
