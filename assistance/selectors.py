@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scope import Level, scope, scope_for
-from core.text import text_fold
+from core.text import match_rank, text_fold
 from households.models import Household, Resident
 from teams.models import Member, Shift
 
@@ -23,6 +23,8 @@ from .models import (
 )
 
 FIND_LIMIT = 15
+# Rows read to rank before the first FIND_LIMIT are shown.
+FIND_CANDIDATES = 200
 
 
 def session_list(*, user) -> QuerySet[AssistanceSession]:
@@ -110,7 +112,12 @@ def session_counts(*, user) -> dict[str, int]:
 
 
 def household_find(*, user, query: str) -> list[Household]:
-    """Households, with their matching residents, for an as-you-type search."""
+    """Households, with their matching residents, for an as-you-type search.
+
+    The best matches come first (``core.text.match_rank`` on the head's and
+    the matching residents' names: the exact name, then whole words in
+    order, then word starts), ties by code; the first ``FIND_LIMIT`` show.
+    """
     words = text_fold(query).split()
     if not words or len("".join(words)) < 2:
         return []
@@ -119,16 +126,21 @@ def household_find(*, user, query: str) -> list[Household]:
     for word in words:
         households = households.filter(search_text__contains=word)
         residents = residents.filter(search_text__contains=word)
-    matched_residents = residents.order_by("full_name")[:FIND_LIMIT]
+    rank: dict[int, int] = {}
+    for pk, head in households.values_list("pk", "head_name")[:FIND_CANDIDATES]:
+        rank[pk] = match_rank(head, words)
     by_household: dict[int, list[Resident]] = {}
-    for resident in matched_residents:
+    for resident in residents.order_by("full_name")[:FIND_CANDIDATES]:
         by_household.setdefault(resident.household_id, []).append(resident)
-    ids = set(households.values_list("pk", flat=True)[:FIND_LIMIT]) | set(by_household)
-    found = list(
-        scope(Household.objects.filter(pk__in=ids), user)
+        best = match_rank(resident.full_name, words)
+        rank[resident.household_id] = min(rank.get(resident.household_id, 3), best)
+    codes = dict(Household.objects.filter(pk__in=rank).values_list("pk", "code"))
+    best = sorted(codes, key=lambda pk: (rank[pk], codes[pk]))[:FIND_LIMIT]
+    found = sorted(
+        scope(Household.objects.filter(pk__in=best), user)
         .select_related("hamlet")
-        .prefetch_related("residents")
-        .order_by("code")[:FIND_LIMIT]
+        .prefetch_related("residents"),
+        key=lambda household: best.index(household.pk),
     )
     for household in found:
         household.matched_residents = by_household.get(household.pk, [])

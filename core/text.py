@@ -38,9 +38,7 @@ def text_fold(value: str | None) -> str:
     """Lower case without diacritics, for search keys and search terms."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize(
-        "NFD", _visible(str(value)).translate(_D_STROKE)
-    )
+    decomposed = unicodedata.normalize("NFD", _visible(str(value)).translate(_D_STROKE))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())
 
@@ -84,3 +82,28 @@ def search_key(*parts) -> str:
     text = " ".join(str(part) for part in parts if part)
     folded = text.lower() if text.isascii() else text.translate(_FOLDED)
     return " ".join(folded.split())
+
+
+def match_rank(name: str, words: list[str]) -> int:
+    """How well ``name`` answers a search of folded ``words``, best first:
+    0 the exact name, 1 its whole words in order, 2 word starts in order,
+    3 anything else that matched ("an" inside "văn" or "thanh")."""
+    parts = text_fold(name).split()
+    if parts == words:
+        return 0
+    if _in_order(parts, words, lambda part, word: part == word):
+        return 1
+    if _in_order(parts, words, str.startswith):
+        return 2
+    return 3
+
+
+def _in_order(parts: list[str], words: list[str], fits) -> bool:
+    position = 0
+    for word in words:
+        while position < len(parts) and not fits(parts[position], word):
+            position += 1
+        if position == len(parts):
+            return False
+        position += 1
+    return True

@@ -13,7 +13,9 @@ from assistance.selectors import (
     session_recent,
     team_members,
 )
+from core.text import match_rank
 from tests.assistance.factories import MembershipFactory, SessionFactory
+from tests.households.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +141,34 @@ def test_household_find_matches_within_the_ward(
     assert found == [household]
     assert found[0].matched_residents == [resident]
     assert household_find(user=users[Role.TEAM_MEMBER], query="Phạm Văn Bốn") == []
+
+
+def test_the_person_typed_comes_first_however_many_partly_match(area, users):
+    # Twenty households whose names hold "an" inside other words, and codes
+    # that sort before the one sought.
+    for number in range(20):
+        HouseholdFactory(
+            ward=area.ward,
+            hamlet=area.hamlet,
+            code="A%03d" % number,
+            head_name="Nguyễn Thanh Văn Hoàng",
+        )
+    starts = HouseholdFactory(
+        ward=area.ward, hamlet=area.hamlet, code="Y001", head_name="Nguyễn Văn Anh"
+    )
+    sought = HouseholdFactory(
+        ward=area.ward, hamlet=area.hamlet, code="Z999", head_name="Nguyễn Văn An"
+    )
+
+    found = household_find(user=users[Role.WARD], query="nguyen van an")
+
+    assert found[:2] == [sought, starts]
+    assert len(found) == 15
+
+
+def test_match_rank_orders_exact_whole_words_starts_then_the_rest():
+    words = ["nguyen", "van", "an"]
+    assert match_rank("Nguyễn Văn An", words) == 0
+    assert match_rank("Nguyễn Văn Bình An", words) == 1
+    assert match_rank("Nguyễn Văn Anh", words) == 2
+    assert match_rank("Nguyễn Thanh Văn Hoàng", words) == 3

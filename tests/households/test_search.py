@@ -169,7 +169,5 @@ def test_invisible_characters_are_not_saved_with_a_name(area, mark):
 
 
 @pytest.mark.parametrize("mark", INVISIBLE)
-def test_invisible_characters_in_a_search_still_find_the_person(
-    official, people, mark
-):
+def test_invisible_characters_in_a_search_still_find_the_person(official, people, mark):
     assert found(official, HOUSEHOLDS, "ng%suyen van an" % mark) == [people.an]
