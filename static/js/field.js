@@ -231,6 +231,26 @@
       .replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/\s+/).filter(Boolean);
   }
 
+  /* 0 the exact name, 1 its whole words in order, 2 word starts in order,
+     3 the rest: as core.text.match_rank. */
+  function rank(name, words) {
+    var parts = fold(name);
+    if (parts.join(" ") === words.join(" ")) return 0;
+    if (inOrder(parts, words, function (part, word) { return part === word; })) return 1;
+    if (inOrder(parts, words, function (part, word) { return part.indexOf(word) === 0; })) return 2;
+    return 3;
+  }
+
+  function inOrder(parts, words, fits) {
+    var position = 0;
+    for (var i = 0; i < words.length; i++) {
+      while (position < parts.length && !fits(parts[position], words[i])) position++;
+      if (position === parts.length) return false;
+      position++;
+    }
+    return true;
+  }
+
   function offlineFind(query, target, form) {
     var words = fold(query);
     if (words.join("").length < 2) { target.textContent = ""; return; }
@@ -242,7 +262,19 @@
     }).then(function (index) {
       var found = index.households.filter(function (row) {
         return matches(row.key) || row.residents.some(function (person) { return matches(person[3]); });
-      }).slice(0, 15);
+      });
+      // The best match first, as the server ranks (core.text.match_rank):
+      // the head's or a resident's name, then the household's code.
+      found.forEach(function (row) {
+        row.rank = rank(row.head, words);
+        row.residents.forEach(function (person) {
+          row.rank = Math.min(row.rank, rank(person[1], words));
+        });
+      });
+      found.sort(function (a, b) {
+        return a.rank - b.rank || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+      });
+      found = found.slice(0, 15);
       target.textContent = "";
       // Only what this phone keeps is searched: say so, and how much that is.
       var note = document.createElement("p");

@@ -15,6 +15,7 @@ from django.utils import translation
 from accounts.models import User
 from assistance.models import AssistanceSession
 from tests.browser.conftest import sign_in, wait_until
+from tests.households.factories import HouseholdFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -244,3 +245,36 @@ def test_offline_search_says_it_covers_only_the_households_on_the_phone(
         )
     phone_page.locator("#find-results").get_by_text(nobody).wait_for()
     assert phone_page.locator("#find-results .offline-scope").is_visible()
+
+
+def test_the_exact_name_comes_first_online_and_offline(demo, phone_page):
+    member = User.objects.get(username=MEMBER)
+    hamlet = member.team.hamlet
+    # Twenty names that only start like the one sought, with codes that sort
+    # before it: without ranking they would fill the 15 shown.
+    for number in range(20):
+        HouseholdFactory(
+            ward=hamlet.ward,
+            hamlet=hamlet,
+            code="A%03d" % number,
+            head_name="Phan Văn Tuấn",
+        )
+    HouseholdFactory(
+        ward=hamlet.ward, hamlet=hamlet, code="ZZ999", head_name="Phan Văn Tư"
+    )
+    sign_in(phone_page, MEMBER, "demo1234")
+    phone_page.goto("/field/log/")
+    first_is_sought = (
+        "() => { const pick = document.querySelector("
+        "'#find-results .pick[data-household]');"
+        " return !!pick && pick.innerText.trim().indexOf('Phan Văn Tư ZZ999') === 0; }"
+    )
+
+    phone_page.locator("#find-q").fill("phan van tu")
+    phone_page.wait_for_function(first_is_sought, timeout=5_000)
+
+    phone_page.route("**/field/find/**", lambda route: route.abort())
+    phone_page.locator("#find-q").fill("")
+    phone_page.locator("#find-q").fill("phan van tu")
+    phone_page.locator("#find-results .offline-scope").wait_for()
+    phone_page.wait_for_function(first_is_sought, timeout=5_000)
