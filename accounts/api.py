@@ -35,39 +35,16 @@ AUTHENTICATION = [ApiKeyAuthentication, SignedInSession]
 JSON = "application/json"
 
 
-class ErrorOutput(serializers.Serializer):
-    """The one shape of every error under /api/ (core.api_errors)."""
-
-    code = serializers.CharField(help_text=_("What went wrong, for a program."))
-    detail = serializers.CharField(help_text=_("What went wrong, in one sentence."))
-
-
-class InvalidOutput(ErrorOutput):
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text=_("Each refused parameter and what is wrong with it."),
-    )
-
-
-# The error answers every read endpoint documents.
+# What the read endpoints' errors mean there; their body is the one error
+# shape, which core.schema gives every error answer.
 INVALID = {
-    (400, JSON): OpenApiResponse(
-        InvalidOutput, description="Each bad parameter and what is wrong with it."
-    )
+    400: OpenApiResponse(description="Each bad parameter and what is wrong with it.")
 }
 REFUSALS = {
-    (401, JSON): OpenApiResponse(
-        ErrorOutput, description="No, unknown or switched-off key."
-    ),
-    (403, JSON): OpenApiResponse(
-        ErrorOutput, description="The account may not read this."
-    ),
-    (404, JSON): OpenApiResponse(
-        ErrorOutput, description="No such area within the caller's scope."
-    ),
-    (429, JSON): OpenApiResponse(
-        ErrorOutput, description="Too many requests; see Retry-After."
-    ),
+    401: OpenApiResponse(description="No, unknown or switched-off key."),
+    403: OpenApiResponse(description="The account may not read this."),
+    404: OpenApiResponse(description="No such area within the caller's scope."),
+    429: OpenApiResponse(description="Too many requests; see Retry-After."),
 }
 
 
