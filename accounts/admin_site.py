@@ -31,6 +31,7 @@ from core.text import text_fold
 
 from .export_jobs import export_job_create
 from .models import ExportJob, Role
+from .navigation import landing_url
 from .scope import Level, is_scoped_model, may_use_admin, scope, scope_for
 
 
@@ -279,6 +280,13 @@ class PlatformAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return may_use_admin(request.user)
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        # "View site" leads to the user's own dashboard, not back to the admin
+        # (a national administrator lands here and has a dashboard too).
+        context["site_url"] = landing_url(request.user)
+        return context
 
     def get_urls(self):
         return [
