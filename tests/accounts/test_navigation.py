@@ -105,9 +105,11 @@ def test_every_listed_place_opens_for_the_role(client, users, role):
     signed_in(client, users, role)
     links = nav_links(client.get("/", follow=True))
 
-    opened = {link["data-place"]: client.get(link["href"]).status_code for link in links}
+    opened = {
+        link["data-place"]: client.get(link["href"]).status_code for link in links
+    }
 
-    assert opened == {key: 200 for key in EXPECTED[role]}
+    assert opened == dict.fromkeys(EXPECTED[role], 200)
 
 
 @pytest.mark.parametrize(
@@ -165,9 +167,7 @@ def test_ward_officials_navigation_reads_in_vietnamese(client, users):
 
 
 def test_province_staff_reach_their_ward_officials_accounts_only(client, users, area):
-    other = UserFactory(
-        username="phuong.saigon", role=Role.WARD, ward=area.other_ward
-    )
+    other = UserFactory(username="phuong.saigon", role=Role.WARD, ward=area.other_ward)
     signed_in(client, users, Role.PROVINCE)
     links = {
         link["data-place"]: link["href"]
