@@ -46,6 +46,8 @@ OFFLINE_PAGES = (
     "training:field_training",
     "training:workshop_log",
 )
+# Pages only a team leader may open: a member's phone does not try to keep them.
+LEADER_PAGES = ("training:workshop_log",)
 OFFLINE_STATIC = (
     "css/base.css",
     "css/field.css",
@@ -229,7 +231,13 @@ def service_worker(request):
                     for name in WORKBOX_MODULES
                 }
             ),
-            "pages_json": json.dumps([reverse(name) for name in OFFLINE_PAGES]),
+            "pages_json": json.dumps(
+                [
+                    reverse(name)
+                    for name in OFFLINE_PAGES
+                    if name not in LEADER_PAGES or request.user.role == Role.TEAM_LEADER
+                ]
+            ),
             "assets_json": json.dumps([static(path) for path in OFFLINE_STATIC]),
             "static_prefix": settings.STATIC_URL,
             "version": _offline_version(),

@@ -109,3 +109,10 @@ def test_the_service_worker_keeps_the_training_pages(client, users):
 
     assert '"%s"' % MY_TRAINING in response.text
     assert '"%s"' % WORKSHOP in response.text
+
+    # A member may not open the workshop page: their phone does not ask for it.
+    client.force_login(users[Role.TEAM_MEMBER])
+    response = client.get("/field/sw.js")
+
+    assert '"%s"' % MY_TRAINING in response.text
+    assert '"%s"' % WORKSHOP not in response.text
