@@ -52,7 +52,9 @@ MODULES = [
     ("b7_page_weight", "full", ("B7",)),
     ("b10_daily_tasks", "full", ("B10a", "B10b", "B10c")),
 ]
-DATABASES = {"scratch": "bench_scratch", "full": "bench_full", "low": "bench_low"}
+# BENCH_DATABASE_PREFIX lets two runs share one PostgreSQL server.
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench")
+DATABASES = {kind: "%s_%s" % (PREFIX, kind) for kind in ("scratch", "full", "low")}
 # How the figures are reached and what moves them: kept beside the code that
 # measures them, and copied under each run's table in its results file.
 NOTES = ROOT / "benchmarks" / "NOTES.md"
