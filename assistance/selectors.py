@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from accounts.scope import Level, scope, scope_for
+from core.resources import formula_neutralise
 from core.text import match_rank, text_fold
 from households.models import Household, Resident
 from teams.models import Member, Shift
@@ -178,3 +180,80 @@ def campaign_progress(campaign: Campaign) -> dict[str, int]:
         ).count(),
         Indicator.PRIORITY_REACHED: sessions.filter(priority()).distinct().count(),
     }
+
+
+# The sessions file's columns, in Vietnamese like the registry's templates: a
+# file is handed on as it is, whatever language its author reads the site in.
+SESSION_EXPORT_HEADERS = [
+    "Mã lượt",
+    "Thời điểm",
+    "Mã xã/phường",
+    "Tổ",
+    "Nơi hỗ trợ",
+    "Điểm phục vụ",
+    "Mã hộ",
+    "Vãng lai",
+    "Dịch vụ",
+    "Thời lượng (phút)",
+    "Nguồn",
+]
+SESSION_EXPORT_CHUNK = 1000
+
+
+def session_export_rows(*, sessions: QuerySet[AssistanceSession]) -> Iterator[list]:
+    """The rows of a sessions file, ``sessions`` (already scoped) by id.
+
+    Read a chunk at a time by key, each chunk's services in one more query,
+    so a ward's year streams with flat memory and no cursor held open.
+    """
+    with translation.override("vi"):
+        places = {value: str(label) for value, label in AssistanceSession.Place.choices}
+        sources = {
+            value: str(label) for value, label in AssistanceSession.Source.choices
+        }
+        outcomes = {
+            value: str(label) for value, label in SessionService.Outcome.choices
+        }
+    sessions = sessions.order_by("pk")
+    last = 0
+    while True:
+        chunk = list(
+            sessions.filter(pk__gt=last).values_list(
+                "pk",
+                "started_at",
+                "ward_id",
+                "team__name",
+                "place",
+                "service_point__name",
+                "household__code",
+                "duration_minutes",
+                "source",
+            )[:SESSION_EXPORT_CHUNK]
+        )
+        if not chunk:
+            return
+        last = chunk[-1][0]
+        services = {}
+        lines = (
+            SessionService.objects.filter(session_id__in=[row[0] for row in chunk])
+            .order_by("session_id", "pk")
+            .values_list("session_id", "service_type__name_vi", "outcome")
+        )
+        for session_id, name, outcome in lines:
+            services.setdefault(session_id, []).append(
+                "%s (%s)" % (name, outcomes.get(outcome, outcome))
+            )
+        for pk, started, ward, team, place, point, code, minutes, source in chunk:
+            yield [
+                pk,
+                timezone.localtime(started).strftime("%d/%m/%Y %H:%M"),
+                ward,
+                formula_neutralise(team or ""),
+                places.get(place, place),
+                formula_neutralise(point or ""),
+                formula_neutralise(code or ""),
+                "" if code else "có",
+                "; ".join(services.get(pk, ())),
+                "" if minutes is None else minutes,
+                sources.get(source, source),
+            ]

@@ -40,7 +40,8 @@ from benchmarks.common import (  # noqa: E402
 )
 
 # (module, database it runs on, codes of its figures), in the order they run:
-# the readers before the capture benchmark adds sessions to bench_full.
+# the readers before the capture benchmark adds sessions to bench_full, and
+# the official's daily tasks (which import households into it) last.
 MODULES = [
     ("b1_import", "scratch", ("B1", "B6")),
     ("b2_b3_stats", "full", ("B2", "B3")),
@@ -49,8 +50,11 @@ MODULES = [
     ("b9_stats_year", "full", ("B9a", "B9b")),
     ("b5_capture", "full", ("B5", "B8c")),
     ("b7_page_weight", "full", ("B7",)),
+    ("b10_daily_tasks", "full", ("B10a", "B10b", "B10c")),
 ]
-DATABASES = {"scratch": "bench_scratch", "full": "bench_full", "low": "bench_low"}
+# BENCH_DATABASE_PREFIX lets two runs share one PostgreSQL server.
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench")
+DATABASES = {kind: "%s_%s" % (PREFIX, kind) for kind in ("scratch", "full", "low")}
 # How the figures are reached and what moves them: kept beside the code that
 # measures them, and copied under each run's table in its results file.
 NOTES = ROOT / "benchmarks" / "NOTES.md"
@@ -70,6 +74,12 @@ def database_url(name: str) -> str:
     return urllib.parse.urlsplit(server_url())._replace(path="/" + name).geturl()
 
 
+def code_matches(code: str, ask: str) -> bool:
+    """``ask`` names ``code`` or its family ("B8" names "B8c", not "B80")."""
+    code, ask = code.upper(), ask.upper()
+    return code == ask or (code.startswith(ask) and code[len(ask)].isalpha())
+
+
 def selected(only: str | None) -> list[tuple[str, str, tuple[str, ...]]]:
     """The modules whose figures ``only`` asks for ("B4,B8c"; all when empty)."""
     if not only:
@@ -78,11 +88,7 @@ def selected(only: str | None) -> list[tuple[str, str, tuple[str, ...]]]:
     return [
         module
         for module in MODULES
-        if any(
-            code.upper().startswith(ask) or ask.startswith(code.upper())
-            for code in module[2]
-            for ask in asked
-        )
+        if any(code_matches(code, ask) for code in module[2] for ask in asked)
     ]
 
 

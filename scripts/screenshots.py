@@ -1,61 +1,294 @@
-"""Screenshots of the main pages at a phone's and a desktop's width.
+"""Screenshots of each role's main pages, at a phone's and a desktop's size.
 
-Run against a running platform (scripts/start.sh):
-    .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000] [screenshots/]
+Against a running platform with the demo data (``bash scripts/start.sh``):
+
+    .venv/bin/python scripts/screenshots.py [URL] [FOLDER] [--only ward-]
+
+URL defaults to http://127.0.0.1:8000, FOLDER to docs/screenshots. Each page
+is written as ``<role>-<page>-<phone|desktop>.png``: 360 × 740 (on a screen
+as tall as the page, at most CAP_HEIGHT) and 1366 × 768 (what the screen
+shows), in
+Debian's Chromium through Playwright. A few scenes are also written (a file
+refused by the import, a save over a newer version refused). The names are
+stable: the README links them, so a new run replaces the images in place.
 """
 
+import argparse
+import shutil
 import sys
+import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
-OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
 ]
-PAGES = [
-    (None, "/accounts/login/", "login"),
-    ("thanhvien.badinh", "/field/", "field-home"),
-    ("thanhvien.badinh", "/field/log/", "field-log"),
-    ("thanhvien.badinh", "/field/sessions/", "field-sessions"),
-    ("totruong.badinh", "/field/follow-ups/", "field-follow-ups"),
-    ("totruong.badinh", "/field/training/workshop/", "field-workshop"),
-    ("thanhvien.badinh", "/field/training/", "field-training"),
-    ("phuong.badinh", "/admin/assistance/assistancesession/", "ward-sessions"),
-    ("tinh.hanoi", "/admin/assistance/campaign/", "province-campaigns"),
-    ("phuong.badinh", "/dashboard/", "ward-dashboard"),
-    ("tinh.hanoi", "/dashboard/?sort=sessions&dir=desc", "province-dashboard"),
-    ("admin", "/dashboard/national/", "national-overview"),
-    ("phuong.badinh", "/admin/", "ward-admin"),
-    ("phuong.badinh", "/admin/areas/hamlet/", "ward-admin-hamlets"),
-    ("phuong.badinh", "/admin/households/household/?q=nguyen", "ward-households"),
-    ("phuong.badinh", "/admin/households/household/import/", "ward-household-import"),
-    ("phuong.badinh", "/admin/teams/shift/", "ward-shifts"),
-]
-SIZES = {"phone": (360, 740), "desktop": (1280, 800)}
+PASSWORD = "demo1234"
+# The demo seed's logins (seed_demo), one per role.
+LOGINS = {
+    "public": None,
+    "member": "thanhvien.badinh",
+    "leader": "totruong.badinh",
+    "ward": "phuong.badinh",
+    "province": "tinh.hanoi",
+    "national": "admin",
+}
+SIZES = {"phone": (360, 740), "desktop": (1366, 768)}
+# A phone's page is shown whole down to two screens' length: below that a
+# picture in the README adds bytes, not understanding.
+CAP_HEIGHT = 1480
+# Charts draw themselves in a short animation after the page has loaded.
+SETTLE_MS = 700
 
-OUT.mkdir(exist_ok=True)
-with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(
-        executable_path="/usr/bin/chromium", args=FLAGS
+HOUSEHOLDS = "/admin/households/household/"
+EDITED = " (đã sửa)"
+
+
+def first_link(selector: str, start: str):
+    """A page found through a link: the first ``selector`` on ``start``."""
+
+    def find(page) -> str:
+        visit(page, start)
+        link = page.locator(selector).first
+        link.wait_for(state="attached", timeout=10_000)
+        return link.get_attribute("href")
+
+    return find
+
+
+# role: [(page name, address or a function of the signed-in page giving it)]
+PAGES = {
+    "public": [("signin", "/accounts/login/")],
+    "member": [
+        ("home", "/field/"),
+        ("log", "/field/log/"),
+        ("recent", "/field/sessions/"),
+        ("training", "/field/training/"),
+    ],
+    "leader": [
+        ("home", "/field/"),
+        ("log", "/field/log/"),
+        ("recent", "/field/sessions/"),
+        ("follow-ups", "/field/follow-ups/"),
+        ("training", "/field/training/"),
+        ("workshop", "/field/training/workshop/"),
+        ("dashboard", first_link("a[href*='/dashboard/ward/']", "/field/")),
+    ],
+    "ward": [
+        ("dashboard", "/dashboard/"),
+        ("admin", "/admin/"),
+        ("households", HOUSEHOLDS),
+        ("household", first_link("#result_list tbody th a", HOUSEHOLDS)),
+        ("import", HOUSEHOLDS + "import/"),
+        ("sessions", "/admin/assistance/assistancesession/"),
+        ("exports", "/admin/exports/"),
+    ],
+    "province": [
+        ("dashboard", "/dashboard/"),
+        ("admin", "/admin/"),
+        ("households", HOUSEHOLDS),
+        ("sessions", "/admin/assistance/assistancesession/"),
+        ("exports", "/admin/exports/"),
+    ],
+    "national": [
+        ("dashboard", "/dashboard/national/"),
+        ("admin", "/admin/"),
+        ("households", HOUSEHOLDS),
+        ("sessions", "/admin/assistance/assistancesession/"),
+        ("exports", "/admin/exports/"),
+        ("api-keys", "/admin/accounts/apikey/"),
+    ],
+}
+
+
+class PageFailed(Exception):
+    """A page did not open as it should: its picture would mislead."""
+
+
+def platform_check(base: str) -> None:
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as answer:  # noqa: S310
+            if answer.status == 200:
+                return
+    except (OSError, urllib.error.URLError):
+        pass
+    sys.exit(
+        "The platform does not answer at %s: start it with `bash scripts/start.sh` "
+        "(it seeds the demo data), or pass its address as the first argument." % base
     )
-    for size, (width, height) in SIZES.items():
-        for username, path, name in PAGES:
-            context = browser.new_context(viewport={"width": width, "height": height})
-            page = context.new_page()
-            if username:
-                page.goto(BASE + "/accounts/login/")
-                page.fill("#id_login", username)
-                page.fill("#id_password", "demo1234")
-                page.click("button[type=submit].primary")
-                page.wait_for_load_state("networkidle")
-            page.goto(BASE + path)
-            target = OUT / ("%s-%s.png" % (name, size))
-            page.screenshot(path=str(target), full_page=True)
-            print(target)
-            context.close()
-    browser.close()
+
+
+def visit(page, path: str) -> None:
+    """Open ``path`` and wait until the page and what it loads are in."""
+    response = page.goto(path, wait_until="networkidle")
+    if response is None or response.status != 200:
+        raise PageFailed(
+            "%s answered %s"
+            % (path, "nothing" if response is None else response.status)
+        )
+
+
+def sign_in(page, username: str) -> None:
+    visit(page, "/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    if "/accounts/login/" in page.url:
+        raise PageFailed(
+            "could not sign in as %s: is the demo data there (seed_demo)?" % username
+        )
+
+
+def shoot(page, target: Path, size: str) -> None:
+    page.wait_for_timeout(SETTLE_MS)
+    width, height = SIZES[size]
+    if size == "phone":
+        # A taller screen rather than a full-page picture: the fixed bars
+        # stay at the bottom instead of crossing the page where the first
+        # screen ended.
+        length = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": width, "height": min(length, CAP_HEIGHT)})
+        page.wait_for_timeout(SETTLE_MS // 2)
+    try:
+        page.screenshot(path=str(target), animations="disabled")
+    finally:
+        page.set_viewport_size({"width": width, "height": height})
+
+
+# Scenes: a page in a state a plain visit does not show.
+
+
+def scene_import_refused(page, tmp: Path) -> None:
+    """A file that is not a workbook, refused in words."""
+    visit(page, HOUSEHOLDS + "import/")
+    wrong = tmp / "danh-sach-ho.xlsx"
+    wrong.write_text("Đây không phải tệp Excel\n", encoding="utf-8")
+    page.locator("input[name=import_file]").set_input_files(wrong)
+    page.locator("select[name=format]").select_option(label="xlsx")
+    page.get_by_role("button", name="Gửi").click()
+    page.wait_for_load_state("networkidle")
+    page.locator(".errorlist, .errornote").first.wait_for()
+
+
+def scene_stale_edit(page, tmp: Path) -> None:
+    """Two officials on one household: the second save is refused."""
+    # Not the household the household page shows: its picture stays as it was.
+    path = first_link("#result_list tbody tr:nth-child(2) th a", HOUSEHOLDS)(page)
+    visit(page, path)
+    other = page.context.new_page()
+    try:
+        visit(other, path)
+        address = other.locator("#id_address")
+        # Edited back and forth, so runs do not pile up changes on the demo.
+        current = address.input_value()
+        edited = current.removesuffix(EDITED) if current.endswith(EDITED) else None
+        address.fill(edited if edited is not None else current + EDITED)
+        other.locator("input[name=_save]").click()
+        other.wait_for_load_state("networkidle")
+    finally:
+        other.close()
+    page.locator("#id_size").fill("5")
+    page.locator("input[name=_save]").click()
+    page.wait_for_load_state("networkidle")
+    page.locator(".errornote, .errorlist").first.wait_for()
+
+
+SCENES = [
+    ("ward", "import-refused", "desktop", scene_import_refused),
+    ("ward", "stale-edit", "desktop", scene_stale_edit),
+]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", nargs="?", default="http://127.0.0.1:8000")
+    parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument(
+        "--only", default="", help="names starting with this (e.g. ward-, member-home)"
+    )
+    options = parser.parse_args(argv)
+    base = options.url.rstrip("/")
+    out = Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    platform_check(base)
+    tmp = Path(tempfile.mkdtemp(prefix="screenshots-"))
+
+    written, failed = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            for size, (width, height) in SIZES.items():
+                for role, pages in PAGES.items():
+                    wanted = [
+                        (name, path)
+                        for name, path in pages
+                        if ("%s-%s-%s" % (role, name, size)).startswith(options.only)
+                    ]
+                    scenes = [
+                        scene
+                        for scene in SCENES
+                        if scene[0] == role
+                        and scene[2] == size
+                        and ("%s-%s-%s" % scene[:3]).startswith(options.only)
+                    ]
+                    if not wanted and not scenes:
+                        continue
+                    context = browser.new_context(
+                        viewport={"width": width, "height": height},
+                        base_url=base,
+                        timezone_id="Asia/Ho_Chi_Minh",
+                    )
+                    page = context.new_page()
+                    page.set_default_timeout(30_000)
+                    try:
+                        if LOGINS[role]:
+                            sign_in(page, LOGINS[role])
+                        for name, path in wanted:
+                            target = out / ("%s-%s-%s.png" % (role, name, size))
+                            try:
+                                visit(
+                                    page, path if isinstance(path, str) else path(page)
+                                )
+                                shoot(page, target, size)
+                            except (PageFailed, PlaywrightError) as error:
+                                failed.append("%s: %s" % (target.name, error))
+                                continue
+                            written.append(target)
+                            print(target)
+                        for _role, name, _size, play in scenes:
+                            target = out / ("%s-%s-%s.png" % (role, name, size))
+                            try:
+                                play(page, tmp)
+                                shoot(page, target, size)
+                            except (PageFailed, PlaywrightError) as error:
+                                failed.append("%s: %s" % (target.name, error))
+                                continue
+                            written.append(target)
+                            print(target)
+                    except PageFailed as error:
+                        failed.append("%s (%s): %s" % (role, size, error))
+                    finally:
+                        context.close()
+        finally:
+            browser.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+    total = sum(path.stat().st_size for path in written)
+    print("%d screenshots, %.1f MB, in %s" % (len(written), total / 1024**2, out))
+    if failed:
+        print("Not written:\n  " + "\n  ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -117,5 +117,17 @@ def test_a_family_code_picks_every_module_with_its_figures():
     assert names == ["b8_exports", "b5_capture"]
 
 
+def test_a_code_does_not_pick_a_longer_number():
+    names = [name for name, _database, _codes in selected("B1")]
+
+    assert names == ["b1_import"]
+
+
+def test_the_daily_tasks_are_picked_by_their_family_code():
+    names = [name for name, _database, _codes in selected("B10")]
+
+    assert names == ["b10_daily_tasks"]
+
+
 def test_no_only_runs_every_module():
-    assert len(selected(None)) == len(selected("B1,B2,B4,B5,B7,B8,B9"))
+    assert len(selected(None)) == len(selected("B1,B2,B4,B5,B7,B8,B9,B10"))
