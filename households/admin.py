@@ -9,6 +9,7 @@ from accounts.admin_site import (
     ScopedStackedInline,
 )
 
+from .forms import DuplicateCheckForm
 from .models import Household, Resident
 from .resources import HouseholdResource, ResidentResource
 
@@ -88,6 +89,10 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
         ),
     )
     inlines = [ResidentInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (DuplicateCheckForm, form), {"user": request.user})
 
     def get_queryset(self, request):
         return (
