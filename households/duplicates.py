@@ -5,8 +5,8 @@ Unicode form set aside, :func:`core.text.text_fold`):
 
 * the same head's name in the same hamlet;
 * the same phone (normalised, so "+84 912.345.678" is "0912345678");
-* a head's name a typing slip away (Damerau–Levenshtein distance, scaled to
-  the name's length) at the same address.
+* a head's name the same or a typing slip away (Damerau–Levenshtein
+  distance, scaled to the name's length) at the same address.
 
 The database narrows first, on the ward and the folded ``search_text`` copy
 every household keeps; Python compares the few rows left. An import checks
@@ -16,8 +16,8 @@ against the ward's households and against the rows before it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope
 from core.phones import phone_normalise
-from core.text import text_fold
+from core.text import search_key, text_fold
 
 from .models import Household
 
@@ -37,7 +37,7 @@ REASONS = {
     SAME_PHONE: _("same phone"),
     CLOSE_NAME: _("similar head's name at the same address"),
 }
-CANDIDATE_COLUMNS = ("pk", "code", "hamlet_id", "head_name", "address", "phone")
+CANDIDATE_COLUMNS = ("code", "hamlet_id", "head_name", "address", "phone")
 
 
 def name_distance_allowed(folded_name: str) -> int:
@@ -80,11 +80,17 @@ def edit_distance(left: str, right: str, limit: int) -> int:
 
 
 def names_close(left: str, right: str) -> bool:
-    """Two folded names that differ by a slip or two, not the same name."""
-    if left == right or not left or not right:
+    """Two folded names that are the same or differ by a slip or two."""
+    if not left or not right:
         return False
+    if left == right:
+        return True
     limit = min(name_distance_allowed(left), name_distance_allowed(right))
-    return limit > 0 and edit_distance(left, right, limit) <= limit
+    # An edit changes at most two letters of the names' sets of letters: most
+    # pairs are told apart here, without the distance's table.
+    if limit == 0 or len(set(left).symmetric_difference(right)) > 2 * limit:
+        return False
+    return edit_distance(left, right, limit) <= limit
 
 
 def phone_key(phone: str | None) -> str:
@@ -130,6 +136,7 @@ class Candidate:
         if (
             self.address
             and self.address == other.address
+            and SAME_NAME not in found
             and names_close(self.name, other.name)
         ):
             found.append(CLOSE_NAME)
@@ -156,7 +163,7 @@ def household_duplicates(
         narrow |= Q(hamlet_id=hamlet_id, search_text__contains=candidate.name)
     if candidate.phone:
         narrow |= Q(phone=candidate.phone)
-    if candidate.address and name_distance_allowed(candidate.name):
+    if candidate.address:
         narrow |= Q(search_text__contains=candidate.address)
     if not ward_id or not narrow:
         return []
@@ -179,70 +186,93 @@ def household_duplicates(
     return found
 
 
+class Match(NamedTuple):
+    """A household, or an earlier row of the same file, a row may repeat."""
+
+    code: str
+    head_name: str
+    in_file: bool
+    reasons: list[str]
+
+
 class DuplicateIndex:
     """Many rows checked against their wards' households and each other.
 
     Each ward's households are read once (the columns compared, not whole
     rows); each row checked is then added, so a later row of the same file
-    finds an earlier one. ``check`` returns ``[(code, reasons), …]``.
+    finds an earlier one. Rows come as stored (normalised text and phone), so
+    each costs a folding and a few dictionary look-ups: a province's file is
+    checked in seconds.
     """
+
+    #: More households than this at one address: a building or a street, not
+    #: a home; their names are not compared (a file of thousands at "Thôn 3"
+    #: would otherwise compare every pair).
+    HOME_LIMIT = 20
 
     def __init__(self, *, user):
         self.user = user
         self._wards: dict = {}
 
-    def _ward(self, ward_id):
+    def _ward(self, ward_id) -> tuple[dict, dict, dict]:
         index = self._wards.get(ward_id)
         if index is None:
-            index = self._wards[ward_id] = {
-                "name": defaultdict(list),
-                "phone": defaultdict(list),
-                "address": defaultdict(list),
-            }
+            index = self._wards[ward_id] = ({}, {}, {})
             rows = scope(Household.objects.filter(ward_id=ward_id), self.user)
-            for _pk, code, hamlet_id, head_name, address, phone in rows.values_list(
+            for code, hamlet_id, head_name, address, phone in rows.values_list(
                 *CANDIDATE_COLUMNS
             ).order_by("code"):
-                self._add(
-                    index,
-                    code,
-                    Candidate(
-                        hamlet_id, text_fold(head_name), phone, text_fold(address)
-                    ),
-                )
+                # search_key() folds as text_fold() does, through a cached table.
+                entry = (code, head_name, False, search_key(head_name))
+                self._add(index, entry, hamlet_id, phone, search_key(address))
         return index
 
     @staticmethod
-    def _add(index, code, candidate: Candidate) -> None:
-        if candidate.name:
-            index["name"][(candidate.hamlet_id, candidate.name)].append(
-                (code, candidate)
-            )
-        if candidate.phone:
-            index["phone"][candidate.phone].append((code, candidate))
-        if candidate.address:
-            index["address"][candidate.address].append((code, candidate))
+    def _add(index, entry, hamlet_id, phone, address) -> None:
+        """Remember ``entry`` (code, head, in file, folded head) under its keys."""
+        name = entry[3]
+        names, phones, addresses = index
+        if name:
+            names.setdefault((hamlet_id, name), []).append(entry)
+        if phone:
+            phones.setdefault(phone, []).append(entry)
+        if address:
+            addresses.setdefault(address, []).append(entry)
 
     def check(
         self, *, ward_id, code, hamlet_id, head_name, phone, address
-    ) -> list[tuple[str, list[str]]]:
+    ) -> list[Match]:
+        """What the row may repeat; the row is then remembered for the next.
+        ``phone`` is normalised (as stored)."""
         index = self._ward(ward_id)
-        candidate = Candidate.of(
-            hamlet_id=hamlet_id, head_name=head_name, phone=phone, address=address
+        names, phones, addresses = index
+        name, folded_address = search_key(head_name), search_key(address)
+        found: dict[tuple, list[str]] = {}
+        for entry in names.get((hamlet_id, name), ()) if name else ():
+            if entry[0] != code:
+                found.setdefault(entry, []).append(SAME_NAME)
+        for entry in phones.get(phone, ()) if phone else ():
+            if entry[0] != code:
+                found.setdefault(entry, []).append(SAME_PHONE)
+        at_address = addresses.get(folded_address, ()) if folded_address else ()
+        limit = name_distance_allowed(name) if at_address else 0
+        if len(at_address) <= self.HOME_LIMIT:
+            # names_close(), with its cheapest refusals first: most names met
+            # at an address are another person's.
+            letters, length = set(name), len(name)
+            for entry in at_address:
+                other = entry[3]
+                if entry[0] == code or abs(len(other) - length) > limit:
+                    continue
+                reasons = found.get(entry, ())
+                if SAME_NAME in reasons:
+                    continue
+                if other == name or (
+                    len(letters.symmetric_difference(other)) <= 2 * limit
+                    and names_close(name, other)
+                ):
+                    found.setdefault(entry, []).append(CLOSE_NAME)
+        self._add(
+            index, (code, head_name, True, name), hamlet_id, phone, folded_address
         )
-        others = {}
-        for bucket in (
-            index["name"].get((candidate.hamlet_id, candidate.name), ()),
-            index["phone"].get(candidate.phone, ()),
-            index["address"].get(candidate.address, ()),
-        ):
-            for other_code, other in bucket:
-                if other_code != code:
-                    others.setdefault(other_code, other)
-        found = []
-        for other_code, other in others.items():
-            reasons = candidate.reasons(other)
-            if reasons:
-                found.append((other_code, reasons))
-        self._add(index, code, candidate)
-        return found
+        return [Match(*entry[:3], reasons) for entry, reasons in found.items()]

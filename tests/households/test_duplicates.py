@@ -206,11 +206,11 @@ def test_the_batch_finds_the_wards_households_and_earlier_rows(users, area, exis
 
     first = index.check(code="N-1", head_name="ĐẶNG THỊ HƯỜNG", phone="", **row)
     second = index.check(code="N-2", head_name="Trần Văn Ba", phone="0977111222", **row)
-    third = index.check(code="N-3", head_name="Lý Văn Tư", phone="+84977111222", **row)
+    third = index.check(code="N-3", head_name="Lý Văn Tư", phone="0977111222", **row)
 
-    assert first == [("BD-0100", [SAME_NAME])]
+    assert first == [("BD-0100", "Đặng Thị Hường", False, [SAME_NAME])]
     assert second == []
-    assert third == [("N-2", [SAME_PHONE])]
+    assert third == [("N-2", "Trần Văn Ba", True, [SAME_PHONE])]
 
 
 def test_the_batch_reads_each_ward_once(
