@@ -53,8 +53,9 @@ def name_distance_allowed(folded_name: str) -> int:
 
 
 def edit_distance(left: str, right: str, limit: int) -> int:
-    """Damerau–Levenshtein distance (adjacent swaps count one), or
-    ``limit + 1`` as soon as it must exceed ``limit``."""
+    """Damerau–Levenshtein distance (its optimal string alignment form:
+    adjacent swaps count one), or ``limit + 1`` as soon as it must exceed
+    ``limit``."""
     if abs(len(left) - len(right)) > limit:
         return limit + 1
     previous_row = None

@@ -98,6 +98,22 @@ def test_a_close_name_at_the_same_address_is_found(users, area, existing, typed)
     assert found == {"BD-0100": [CLOSE_NAME]}
 
 
+def test_the_same_name_at_the_same_address_in_another_hamlet_is_found(
+    users, area, existing
+):
+    other_hamlet = HamletFactory(ward=area.ward, name="Tổ dân phố số 2")
+
+    found = duplicates(
+        users[Role.WARD],
+        area,
+        hamlet_id=other_hamlet.pk,
+        head_name="Đặng Thị Hường",
+        address="12 ngõ Hòa Bình",
+    )
+
+    assert found == {"BD-0100": [CLOSE_NAME]}
+
+
 def test_a_close_name_at_another_address_is_not_a_duplicate(users, area, existing):
     found = duplicates(
         users[Role.WARD], area, head_name="Đặng Thị Hườn", address="14 ngõ Hòa Bình"
@@ -230,3 +246,24 @@ def test_edit_distance_counts_a_swap_once():
     assert edit_distance("huong", "huogn", 2) == 1
     assert edit_distance("huong", "hung", 2) == 1
     assert edit_distance("abc", "xyz", 1) == 2  # stops past the limit
+
+
+def test_the_batch_compares_no_names_at_an_address_shared_by_many(users, area):
+    index = DuplicateIndex(user=users[Role.WARD])
+    row = {"ward_id": area.ward.pk, "hamlet_id": area.hamlet.pk, "phone": ""}
+    for number in range(DuplicateIndex.HOME_LIMIT):
+        index.check(
+            code="T-%d" % number,
+            head_name="Người Thuê " + "abcdefghijklmnopqrstuvwxyz"[number] * 4,
+            address="Thôn 3",
+            **row,
+        )
+    close = index.check(
+        code="T-X", head_name="Người Thuê aaab", address="Thôn 3", **row
+    )
+    crowded = index.check(
+        code="T-Y", head_name="Người Thuê bbbc", address="Thôn 3", **row
+    )
+
+    assert [match.code for match in close] == ["T-0"]
+    assert crowded == []
