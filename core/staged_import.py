@@ -282,6 +282,20 @@ class Stage:
             total, existing, changed = cursor.fetchone()
         return total - existing, changed, existing - changed
 
+    def new_rows(self, columns: list[str]) -> Iterator[tuple]:
+        """(row number, *columns) of the staged rows that match no stored
+        row, in the file's order, read a thousand at a time."""
+        selected = ", ".join("s.%s" % self.quote(column) for column in columns)
+        sql = (
+            f"SELECT s.row_no, {selected} FROM {STAGE_TABLE} s"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {self._target()} h"
+            f" WHERE {self._join()}) ORDER BY s.row_no"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(1000):
+                yield from rows
+
     def first_rows(self, limit: int) -> list[tuple]:
         """The first staged rows, each with the id of the row it matches."""
         columns = ", ".join("s.%s" % self.quote(column) for column in self.columns)

@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.apps import apps
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import (
@@ -9,7 +13,9 @@ from accounts.admin_site import (
     ScopedStackedInline,
 )
 
-from .models import Household, Resident
+from .forms import DuplicateCheckForm
+from .merge import household_merge, movable_counts
+from .models import Household, HouseholdMerge, Resident
 from .resources import HouseholdResource, ResidentResource
 
 ONLY_USED = admin.RelatedOnlyFieldListFilter  # choices from the user's own rows
@@ -88,6 +94,11 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
         ),
     )
     inlines = [ResidentInline]
+    actions = ["merge_households"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (DuplicateCheckForm, form), {"user": request.user})
 
     def get_queryset(self, request):
         return (
@@ -102,6 +113,71 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
                 ),
             )
         )
+
+    @admin.action(
+        description=_("Merge two households (the same family registered twice)"),
+        permissions=["change"],
+    )
+    def merge_households(self, request, queryset):
+        """Ask which of the two selected households to keep, then merge the
+        other into it."""
+        households = list(queryset.select_related("hamlet").order_by("code")[:3])
+        if len(households) != 2:
+            self.message_user(
+                request,
+                gettext("Select exactly two households to merge."),
+                messages.WARNING,
+            )
+            return None
+        if request.POST.get("post") == "yes":
+            kept = next(
+                (h for h in households if str(h.pk) == request.POST.get("keep")), None
+            )
+            if kept is None:
+                self.message_user(
+                    request,
+                    gettext("Choose the household to keep."),
+                    messages.WARNING,
+                )
+            else:
+                merged = households[1] if kept is households[0] else households[0]
+                return self._merge(request, kept, merged)
+        return TemplateResponse(
+            request,
+            "admin/households/household/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Merge two households"),
+                "opts": self.opts,
+                "households": [
+                    (household, movable_counts(household)) for household in households
+                ],
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def _merge(self, request, kept, merged):
+        try:
+            record = household_merge(
+                user=request.user, kept_pk=kept.pk, merged_pk=merged.pk
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        moved = sum(record.moved.values())
+        self.message_user(
+            request,
+            ngettext(
+                "Household %(merged)s was merged into %(kept)s: %(count)d record "
+                "moved to it.",
+                "Household %(merged)s was merged into %(kept)s: %(count)d records "
+                "moved to it.",
+                moved,
+            )
+            % {"merged": record.merged_code, "kept": record.kept_code, "count": moved},
+            messages.SUCCESS,
+        )
+        return None
 
     @admin.display(description=_("residents registered"), ordering="resident_total")
     def resident_count(self, household):
@@ -162,3 +238,58 @@ class ResidentAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmi
         ("vneid_level", "digital_skill"),
         ("disability", "ethnic_minority"),
     )
+
+
+@admin.register(HouseholdMerge)
+class HouseholdMergeAdmin(ScopedModelAdmin):
+    """The audit of merges: read by everyone in scope, written only by the
+    merge itself."""
+
+    list_display = (
+        "merged_at",
+        "merged_code",
+        "kept_link",
+        "moved_summary",
+        "residents_joined",
+        "merged_by",
+        "ward",
+    )
+    list_filter = (("ward", ONLY_USED),)
+    list_select_related = ("kept", "merged_by", "ward")
+    date_hierarchy = "merged_at"
+    fields = (
+        "merged_at",
+        "merged_code",
+        "merged_pk",
+        "kept",
+        "kept_code",
+        "moved",
+        "residents_joined",
+        "merged_by",
+        "ward",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("household kept"), ordering="kept_code")
+    def kept_link(self, merge):
+        return merge.kept or merge.kept_code
+
+    @admin.display(description=_("rows moved"))
+    def moved_summary(self, merge):
+        parts = []
+        for label, count in sorted(merge.moved.items()):
+            try:
+                name = apps.get_model(label)._meta.verbose_name_plural
+            except (LookupError, ValueError):
+                name = label
+            parts.append("%s: %d" % (name, count))
+        return ", ".join(parts)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -244,3 +245,55 @@ class Resident(models.Model):
             raise ValidationError(
                 {"birth_year": _("The birth year cannot be in the future.")}
             )
+
+
+class HouseholdMerge(models.Model):
+    """The audit record of a household merged into another: the same family
+    registered twice. The merged household's own trail (its deletion among
+    it) stays in its history; this says who merged it into which, and what
+    moved."""
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="+", verbose_name=_("ward")
+    )
+    kept = models.ForeignKey(
+        Household,
+        models.SET_NULL,
+        null=True,
+        related_name="merges",
+        verbose_name=_("household kept"),
+    )
+    kept_code = models.CharField(_("code of the household kept"), max_length=30)
+    merged_code = models.CharField(_("code of the household merged"), max_length=30)
+    merged_pk = models.PositiveBigIntegerField(_("id of the household merged"))
+    moved = models.JSONField(
+        _("rows moved"),
+        default=dict,
+        help_text=_("How many rows of each kind moved to the household kept."),
+    )
+    residents_joined = models.PositiveIntegerField(
+        _("residents already in the household kept"),
+        default=0,
+        help_text=_(
+            "Residents registered in both households (same name and birth year): "
+            "their records were joined into the kept household's."
+        ),
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household merge")
+        verbose_name_plural = _("household merges")
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self):
+        return "%s → %s" % (self.merged_code, self.kept_code)
