@@ -658,6 +658,7 @@
       var count = document.getElementById("visit-count");
       count.textContent = shown === 1 ? count.dataset.one : count.dataset.many.replace("%(count)s", shown);
       document.getElementById("visit-none").hidden = shown > 0;
+      list.dataset.ready = "1";
     }
     var pending = window.indexedDB ? queue.mine() : Promise.resolve([]);
     pending.then(function (items) {
