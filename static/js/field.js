@@ -639,9 +639,9 @@
     }
     function fits(row) {
       if (!filterHere) return true;
-      var hamlet = params.get("hamlet");
+      var area = params.get("hamlet");
       var group = params.get("group");
-      if (hamlet && row.dataset.hamlet !== hamlet) return false;
+      if (area && area !== row.dataset.hamlet) return false;
       if (group && (" " + row.dataset.groups).indexOf(" " + group + " ") === -1) return false;
       if (params.get("mine") === "1" && !row.dataset.mine) return false;
       return true;
