@@ -9,12 +9,15 @@ from django.core.management import call_command
 from accounts.models import User
 from assistance.models import AssistanceSession
 from households.models import Household
-from tests.browser.conftest import horizontal_overflow, sign_in, wait_until
+from tests.browser.conftest import PHONE, horizontal_overflow, sign_in, wait_until
 from tests.browser.test_field_capture import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MEMBER = "thanhvien.badinh"
+LEADER = "totruong.badinh"
+# What a phone may download to open a field page the first time (README, B7).
+FIRST_LOAD_BUDGET = 150 * 1024
 
 
 @pytest.fixture
@@ -103,3 +106,35 @@ def test_the_kept_list_is_filtered_on_the_phone_offline(demo, phone_page):
             pk__in=online, poverty__in=("poor", "near_poor")
         ).values_list("pk", flat=True)
     }
+
+
+def test_the_leaders_list_opens_within_the_first_load_budget(
+    demo, browser, live_server
+):
+    # Signed in where no service worker starts, then a fresh context with the
+    # session only: an empty cache, as on a new phone (as B7 measures).
+    signing_in = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, service_workers="block"
+    )
+    sign_in(signing_in.new_page(), LEADER, "demo1234")
+    session = signing_in.storage_state()
+    signing_in.close()
+    context = browser.new_context(
+        viewport=PHONE,
+        base_url=live_server.url,
+        storage_state=session,
+        service_workers="block",
+    )
+    page = context.new_page()
+    received = []
+    page.on("requestfinished", lambda request: received.append(request))
+
+    page.goto("/field/visits/")
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("#visit-list .visit a[href*='/assign/']").count() > 0
+    # Bodies as sent by the test server, which compresses pages but not
+    # static files: more than a phone receives from the real server.
+    total = sum(request.sizes()["responseBodySize"] for request in received)
+    context.close()
+    assert 0 < total < FIRST_LOAD_BUDGET, total
