@@ -600,7 +600,10 @@
     }).then(function (index) {
       var row = index.households.filter(function (row) { return String(row.id) === household; })[0];
       if (!row) return;
-      choose(form, row.id, "", row.code + " — " + row.head);
+      var label = row.code + " — " + row.head;
+      var person = row.residents.filter(function (person) { return String(person[0]) === params.get("resident"); })[0];
+      if (person) choose(form, row.id, person[0], label + " · " + person[1]);
+      else choose(form, row.id, "", label);
       var service = params.get("service");
       var box = service && form.querySelector("[name=service][value='" + service + "']");
       if (box) { box.checked = true; reflect(form); }
