@@ -1,6 +1,10 @@
 """The visit list page ("Cần đến") and the leader's assign page, through the client."""
 
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
@@ -146,3 +150,29 @@ def test_the_bottom_bar_leads_to_the_list(member_client):
     response = member_client.get("/field/")
 
     assert 'href="/field/visits/" data-place="visits">Cần đến</a>' in response.text
+
+
+def test_the_list_reads_the_same_few_queries_however_long(member_client, area, member):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert member_client.get(VISITS).status_code == 200
+        return len(queries)
+
+    HouseholdFactory(ward=area.ward, hamlet=area.hamlet)
+    one = count_queries()
+    for _ in range(5):
+        household = HouseholdFactory(ward=area.ward, hamlet=area.hamlet)
+        SessionFactory(
+            team=area.team,
+            household=household,
+            started_at=timezone.now() - datetime.timedelta(days=90),
+        )
+        HouseholdAssignment.objects.create(
+            ward=area.ward,
+            team=area.team,
+            household=household,
+            member=member,
+            week_start=week_start(),
+        )
+
+    assert count_queries() == one
