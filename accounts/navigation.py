@@ -113,6 +113,7 @@ def _team(user) -> list[Place]:
     places = [
         Place("field_home", gettext("Home"), reverse("assistance:field_home"), True),
         Place("log", gettext("Log"), reverse("assistance:log"), True),
+        Place("visits", gettext("To visit"), reverse("assistance:visits"), True),
         Place("recent", gettext("Sessions"), reverse("assistance:recent"), True),
         Place(
             "follow_ups", gettext("Follow-ups"), reverse("assistance:follow_ups"), True

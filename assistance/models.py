@@ -380,6 +380,58 @@ class CampaignTarget(models.Model):
         return "%s: %s" % (self.get_indicator_display(), self.target)
 
 
+class HouseholdAssignment(models.Model):
+    """A household a team leader hands to a member to visit in one week."""
+
+    WARD_PATH = "ward"
+    TEAM_PATH = "team"
+
+    # The team's ward, copied as on sessions: scoping and the trail need no join.
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="+", editable=False, verbose_name=_("ward")
+    )
+    team = models.ForeignKey(
+        Team, models.CASCADE, related_name="assignments", verbose_name=_("team")
+    )
+    household = models.ForeignKey(
+        Household,
+        models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("household"),
+    )
+    member = models.ForeignKey(
+        Member, models.CASCADE, related_name="assignments", verbose_name=_("member")
+    )
+    week_start = models.DateField(_("week starting"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+
+    history = HistoricalRecords(bases=[WardHistory], cascade_delete_history=False)
+
+    class Meta:
+        verbose_name = _("visit assignment")
+        verbose_name_plural = _("visit assignments")
+        ordering = ["-week_start", "household"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "week_start"],
+                name="one_assignment_per_household_and_week",
+                violation_error_message=_(
+                    "This household is already assigned for that week."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return "%s → %s" % (self.household, self.member)
+
+
 class SessionTombstone(Tombstone):
     """A deleted session, as incremental pulls show it (see ``Tombstone``)."""
 

@@ -41,11 +41,18 @@ OFFLINE_PAGES = (
     "assistance:log",
     "assistance:recent",
     "assistance:follow_ups",
+    "assistance:visits",
     "assistance:households_index",
     # Training's field pages (a URL name, not an import: training is downstream).
     "training:field_training",
     "training:workshop_log",
 )
+# Pages whose kept copy is shown, offline, for any of these query parameters:
+# field.js applies them (a household chosen for the log, the list's filters).
+OFFLINE_QUERIES = {
+    "assistance:log": ("household", "resident", "service"),
+    "assistance:visits": ("hamlet", "group", "mine"),
+}
 # Pages only a team leader may open: a member's phone does not try to keep them.
 LEADER_PAGES = ("training:workshop_log",)
 OFFLINE_STATIC = (
@@ -237,6 +244,9 @@ def service_worker(request):
                     for name in OFFLINE_PAGES
                     if name not in LEADER_PAGES or request.user.role == Role.TEAM_LEADER
                 ]
+            ),
+            "queries_json": json.dumps(
+                {reverse(name): keys for name, keys in OFFLINE_QUERIES.items()}
             ),
             "assets_json": json.dumps([static(path) for path in OFFLINE_STATIC]),
             "static_prefix": settings.STATIC_URL,

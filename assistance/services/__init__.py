@@ -2,6 +2,7 @@
 the admin and the seeds (sessions.py), its checks (checks.py) and what a
 stored session changes elsewhere (follow_ups.py)."""
 
+from .assignments import assignment_clear, assignment_set
 from .checks import (
     CLOCK_SKEW,
     WALK_IN_FIELDS,
@@ -23,6 +24,8 @@ __all__ = [
     "CLOCK_SKEW",
     "SessionChanged",
     "WALK_IN_FIELDS",
+    "assignment_clear",
+    "assignment_set",
     "ServiceLine",
     "follow_up_close",
     "services_check",

@@ -502,6 +502,7 @@
       });
     }
     watch(form);
+    if (!editing) presetFromUrl(form);
     form.addEventListener("click", function (event) {
       var pick = event.target.closest(".pick");
       if (pick) choose(form, pick.dataset.household, pick.dataset.resident, pick.dataset.label);
@@ -570,6 +571,7 @@
       label: label,
       payload: data,
     };
+    if (data.household) visited.add(data.household);
     return queue.put(item).then(sync).then(function () {
       return queue.get(item.uuid);
     }).then(function (stored) {
@@ -585,6 +587,87 @@
         showDone(form, form.dataset.queued, item.label);
       }
     });
+  }
+
+  /* The kept copy of the log page, opened offline for a household (from the
+   * visit list), has none chosen: choose it from the households kept here. */
+  function presetFromUrl(form) {
+    var params = new URLSearchParams(location.search);
+    var household = params.get("household");
+    if (!household || form.elements.household.value) return;
+    fetch(config.index, { credentials: "same-origin" }).then(function (response) {
+      return response.json();
+    }).then(function (index) {
+      var row = index.households.filter(function (row) { return String(row.id) === household; })[0];
+      if (!row) return;
+      var label = row.code + " — " + row.head;
+      var person = row.residents.filter(function (person) { return String(person[0]) === params.get("resident"); })[0];
+      if (person) choose(form, row.id, person[0], label + " · " + person[1]);
+      else choose(form, row.id, "", label);
+      var service = params.get("service");
+      var box = service && form.querySelector("[name=service][value='" + service + "']");
+      if (box) { box.checked = true; reflect(form); }
+    }).catch(function () {});
+  }
+
+  /* ---- The visit list ("Cần đến") ---- */
+
+  /* Households this phone logged a session for, and when: the kept copy of the
+   * list, read before, drops them at once, also offline. */
+  var visited = {
+    key: "field-visited-" + USER,
+    all: function () {
+      try { return JSON.parse(localStorage.getItem(this.key) || "{}"); } catch (error) { return {}; }
+    },
+    add: function (household) {
+      var all = this.all();
+      var monthAgo = Date.now() - 40 * 24 * 3600 * 1000;
+      Object.keys(all).forEach(function (id) { if (all[id] < monthAgo) delete all[id]; });
+      all[household] = Date.now();
+      localStorage.setItem(this.key, JSON.stringify(all));
+    },
+  };
+
+  function setupVisits(list) {
+    var rendered = +list.dataset.rendered;
+    var params = new URLSearchParams(location.search);
+    // The kept copy shown offline for a filtered address: filter it here.
+    var filterHere = params.toString() !== list.dataset.query;
+    var form = document.querySelector(".visit-filters");
+    if (filterHere && form) {
+      ["hamlet", "group"].forEach(function (name) {
+        if (form.elements[name]) form.elements[name].value = params.get(name) || "";
+      });
+      form.elements.mine.checked = params.get("mine") === "1";
+    }
+    function fits(row) {
+      if (!filterHere) return true;
+      var area = params.get("hamlet");
+      var group = params.get("group");
+      if (area && area !== row.dataset.hamlet) return false;
+      if (group && (" " + row.dataset.groups).indexOf(" " + group + " ") === -1) return false;
+      if (params.get("mine") === "1" && !row.dataset.mine) return false;
+      return true;
+    }
+    function show(queued) {
+      var done = visited.all();
+      var shown = 0;
+      list.querySelectorAll(".visit").forEach(function (row) {
+        var id = row.dataset.household;
+        var logged = queued.indexOf(id) !== -1 || (done[id] || 0) > rendered;
+        row.hidden = logged || !fits(row);
+        if (!row.hidden) shown++;
+      });
+      var count = document.getElementById("visit-count");
+      count.textContent = shown === 1 ? count.dataset.one : count.dataset.many.replace("%(count)s", shown);
+      document.getElementById("visit-none").hidden = shown > 0;
+      list.dataset.ready = "1";
+    }
+    var pending = window.indexedDB ? queue.mine() : Promise.resolve([]);
+    pending.then(function (items) {
+      return items.filter(function (item) { return item.status === "pending" && item.payload.household; })
+        .map(function (item) { return String(item.payload.household); });
+    }, function () { return []; }).then(show);
   }
 
   /* ---- The workshop form: one screen, counted with + and − ---- */
@@ -699,6 +782,8 @@
   document.querySelectorAll("form[action*='logout']").forEach(guardSignOut);
   var form = document.getElementById("log-form");
   if (form) setupForm(form);
+  var visitList = document.getElementById("visit-list");
+  if (visitList) setupVisits(visitList);
   var workshop = document.getElementById("workshop-form");
   if (workshop) setupWorkshop(workshop);
   window.addEventListener("online", sync);

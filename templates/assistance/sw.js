@@ -13,14 +13,32 @@ const PAGES_CACHE = "field-pages-{{ version }}";
 const STATIC_CACHE = "field-static-{{ version }}";
 const PAGES = {{ pages_json }};
 const ASSETS = {{ assets_json }};
+const QUERIES = {{ queries_json }};
 const onlyOk = new CacheableResponsePlugin({ statuses: [200] });
+
+// A page asked for with only the query parameters field.js applies itself
+// (the household chosen for the log, the visit list's filters): its copy
+// without them is shown when there is no connection, and the copies with
+// them are not kept.
+function appliedByScript(url) {
+  const keys = QUERIES[url.pathname];
+  return !!(url.search && keys && [...url.searchParams.keys()].every((key) => keys.includes(key)));
+}
+const keptWithoutQuery = {
+  cacheKeyWillBeUsed: async ({ request, mode }) => {
+    const url = new URL(request.url);
+    return mode === "read" && appliedByScript(url) ? url.origin + url.pathname : request;
+  },
+  cacheWillUpdate: async ({ request, response }) =>
+    appliedByScript(new URL(request.url)) ? null : response,
+};
 
 // Pages: the network first, the copy kept here when there is none.
 registerRoute(
   ({ request, url }) =>
     url.origin === self.location.origin &&
     (request.mode === "navigate" || PAGES.includes(url.pathname)),
-  new NetworkFirst({ cacheName: PAGES_CACHE, networkTimeoutSeconds: 6, plugins: [onlyOk] })
+  new NetworkFirst({ cacheName: PAGES_CACHE, networkTimeoutSeconds: 6, plugins: [keptWithoutQuery, onlyOk] })
 );
 // Static files have content-hashed names: once cached, good for ever.
 registerRoute(

@@ -25,13 +25,21 @@ EXPECTED = {
     Role.TEAM_LEADER: {
         "field_home",
         "log",
+        "visits",
         "recent",
         "follow_ups",
         "training",
         "workshop",
         "dashboard",
     },
-    Role.TEAM_MEMBER: {"field_home", "log", "recent", "follow_ups", "training"},
+    Role.TEAM_MEMBER: {
+        "field_home",
+        "log",
+        "visits",
+        "recent",
+        "follow_ups",
+        "training",
+    },
 }
 
 # Besides the landing page: pages of each role that show its navigation.
@@ -40,7 +48,7 @@ PAGES = {
     Role.PROVINCE: ["/dashboard/", "/admin/households/household/"],
     Role.WARD: ["/dashboard/", "/admin/households/household/", "/admin/exports/"],
     Role.TEAM_LEADER: ["/field/log/", "/field/training/workshop/", "ward-dashboard"],
-    Role.TEAM_MEMBER: ["/field/sessions/", "/field/training/"],
+    Role.TEAM_MEMBER: ["/field/sessions/", "/field/training/", "/field/visits/"],
 }
 
 # Places a role may not open, so its navigation must not offer them.

@@ -36,6 +36,7 @@ PAGES = [
     ("field-log", "totruong.badinh", "/field/log/"),
     ("field-recent", "totruong.badinh", "/field/sessions/"),
     ("field-follow-ups", "totruong.badinh", "/field/follow-ups/"),
+    ("field-visits", "totruong.badinh", "/field/visits/"),
     ("field-workshop", "totruong.badinh", "/field/training/workshop/"),
     ("dashboard-ward", "phuong.badinh", "/dashboard/ward/00004/"),
     ("dashboard-province", "tinh.hanoi", "/dashboard/province/01/"),
