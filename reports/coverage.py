@@ -3,11 +3,14 @@
 "Đi từng ngõ, gõ từng cửa": for an area and a period, the households of its
 register that had at least one session (reached) against all of them, the
 same for the priority households, and the households with a digital focal
-person and the residents with level-2 e-ID. Everything is read from summary
-tables: the registry's figures per hamlet (:class:`HamletRegistryStat`,
-recomputed with the wards' registry figures) and the households helped per
-day (:class:`DayHousehold`, one row per household and day with a session),
-so a province's answer never reads a session.
+person and the residents with level-2 e-ID. No session is read: the
+denominators are the registry's figures per hamlet
+(:class:`HamletRegistryStat`, recomputed with the wards' registry figures),
+and the households reached are the distinct households of the period's rows
+of :class:`DayHousehold` (one per household and day with a session), each
+looked up once in the register for its hamlet and priority groups. A period
+costs one pass over its days' rows (a province's month: about as many rows
+as it has households) and one lookup per household reached.
 
 A household counts as reached in the hamlet, ward and province it is
 registered in now, and only for sessions its own ward logged: reached never
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -34,11 +37,6 @@ from .models import DayHousehold, HamletRegistryStat
 COVERAGE_GROUPS = ("none", "hamlet", "ward", "province")
 REGISTRY_KEY = {
     "hamlet": "hamlet_id",
-    "ward": "ward_id",
-    "province": "ward__province_id",
-}
-REACHED_KEY = {
-    "hamlet": "household__hamlet_id",
     "ward": "ward_id",
     "province": "ward__province_id",
 }
@@ -204,22 +202,29 @@ def _registry(area: Area, group: str) -> dict:
 
 
 def _reached(area: Area, start: date, end: date, group: str) -> dict:
-    # The household's own ward's sessions only: one that moved is counted
-    # where it is registered now, never twice, never beyond the register.
-    rows = area.filter(
+    """The area's households with a day of their own ward's in the period.
+
+    Each household is looked up once, however many days it was helped: the
+    days are reduced to distinct households first (a hash of the period's
+    rows), then counted with the register's priority groups. A household that
+    moved is counted where it is registered now, for its new ward's sessions.
+    """
+    days = area.filter(
         DayHousehold.objects.filter(
-            day__gte=start, day__lte=end, household__ward_id=F("ward_id")
+            household=OuterRef("pk"),
+            ward=OuterRef("ward"),
+            day__gte=start,
+            day__lte=end,
         )
     )
+    rows = area.filter(Household.objects.filter(Exists(days)))
     counts = {
-        "reached": Count("household", distinct=True),
-        "priority_reached": Count(
-            "household", distinct=True, filter=priority_household("household__")
-        ),
+        "reached": Count("pk"),
+        "priority_reached": Count("pk", filter=priority_household()),
     }
     if group == "none":
         return {None: rows.aggregate(**counts)}
-    key = REACHED_KEY[group]
+    key = REGISTRY_KEY[group]
     found = rows.values(key).annotate(**counts).order_by()
     return {row[key]: row for row in found}
 

@@ -2,9 +2,10 @@
 
 Hypothesis draws a register (households of two wards and three hamlets, with
 random priority groups, residents, focal persons and e-ID levels), sessions
-on random days and a random period; the summary tables are rebuilt as the
-worker and the schedule do, and each group's coverage must equal what plain
-Python counts over the households, residents and sessions.
+on random days, households moving after their sessions and a random period;
+the summary tables are rebuilt as the worker and the schedule do, and each
+group's coverage must equal what plain Python counts over the households,
+residents and sessions.
 """
 
 import datetime
@@ -43,6 +44,7 @@ household = st.tuples(
     st.booleans(),  # no smartphone
     st.lists(resident, max_size=2),
     st.booleans(),  # the first resident with a smartphone is the focal person
+    st.integers(-1, 2),  # the hamlet it moves to after its sessions, if any
 )
 visit = st.tuples(st.integers(0, 30), st.integers(0, DAYS - 1))
 
@@ -71,7 +73,7 @@ def day(offset: int) -> datetime.date:
 
 
 def build(register, households, visits):
-    stored = []
+    stored, moves = [], []
     for (
         hamlet,
         elderly,
@@ -81,6 +83,7 @@ def build(register, households, visits):
         basic,
         residents,
         focal,
+        moved_to,
     ) in households:
         where = register.hamlets[hamlet]
         home = HouseholdFactory(
@@ -104,6 +107,7 @@ def build(register, households, visits):
                 is_focal_person=is_focal,
             )
         stored.append(home)
+        moves.append(moved_to)
     for which, offset in visits:
         if not stored:
             break
@@ -114,6 +118,11 @@ def build(register, households, visits):
             started_at=local(on.year, on.month, on.day, 9),
             household=home,
         )
+    for home, moved_to in zip(stored, moves, strict=True):
+        if moved_to >= 0:
+            home.hamlet = register.hamlets[moved_to]
+            home.ward = home.hamlet.ward
+            home.save()
 
 
 def expected(area_filter, group_of, start, end) -> dict:
