@@ -288,3 +288,19 @@ def test_a_day_is_a_whole_period(with_key, area, figures):
 
     assert response.status_code == 200
     assert response.json()["results"][0]["reached"] == 0
+
+
+def test_reads_the_summary_tables_never_the_sessions(with_key, area, figures):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = with_key("province", province=area.province)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, group="ward")
+
+    assert response.status_code == 200
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "reports_dayhousehold" in sql
+    assert "reports_hamletregistrystat" in sql
+    assert "assistance_assistancesession" not in sql
