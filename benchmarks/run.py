@@ -47,6 +47,7 @@ MODULES = [
     ("b2_b3_stats", "full", ("B2", "B3")),
     ("b8_exports", "full", ("B8a", "B8b", "B8d")),
     ("b4_dashboards", "full", ("B4a", "B4b", "B4c", "B4d")),
+    ("b11_coverage", "full", ("B11a", "B11b")),
     ("b9_stats_year", "full", ("B9a", "B9b")),
     ("b5_capture", "full", ("B5", "B8c")),
     ("b7_page_weight", "full", ("B7",)),

@@ -216,6 +216,32 @@ class TeamRegistryStat(models.Model):
         return str(self.team_id)
 
 
+class HamletRegistryStat(models.Model):
+    """The registry of one hamlet in figures: what coverage is counted against.
+
+    Written with the ward's row (reports.services.registry_recompute), whose
+    ``refreshed_at`` moves when a hamlet's figures do.
+    """
+
+    WARD_PATH = "ward"
+
+    hamlet = models.OneToOneField(
+        Hamlet, models.CASCADE, primary_key=True, related_name="+"
+    )
+    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+")
+    households = models.PositiveIntegerField(default=0)
+    priority_households = models.PositiveIntegerField(default=0)
+    focal_households = models.PositiveIntegerField(default=0)
+    residents = models.PositiveIntegerField(default=0)
+    residents_level2 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("registry figures of a hamlet")
+
+    def __str__(self):
+        return str(self.hamlet_id)
+
+
 class WardStamp(models.Model):
     """When a ward's figures last changed: the statistics API's ETag.
 

@@ -43,16 +43,17 @@ from areas.models import Hamlet, Ward
 from assistance.groups import disability, elderly, poor, priority
 from assistance.models import AssistanceSession, SessionService
 from core.checks import sql_columns
-from households.models import Household, Resident
 from teams.models import Membership, Team
 from training.models import Attendance, Workshop
 
+from .coverage import hamlet_registry_rows, ward_sums
 from .models import (
     DayHousehold,
     DayMemberStat,
     DayServiceStat,
     DayTeamStat,
     DayWorkshopStat,
+    HamletRegistryStat,
     PendingRefresh,
     TeamRegistryStat,
     WardRegistryStat,
@@ -61,13 +62,6 @@ from .models import (
 from .versions import figures_moved
 
 BATCH = 2000
-PRIORITY_HOUSEHOLD = (
-    Q(elderly_alone=True)
-    | Q(disability=True)
-    | Q(poverty__in=("poor", "near_poor"))
-    | Q(ethnic_minority=True)
-    | Q(no_smartphone=True)
-)
 # The summary tables' columns, as the grouped SELECTs name them; a column
 # left out would stay NULL (core.checks).
 TEAM_COLUMNS = sql_columns(
@@ -225,7 +219,9 @@ def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
     current = Membership.objects.filter(
         team__is_active=True, joined_on__lte=today
     ).filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
-    counts = _registry_counts(ward_ids, current, today)
+    hamlet_rows = hamlet_registry_rows(ward_ids)
+    counts = {"households": ward_sums(hamlet_rows)}
+    counts.update(_registry_counts(ward_ids, current, today))
     wards = set().union(*counts.values())
     if ward_ids is not None:
         wards |= set(ward_ids)
@@ -245,7 +241,7 @@ def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
         )
     ]
     with transaction.atomic():
-        if _registry_write(rows, team_rows, ward_ids):
+        if _registry_write(rows, team_rows, hamlet_rows, ward_ids):
             _figures_moved()
 
 
@@ -256,18 +252,24 @@ WARD_FIGURES = tuple(
     if field.name not in ("ward", "refreshed_at")
 )
 TEAM_FIGURES = ("ward_id", "hamlet_id", "members")
+HAMLET_FIGURES = tuple(
+    field.attname
+    for field in HamletRegistryStat._meta.concrete_fields
+    if not field.primary_key
+)
 
 
-def _registry_write(rows, team_rows, ward_ids) -> bool:
+def _registry_write(rows, team_rows, hamlet_rows, ward_ids) -> bool:
     """Write the rows whose figures changed; return whether any did.
 
-    A ward whose figures, and whose teams' members, are as stored keeps its
-    row and so its ``refreshed_at``: the recompute every quarter of an hour
-    moves the versions of the wards that changed, not of every ward. A ward
-    whose teams changed is written again too: its table by team changed.
+    A ward whose figures, and whose teams' members and hamlets' figures, are
+    as stored keeps its row and so its ``refreshed_at``: the recompute every
+    quarter of an hour moves the versions of the wards that changed, not of
+    every ward. A ward whose teams or hamlets changed is written again too:
+    its tables by team and its coverage changed.
     """
     stored = {}
-    for table in (WardRegistryStat, TeamRegistryStat):
+    for table in (WardRegistryStat, TeamRegistryStat, HamletRegistryStat):
         stored[table] = table.objects.all()
         if ward_ids is not None:
             stored[table] = stored[table].filter(ward__in=ward_ids)
@@ -282,16 +284,31 @@ def _registry_write(rows, team_rows, ward_ids) -> bool:
         for figures in (old_teams.get(team), new_teams.get(team))
         if figures
     }
-    wards = _differing(old, new) | moved_teams
+    old_hamlets = _figures_of(stored[HamletRegistryStat], "hamlet_id", HAMLET_FIGURES)
+    new_hamlets = {
+        row.hamlet_id: _figures_of_row(row, HAMLET_FIGURES) for row in hamlet_rows
+    }
+    hamlets = _differing(old_hamlets, new_hamlets)
+    moved_hamlets = {
+        figures[0]
+        for hamlet in hamlets
+        for figures in (old_hamlets.get(hamlet), new_hamlets.get(hamlet))
+        if figures
+    }
+    wards = _differing(old, new) | moved_teams | moved_hamlets
     stored[WardRegistryStat].filter(ward__in=wards).delete()
     stored[TeamRegistryStat].filter(team__in=teams).delete()
+    stored[HamletRegistryStat].filter(hamlet__in=hamlets).delete()
     WardRegistryStat.objects.bulk_create(
         [row for row in rows if row.ward_id in wards], batch_size=BATCH
     )
     TeamRegistryStat.objects.bulk_create(
         [row for row in team_rows if row.team_id in teams], batch_size=BATCH
     )
-    return bool(wards or teams)
+    HamletRegistryStat.objects.bulk_create(
+        [row for row in hamlet_rows if row.hamlet_id in hamlets], batch_size=BATCH
+    )
+    return bool(wards or teams or hamlets)
 
 
 def _figures_of(rows, key: str, names: tuple) -> dict:
@@ -315,7 +332,6 @@ def _registry_counts(ward_ids, current, today: date) -> dict[str, dict]:
         rows = queryset.values(ward_field).annotate(**counts).order_by()
         return {row[ward_field]: row for row in rows}
 
-    focal = Resident.objects.filter(household=OuterRef("pk"), is_focal_person=True)
     covered = Team.objects.filter(hamlet=OuterRef("pk"), is_active=True)
     # Training of the calendar year, by the member's ward (a team's ward).
     this_year = Q(
@@ -324,18 +340,7 @@ def _registry_counts(ward_ids, current, today: date) -> dict[str, dict]:
     )
     status = Attendance.Status
     return {
-        "households": per_ward(
-            Household.objects.annotate(has_focal=Exists(focal)),
-            households=Count("pk"),
-            households_with_focal=Count("pk", filter=Q(has_focal=True)),
-            priority_households=Count("pk", filter=PRIORITY_HOUSEHOLD),
-        ),
-        "residents": per_ward(
-            Resident.objects.all(),
-            residents=Count("pk"),
-            residents_level2=Count("pk", filter=Q(vneid_level="level2")),
-        ),
-        "hamlets": per_ward(
+        "hamlets_covered": per_ward(
             Hamlet.objects.annotate(covered=Exists(covered)),
             hamlets=Count("pk"),
             hamlets_covered=Count("pk", filter=Q(covered=True)),

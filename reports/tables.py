@@ -39,6 +39,7 @@ class Table:
     sort: str | None = None
     descending: bool = True
     query: dict | None = None
+    note: str = ""  # a line under the title, saying how the figures are counted
 
     def header(self) -> list[dict]:
         cells = []
@@ -252,4 +253,50 @@ def lagging_table(level: str, rows: list[dict]) -> Table:
             {**row, "reasons": "; ".join(str(reason) for reason in row["reasons"])}
             for row in ordered
         ],
+    )
+
+
+COVERAGE_NOTE = _(
+    "A household is reached when it had at least one session in the period. "
+    "Households, priority groups, focal persons and e-ID are as the register "
+    "stands now. Priority: elderly living alone, disability, poor or "
+    "near-poor, ethnic minority, no smartphone."
+)
+
+
+def coverage_columns(name: str) -> list[Column]:
+    return [
+        Column("name", name, "text"),
+        Column("households", _("Households")),
+        Column("reached", _("Reached")),
+        Column("reached_share", _("Share reached"), "share"),
+        Column("not_reached", _("Not reached")),
+        Column("priority_households", _("Priority households")),
+        Column("priority_reached", _("Priority reached")),
+        Column("priority_reached_share", _("Share of priority reached"), "share"),
+        Column("focal_households", _("With a digital focal person")),
+        Column("level2_residents", _("Residents with level-2 e-ID")),
+    ]
+
+
+def coverage_table(key: str, title, name, rows: list[dict]) -> Table:
+    """Households reached and not, one row per hamlet, ward or province."""
+    columns = coverage_columns(name)
+    cells = _cells(rows, columns, name=lambda row: row["label"])
+    for cell, row in zip(cells, rows, strict=True):
+        cell["url"] = row.get("url")
+    return Table(key, title, columns, cells, note=COVERAGE_NOTE)
+
+
+def team_coverage_table(rows: list[dict]) -> Table:
+    """Each team with the coverage of the hamlet it serves (or the whole ward)."""
+    columns = coverage_columns(_("Team"))
+    columns.insert(1, Column("served", _("Serves"), "text"))
+    cells = _cells(rows, columns, name=lambda row: row["team"].name)
+    return Table(
+        "coverage_teams",
+        _("Households reached by team"),
+        columns,
+        cells,
+        note=COVERAGE_NOTE,
     )

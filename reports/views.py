@@ -21,22 +21,25 @@ from django.utils.translation import gettext
 from accounts.decorators import role_required
 from accounts.models import Role
 from accounts.scope import Level, scope, scope_for
-from areas.models import Province, Ward
+from areas.models import Hamlet, Province, Ward
 from assistance.selectors import campaign_list
 
 from . import indicators
 from .areas import area_in_scope
+from .coverage import coverage, coverage_row, team_coverage
 from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_table
 from .exports import table_response
 from .indicators import Area
 from .kept import kept, page_kept
 from .tables import (
+    coverage_table,
     hamlet_table,
     lagging_table,
     ranking_columns,
     ranking_table,
     service_table,
     sort_rows,
+    team_coverage_table,
     team_table,
     workload_table,
     workshop_table,
@@ -125,6 +128,8 @@ def _ward_page(request, ward: Ward):
         "workload": lambda: workload_table(indicators.workload(*span)),
         "workshops": lambda: workshop_table(indicators.workshop_mix(*span)),
         "trend": lambda: _trend(area, period)[0],
+        "coverage_hamlets": lambda: _hamlet_coverage(area, period),
+        "coverage_teams": lambda: team_coverage_table(team_coverage(*span)),
     }
     exported = _export(request, builders, ward.pk, period)
     if exported:
@@ -145,7 +150,16 @@ def _ward_page(request, ward: Ward):
         **_common(area, period),
         "area": area,
         "up": up,
-        **{name: builders[name]() for name in ("hamlets", "teams", "workload")},
+        **{
+            name: builders[name]()
+            for name in (
+                "hamlets",
+                "teams",
+                "workload",
+                "coverage_hamlets",
+                "coverage_teams",
+            )
+        },
         "services": builders["services"](),
         "workshops": builders["workshops"](),
         "campaigns": [
@@ -191,6 +205,7 @@ def _overview(request, area: Area, child_url: str, up):
         "services": lambda: service_table(indicators.service_mix(*span)),
         "workshops": lambda: workshop_table(indicators.workshop_mix(*span)),
         "trend": lambda: _trend(area, period)[0],
+        "coverage": lambda: _child_coverage(area, period, child_url),
     }
     exported = _export(request, builders, area.code or "VN", period)
     if exported:
@@ -208,6 +223,7 @@ def _overview(request, area: Area, child_url: str, up):
             "lagging_rest": lagging.rows[LAGGING_SHOWN:],
             "services": builders["services"](),
             "workshops": builders["workshops"](),
+            "coverage": builders["coverage"](),
         }
         return render_to_string("reports/_overview_content.html", context, request)
 
@@ -225,3 +241,42 @@ def _overview(request, area: Area, child_url: str, up):
         return render(request, "reports/overview.html", context)
 
     return page_kept(request, version, page)
+
+
+def _hamlet_coverage(area: Area, period):
+    """Every hamlet of the ward, those without households or visits too."""
+    found = {
+        row["group"]: row for row in coverage(area, period.start, period.end, "hamlet")
+    }
+    rows = [
+        found.get(str(hamlet.pk)) or coverage_row(hamlet.pk, hamlet.name, {}, {})
+        for hamlet in area.filter(Hamlet.objects.all()).order_by("name")
+    ]
+    return coverage_table(
+        "coverage_hamlets",
+        gettext("Households reached by hamlet"),
+        gettext("Hamlet"),
+        rows,
+    )
+
+
+def _child_coverage(area: Area, period, child_url: str):
+    """Every ward of the province (or every province), each linking to its page."""
+    if area.level == "province":
+        group, children = "ward", Ward.objects.filter(province_id=area.code)
+        title, name = gettext("Households reached by ward"), gettext("Ward")
+    else:
+        group, children = "province", Province.objects.all()
+        title, name = gettext("Households reached by province"), gettext("Province")
+    found = {
+        row["group"]: row for row in coverage(area, period.start, period.end, group)
+    }
+    query = urlencode(period.query)
+    rows = [
+        {
+            **(found.get(unit.pk) or coverage_row(unit.pk, unit.name, {}, {})),
+            "url": "%s?%s" % (reverse(child_url, args=[unit.pk]), query),
+        }
+        for unit in children.order_by("code")
+    ]
+    return coverage_table("coverage", title, name, rows)

@@ -21,6 +21,7 @@ from areas.models import Province, Ward
 from core.serializers import FieldsBuiltOnce
 
 from ..areas import area_in_scope
+from ..coverage import COVERAGE_GROUPS
 from ..indicators import INTERVALS, Area
 from .statistics import GROUPS, TRAINING_GROUPS
 
@@ -211,6 +212,43 @@ class TrainingQuery(SummaryQuery):
             "audience; none for one row."
         ),
     )
+
+
+class CoverageQuery(SummaryQuery):
+    group = serializers.ChoiceField(
+        choices=COVERAGE_GROUPS,
+        default="none",
+        help_text=_(
+            "One row for the area (none), or one per hamlet (ward level only), "
+            "ward (province or ward level) or province."
+        ),
+    )
+    campaign = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "A campaign's id: its days and its ward or province, in place of "
+            "level, code, date_from and date_to (which it takes none of)."
+        ),
+    )
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if "campaign" in values:
+            given = [name for name in CAMPAIGN_REPLACES if name in values]
+            if given:
+                raise serializers.ValidationError(
+                    {
+                        name: [gettext("A campaign brings its own area and days.")]
+                        for name in given
+                    }
+                )
+        return values
+
+
+# What a campaign stands for in a coverage question.
+CAMPAIGN_REPLACES = ("level", "code", "date_from", "date_to")
 
 
 def _in_range(value: date) -> date:

@@ -148,3 +148,67 @@ class SummaryOutput(AnswerOutput, ActivityOutput):
     previous = ActivityOutput(
         help_text=_("The same activity over the period just before, to compare.")
     )
+
+
+def _share(text):
+    return serializers.FloatField(allow_null=True, min_value=0, help_text=text)
+
+
+class CoverageRowOutput(serializers.Serializer):
+    group = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "The group's key: hamlet id, ward or province code; null without a group."
+        ),
+    )
+    label = serializers.CharField(help_text=_("The group's name."))
+    households = serializers.IntegerField(
+        help_text=_("Households in the register now.")
+    )
+    reached = serializers.IntegerField(
+        help_text=_(
+            "Of those, households with at least one session of their ward in "
+            "the period."
+        )
+    )
+    not_reached = serializers.IntegerField(
+        help_text=_("Households not reached: households minus reached.")
+    )
+    reached_share = _share(
+        _("reached / households, from 0 to 1; null without households.")
+    )
+    priority_households = serializers.IntegerField(
+        help_text=_(
+            "Households of a priority group: elderly living alone, disability, "
+            "poor or near-poor, ethnic minority, no smartphone."
+        )
+    )
+    priority_reached = serializers.IntegerField(
+        help_text=_("Priority households reached in the period.")
+    )
+    priority_not_reached = serializers.IntegerField(
+        help_text=_("Priority households not reached.")
+    )
+    priority_reached_share = _share(
+        _("priority_reached / priority_households; null without any.")
+    )
+    focal_households = serializers.IntegerField(
+        help_text=_("Households with a digital focal person (now).")
+    )
+    focal_share = _share(_("focal_households / households; null without any."))
+    residents = serializers.IntegerField(help_text=_("Residents in the register now."))
+    level2_residents = serializers.IntegerField(
+        help_text=_("Residents with level-2 e-ID (now).")
+    )
+    level2_share = _share(_("level2_residents / residents; null without any."))
+
+
+class CoverageOutput(AnswerOutput):
+    area = AreaOutput()
+    campaign = serializers.IntegerField(
+        allow_null=True, help_text=_("The campaign asked for, if any.")
+    )
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    group = serializers.CharField()
+    results = CoverageRowOutput(many=True)

@@ -6,5 +6,6 @@ app_name = "reports-api"
 urlpatterns = [
     path("stats/", views.StatsListApi.as_view(), name="stats"),
     path("stats/summary/", views.StatsSummaryApi.as_view(), name="stats-summary"),
+    path("stats/coverage/", views.StatsCoverageApi.as_view(), name="stats-coverage"),
     path("stats/training/", views.StatsTrainingApi.as_view(), name="stats-training"),
 ]

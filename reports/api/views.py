@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from django.http import HttpResponseBase
 from django.utils.http import http_date, parse_etags
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
@@ -22,13 +23,17 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.api import INVALID, JSON, REFUSALS, StatisticsAccess
-from accounts.scope import scope_for, scoped
+from accounts.scope import scope, scope_for, scoped
+from assistance.models import Campaign
 from core.pagination import parameters_check
 
+from ..coverage import coverage
 from ..indicators import Area, headline, registry
 from ..kept import Body, kept
 from ..versions import ALL, TRAINING, figures_as_of
 from .params import (
+    MAX_DAYS,
+    CoverageQuery,
     StatsQuery,
     SummaryQuery,
     TrainingQuery,
@@ -40,6 +45,8 @@ from .params import (
 )
 from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import (
+    CoverageOutput,
+    CoverageRowOutput,
     StatsOutput,
     StatsRowOutput,
     SummaryOutput,
@@ -143,6 +150,10 @@ class StatsApi(StatisticsAccess, APIView):
     question: tuple[str, ...]
     reads = ALL  # which figures name the ETag (reports.versions)
 
+    def resolve(self, who, params: dict) -> tuple[Area, dict]:
+        """The area asked for, in the caller's scope, and the question's values."""
+        return area_resolve(who, params.get("level"), params.get("code")), params
+
     def check(self, area: Area, params: dict) -> None:
         """Refuse (400) a question this area cannot answer."""
 
@@ -157,10 +168,7 @@ class StatsApi(StatisticsAccess, APIView):
         parameters_check(request, self.query_class().fields, extra={"format"})
         query = self.query_class(data=request.query_params)
         query.is_valid(raise_exception=True)
-        params = query.validated_data
-        area = area_resolve(
-            scope_for(request.user), params.get("level"), params.get("code")
-        )
+        area, params = self.resolve(scope_for(request.user), query.validated_data)
         self.check(area, params)
         asked = {name: params[name] for name in self.question}
         question = tuple(asked.values())
@@ -281,6 +289,69 @@ class StatsTrainingApi(StatsApi):
     def figures(self, area, *question):
         # The registry's training figures; the output keeps those it names.
         return {**registry(area), "results": workshop_rows(area, *question)}
+
+
+@scoped
+@stats_schema(
+    summary="Households reached and not reached",
+    description=(
+        "Door-to-door coverage of one area over a period or a campaign: the "
+        "households of the register now, those with at least one session of "
+        "their ward in the period (reached) and the rest, the same for the "
+        "priority households, the households with a digital focal person and "
+        "the residents with level-2 e-ID, in one row or one per hamlet, ward "
+        "or province (only groups with figures have a row). Each share comes "
+        "with its numerator and denominator, and is null when the denominator "
+        "is 0. All rows come in one page (at most a province's wards). The "
+        "register's figures are recomputed every quarter of an hour; "
+        "sessions count within seconds. `campaign` takes no `level`, `code`, "
+        "`date_from` or `date_to`: it brings its own, and its days are at "
+        "most 366."
+    ),
+    query=CoverageQuery,
+    output=CoverageOutput,
+)
+class StatsCoverageApi(StatsApi):
+    query_class = CoverageQuery
+    output_class = CoverageOutput
+    kind = "coverage"
+    filename = "coverage"
+    question = ("campaign", "date_from", "date_to", "group")
+    csv_header = list(CoverageRowOutput().fields)
+
+    def resolve(self, who, params):
+        campaign_id = params.get("campaign")
+        if campaign_id is None:
+            return super().resolve(who, {**params, "campaign": None})
+        campaign = scope(Campaign.objects.filter(pk=campaign_id), who).first()
+        if campaign is None:
+            raise NotFound(gettext("No campaign with this id within what you may see."))
+        if (campaign.ends_on - campaign.starts_on).days + 1 > MAX_DAYS:
+            raise ValidationError(
+                {
+                    "campaign": [
+                        gettext("The period is longer than %(days)d days.")
+                        % {"days": MAX_DAYS}
+                    ]
+                }
+            )
+        level, code = (
+            ("ward", campaign.ward_id)
+            if campaign.ward_id
+            else ("province", campaign.province_id)
+        )
+        area = area_resolve(who, level, code)
+        return area, {
+            **params,
+            "date_from": campaign.starts_on,
+            "date_to": campaign.ends_on,
+        }
+
+    def check(self, area, params):
+        group_check(area, params["group"])
+
+    def figures(self, area, campaign, start, end, group):
+        return {"results": coverage(area, start, end, group)}
 
 
 def _matched(request, etag: str) -> str | None:

@@ -243,6 +243,14 @@ def battery(caller: Caller):
     yield "statistics posted to", 405, c.post(STATS, {}, **JSON_BODY)
     yield "summary bad day", 400, c.get("/api/v1/stats/summary/", {"date_to": "x"})
     yield "training bad group", 400, c.get("/api/v1/stats/training/", {"group": "zz"})
+    coverage = "/api/v1/stats/coverage/"
+    yield "coverage bad group", 400, c.get(coverage, {"group": "service"})
+    yield (
+        "coverage campaign with dates",
+        400,
+        c.get(coverage, {"campaign": "1", "date_to": "2026-01-01"}),
+    )
+    yield "coverage unknown campaign", 404, c.get(coverage, {"campaign": "999999"})
     yield "statistics for a member", 403, caller.as_role(Role.TEAM_MEMBER).get(STATS)
     yield (
         "statistics, unknown key",

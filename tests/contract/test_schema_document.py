@@ -116,7 +116,12 @@ def test_requests_and_answers_show_examples(schema):
 
 
 def test_the_statistics_state_the_rules_the_schema_cannot(schema):
-    for path in ("/api/v1/stats/", "/api/v1/stats/summary/", "/api/v1/stats/training/"):
+    for path in (
+        "/api/v1/stats/",
+        "/api/v1/stats/summary/",
+        "/api/v1/stats/training/",
+        "/api/v1/stats/coverage/",
+    ):
         description = schema["paths"][path]["get"]["description"]
         for rule in ("takes no `code`", "at most 366 days", "2000-01-01"):
             assert rule in description, (path, rule)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Count, Exists, F, OuterRef, Sum
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -18,7 +18,13 @@ from assistance.services import session_content, session_record
 from core.text import search_key
 from demo.scale import SCALE_LOGINS, SCALES
 from households.models import Household, Resident
-from reports.models import DayMemberStat, DayServiceStat, DayTeamStat, WardRegistryStat
+from reports.models import (
+    DayMemberStat,
+    DayServiceStat,
+    DayTeamStat,
+    HamletRegistryStat,
+    WardRegistryStat,
+)
 from teams.models import Member, Membership, ServicePoint, Team
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +203,18 @@ def test_summary_tables_equal_a_direct_count(seeded):
         == AssistanceSession.members.through.objects.count()
     )
     assert WardRegistryStat.objects.get().households == WARD["households"]
+
+
+def test_the_seed_builds_the_coverage_of_every_hamlet(seeded):
+    by_hamlet = dict(HamletRegistryStat.objects.values_list("hamlet_id", "households"))
+    counted = dict(
+        Household.objects.values("hamlet_id")
+        .annotate(n=Count("pk"))
+        .values_list("hamlet_id", "n")
+    )
+
+    assert by_hamlet == counted
+    assert sum(by_hamlet.values()) == WARD["households"]
 
 
 def test_a_second_run_refuses_instead_of_duplicating(seeded):

@@ -1,0 +1,237 @@
+"""Coverage: which registered households the teams have reached, and which not.
+
+"Đi từng ngõ, gõ từng cửa": for an area and a period, the households of its
+register that had at least one session (reached) against all of them, the
+same for the priority households, and the households with a digital focal
+person and the residents with level-2 e-ID. No session is read: the
+denominators are the registry's figures per hamlet
+(:class:`HamletRegistryStat`, recomputed with the wards' registry figures),
+and the households reached are the distinct households of the period's rows
+of :class:`DayHousehold` (one per household and day with a session), each
+looked up once in the register for its hamlet and priority groups. A period
+costs one pass over its days' rows (a province's month: about as many rows
+as it has households) and one lookup per household reached.
+
+A household counts as reached in the hamlet, ward and province it is
+registered in now, and only for sessions its own ward logged: reached never
+exceeds the households of the register, even after a household moved.
+Priority groups are the households' as the register says now.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+
+from areas.models import Hamlet, Province, Ward
+from households.models import Household, Resident
+from teams.models import Team
+
+from .indicators import Area
+from .models import DayHousehold, HamletRegistryStat
+
+# The groups a coverage answer can be split by, and the key each reads.
+COVERAGE_GROUPS = ("none", "hamlet", "ward", "province")
+REGISTRY_KEY = {
+    "hamlet": "hamlet_id",
+    "ward": "ward_id",
+    "province": "ward__province_id",
+}
+REGISTRY_FIGURES = (
+    "households",
+    "priority_households",
+    "focal_households",
+    "residents",
+    "residents_level2",
+)
+
+
+def priority_household(prefix: str = "") -> Q:
+    """A household of a priority group: elderly living alone, disability, poor
+    or near-poor, ethnic minority, no smartphone. The one definition for the
+    registry's priority households and for those reached."""
+    return (
+        Q(**{prefix + "elderly_alone": True})
+        | Q(**{prefix + "disability": True})
+        | Q(**{prefix + "poverty__in": ("poor", "near_poor")})
+        | Q(**{prefix + "ethnic_minority": True})
+        | Q(**{prefix + "no_smartphone": True})
+    )
+
+
+def hamlet_registry_rows(ward_ids: list[str] | None) -> list[HamletRegistryStat]:
+    """The registry's figures of each hamlet that has households or residents."""
+    households = Household.objects.all()
+    residents = Resident.objects.all()
+    if ward_ids is not None:
+        households = households.filter(ward__in=ward_ids)
+        residents = residents.filter(ward__in=ward_ids)
+    focal = Resident.objects.filter(household=OuterRef("pk"), is_focal_person=True)
+    rows: dict[int, HamletRegistryStat] = {}
+    for found in (
+        households.annotate(has_focal=Exists(focal))
+        .values("ward_id", "hamlet_id")
+        .annotate(
+            n_households=Count("pk"),
+            n_priority=Count("pk", filter=priority_household()),
+            n_focal=Count("pk", filter=Q(has_focal=True)),
+        )
+        .order_by()
+    ):
+        row = rows.setdefault(
+            found["hamlet_id"],
+            HamletRegistryStat(hamlet_id=found["hamlet_id"], ward_id=found["ward_id"]),
+        )
+        row.households = found["n_households"]
+        row.priority_households = found["n_priority"]
+        row.focal_households = found["n_focal"]
+    for found in (
+        residents.values("ward_id", "household__hamlet_id")
+        .annotate(
+            n_residents=Count("pk"),
+            n_level2=Count("pk", filter=Q(vneid_level="level2")),
+        )
+        .order_by()
+    ):
+        hamlet = found["household__hamlet_id"]
+        row = rows.setdefault(
+            hamlet, HamletRegistryStat(hamlet_id=hamlet, ward_id=found["ward_id"])
+        )
+        row.residents = found["n_residents"]
+        row.residents_level2 = found["n_level2"]
+    return [rows[hamlet] for hamlet in sorted(rows)]
+
+
+def ward_sums(hamlet_rows: list[HamletRegistryStat]) -> dict[str, dict]:
+    """The wards' registry figures, as the sums of their hamlets'."""
+    wards: dict[str, dict] = {}
+    for row in hamlet_rows:
+        sums = wards.setdefault(
+            row.ward_id,
+            {
+                "households": 0,
+                "households_with_focal": 0,
+                "priority_households": 0,
+                "residents": 0,
+                "residents_level2": 0,
+            },
+        )
+        sums["households"] += row.households
+        sums["households_with_focal"] += row.focal_households
+        sums["priority_households"] += row.priority_households
+        sums["residents"] += row.residents
+        sums["residents_level2"] += row.residents_level2
+    return wards
+
+
+def coverage(area: Area, start: date, end: date, group: str = "none") -> list[dict]:
+    """One row per group with figures (one row in all without a group)."""
+    registry = _registry(area, group)
+    reached = _reached(area, start, end, group)
+    keys = [None] if group == "none" else list(registry.keys() | reached.keys())
+    labels = _labels(area, group, keys)
+    rows = [
+        coverage_row(key, labels[key], registry.get(key, {}), reached.get(key, {}))
+        for key in keys
+    ]
+    return sorted(rows, key=lambda row: (row["label"], row["group"] or ""))
+
+
+def coverage_row(key, label: str, registry: dict, reached: dict) -> dict:
+    """A row's figures, its shares beside their numerators and denominators."""
+    households = registry.get("households") or 0
+    priority_households = registry.get("priority_households") or 0
+    residents = registry.get("residents") or 0
+    focal = registry.get("focal_households") or 0
+    level2 = registry.get("residents_level2") or 0
+    count = reached.get("reached") or 0
+    priority = reached.get("priority_reached") or 0
+    return {
+        "group": None if key is None else str(key),
+        "label": label,
+        "households": households,
+        "reached": count,
+        "not_reached": max(households - count, 0),
+        "reached_share": _share(count, households),
+        "priority_households": priority_households,
+        "priority_reached": priority,
+        "priority_not_reached": max(priority_households - priority, 0),
+        "priority_reached_share": _share(priority, priority_households),
+        "focal_households": focal,
+        "focal_share": _share(focal, households),
+        "residents": residents,
+        "level2_residents": level2,
+        "level2_share": _share(level2, residents),
+    }
+
+
+def team_coverage(area: Area, start: date, end: date) -> list[dict]:
+    """A ward's active teams, each with the coverage of the hamlet it serves
+    (the whole ward for a ward-level team)."""
+    by_hamlet = {row["group"]: row for row in coverage(area, start, end, "hamlet")}
+    whole = coverage(area, start, end, "none")[0]
+    teams = area.filter(Team.objects.filter(is_active=True)).select_related("hamlet")
+    rows = []
+    for team in teams.order_by("name"):
+        if team.hamlet_id is None:
+            figures, served = whole, gettext("Whole ward")
+        else:
+            figures = by_hamlet.get(str(team.hamlet_id)) or coverage_row(
+                team.hamlet_id, team.hamlet.name, {}, {}
+            )
+            served = team.hamlet.name
+        rows.append({**figures, "team": team, "served": served})
+    return rows
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _registry(area: Area, group: str) -> dict:
+    rows = area.filter(HamletRegistryStat.objects.all())
+    sums = {name: Coalesce(Sum(name), 0) for name in REGISTRY_FIGURES}
+    if group == "none":
+        return {None: rows.aggregate(**sums)}
+    key = REGISTRY_KEY[group]
+    found = rows.values(key).annotate(**sums).order_by()
+    return {row[key]: row for row in found}
+
+
+def _reached(area: Area, start: date, end: date, group: str) -> dict:
+    """The area's households with a day of their own ward's in the period.
+
+    Each household is looked up once, however many days it was helped: the
+    days are reduced to distinct households first (a hash of the period's
+    rows), then counted with the register's priority groups. A household that
+    moved is counted where it is registered now, for its new ward's sessions.
+    """
+    days = area.filter(
+        DayHousehold.objects.filter(
+            household=OuterRef("pk"),
+            ward=OuterRef("ward"),
+            day__gte=start,
+            day__lte=end,
+        )
+    )
+    rows = area.filter(Household.objects.filter(Exists(days)))
+    counts = {
+        "reached": Count("pk"),
+        "priority_reached": Count("pk", filter=priority_household()),
+    }
+    if group == "none":
+        return {None: rows.aggregate(**counts)}
+    key = REGISTRY_KEY[group]
+    found = rows.values(key).annotate(**counts).order_by()
+    return {row[key]: row for row in found}
+
+
+def _labels(area: Area, group: str, keys) -> dict:
+    if group == "none":
+        return {None: area.name}
+    model = {"hamlet": Hamlet, "ward": Ward, "province": Province}[group]
+    names = dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return {key: names.get(key, "") for key in keys}
