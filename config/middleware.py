@@ -6,8 +6,10 @@ import logging
 import re
 import time
 import uuid
+from functools import partial
 
 from django.urls import Resolver404, resolve
+from django.utils.functional import SimpleLazyObject, empty
 
 from accounts.models import User
 from core import metrics
@@ -98,7 +100,16 @@ def view_name_of(request) -> str:
 
 
 def user_id_of(request) -> int | None:
+    """The signed-in user's id, if the request has looked its user up.
+
+    Never looked up for the log alone: a request that needed no user (the
+    health check, an API key's call) costs no query more for it.
+    """
     user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            return None
+        user = user._wrapped
     if isinstance(user, User) and user.is_authenticated:
         return user.pk
     return None
@@ -118,7 +129,10 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         request.id = request_id_of(request)
-        token = request_context.set({"request_id": request.id})
+        # The user's id as soon as the request has looked its user up.
+        token = request_context.set(
+            {"request_id": request.id, "user_id": partial(user_id_of, request)}
+        )
         try:
             response = self.get_response(request)
             duration = time.perf_counter() - started
@@ -127,12 +141,6 @@ class RequestLogMiddleware:
             request_context.reset(token)
         response["X-Request-ID"] = request.id
         return response
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        # Signed in by now: the lines the view logs carry the user's id too.
-        context = request_context.get()
-        if context is not None:
-            context["user_id"] = user_id_of(request)
 
     def _record(self, request, response, duration: float) -> None:
         view = view_name_of(request)

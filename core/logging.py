@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
-# The request being answered, for every line logged while it is: its id (and,
-# once known, the user's id), set by config.middleware.RequestLogMiddleware.
+# The request being answered, for every line logged while it is: its id and
+# the user's id (a callable: the user is known once signed in), set by
+# config.middleware.RequestLogMiddleware.
 request_context: ContextVar[dict | None] = ContextVar("request_context", default=None)
 
 # What a request's own log line carries besides its message (ids and numbers
@@ -48,9 +49,11 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        entry.update(request_context.get() or {})
+        context = request_context.get() or {}
         for field in REQUEST_FIELDS:
-            value = getattr(record, field, None)
+            value = getattr(record, field, context.get(field))
+            if callable(value):
+                value = value()
             if value is not None:
                 entry[field] = value
         if record.exc_info:
