@@ -1,7 +1,8 @@
 """Errors to Sentry (``SENTRY_DSN``), with personal data masked as in the logs.
 
-Nothing personal is sent by default (``send_default_pii`` off: no user name,
-e-mail or address, no cookies), no frame's local variables (they hold the
+Nothing personal is sent by default (``send_default_pii`` left off: no user
+name, e-mail or address; newer SDKs deprecate the option, whose absence means
+off in every 2.x), no cookies, no frame's local variables (they hold the
 names and phones being saved), no request body or query string; and every
 text left in an event, from the message to the breadcrumbs, passes through
 the logs' masking (core.logging.redact).
@@ -82,7 +83,6 @@ def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float, **opti
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
         include_local_variables=False,
         max_request_body_size="never",
         traces_sample_rate=traces_sample_rate,

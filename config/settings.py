@@ -410,7 +410,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "core.logging.RedactPersonalDataFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "core.logging.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {

@@ -33,6 +33,13 @@ class RedactPersonalDataFilter(logging.Filter):
         return True
 
 
+class PlainFormatter(logging.Formatter):
+    """The default lines, their tracebacks masked as the filter masks messages."""
+
+    def formatException(self, ei):
+        return redact(super().formatException(ei))
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line (``LOG_FORMAT=json``), for log collectors.
 

@@ -149,3 +149,26 @@ def test_vietnamese_stays_readable(json_lines):
     logging.getLogger("reports").info("Đã tính lại số liệu")
 
     assert '"message": "Đã tính lại số liệu"' in json_lines.text()
+
+
+def test_the_default_lines_mask_a_traceback_too():
+    from django.conf import settings as django_settings
+
+    from core.logging import PlainFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    plain = django_settings.LOGGING["formatters"]["plain"]
+    assert plain["()"] == "core.logging.PlainFormatter"
+    handler.setFormatter(PlainFormatter(fmt=plain["fmt"]))
+    logger = logging.getLogger("households")
+    logger.addHandler(handler)
+    try:
+        raise ValueError("no household with phone 0912 345 678")
+    except ValueError:
+        logger.exception("import failed")
+    finally:
+        logger.removeHandler(handler)
+
+    assert "[phone]" in stream.getvalue()
+    assert "0912 345 678" not in stream.getvalue()
