@@ -5,7 +5,15 @@ prometheus-client keeps them per process; under gunicorn with
 endpoint sums over every worker (config.metrics).
 """
 
+import os
+from pathlib import Path
+
 from prometheus_client import Counter, Histogram
+
+# A process started with the folder named but not made (a Celery worker given
+# the web's environment) keeps its counts there instead of failing to count.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 # Labels are kinds of things (a record's model, a view's route name), never a
 # person, a household or an area: one series per kind, whatever the data.
