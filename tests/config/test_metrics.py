@@ -3,9 +3,13 @@ watches (requests, captures, owed refreshes, reconciles, exports, workers,
 cache and broker), and no one's personal data."""
 
 import datetime
+import os
+import subprocess
+import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -266,3 +270,37 @@ def test_workers_are_asked_at_most_every_30_seconds(client, monkeypatch):
     assert len(asked) == 1
     assert value(first, "tcns_celery_workers") == 2
     assert value(second, "tcns_celery_workers") == 2
+
+
+def test_under_gunicorn_every_workers_counts_are_summed(tmp_path):
+    """Two processes count into PROMETHEUS_MULTIPROC_DIR; a third serves the sum."""
+    environment = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    count = (
+        "import django; django.setup(); from core import metrics; "
+        "[metrics.capture_stored('training.workshop') for _ in range(%d)]"
+    )
+    serve = (
+        "import django; django.setup(); from django.test import Client; "
+        "print(Client().get('/metrics', HTTP_HOST='localhost').content.decode())"
+    )
+
+    def run(code):
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=settings.BASE_DIR,
+            check=True,
+        ).stdout
+
+    run(count % 2)
+    run(count % 3)
+    text = run(serve)
+
+    assert 'tcns_captures_stored_total{record="training.workshop"} 5.0' in text
