@@ -16,7 +16,7 @@ from config.celery import app as celery_app
 logger = logging.getLogger(__name__)
 
 
-def _database_status() -> str:
+def database_status() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -26,7 +26,7 @@ def _database_status() -> str:
     return "ok"
 
 
-def _broker_status() -> str:
+def broker_status() -> str:
     options = celery_app.conf.broker_transport_options or {}
     try:
         with celery_app.connection_for_write() as conn:
@@ -42,7 +42,7 @@ def _broker_status() -> str:
     return "ok"
 
 
-def _cache_status() -> str:
+def cache_status() -> str:
     """Redis as a cache, apart from the broker (they may be two servers)."""
     reachable = getattr(cache, "is_reachable", None)
     try:
@@ -64,9 +64,9 @@ def _cache_status() -> str:
 @require_GET
 def healthz(request):
     checks = {
-        "database": _database_status(),
-        "cache": _cache_status(),
-        "broker": _broker_status(),
+        "database": database_status(),
+        "cache": cache_status(),
+        "broker": broker_status(),
     }
     down = [name for name, status in checks.items() if status != "ok"]
     body = {"status": "ok" if not down else "unavailable", "checks": checks}

@@ -1,8 +1,19 @@
 """Requests under /api/ answered where they were sent, never by a redirect,
-and every answer stating the caller's request budget."""
+every answer stating the caller's request budget, and every request logged
+and measured once under an id."""
+
+import logging
+import re
+import time
+import uuid
+from functools import partial
 
 from django.urls import Resolver404, resolve
+from django.utils.functional import SimpleLazyObject, empty
 
+from accounts.models import User
+from core import metrics
+from core.logging import redact, request_context
 from core.throttling import rate_limit_headers, rate_limit_of
 
 # The route of config.errors.UnknownApiPath, which answers every path under
@@ -63,3 +74,90 @@ class RateLimitHeadersMiddleware:
             for name, value in rate_limit_headers(rate_limit).items():
                 response[name] = value
         return response
+
+
+# A request id a proxy or a client sent is kept when it looks like one (and
+# is no phone number in disguise); anything else is replaced by our own.
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,63}")
+requests_logger = logging.getLogger("config.requests")
+# Any other word a client sends as a method is one series, not one each.
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def request_id_of(request) -> str:
+    sent = request.headers.get("X-Request-ID", "")
+    if REQUEST_ID.fullmatch(sent) and redact(sent) == sent:
+        return sent
+    return uuid.uuid4().hex
+
+
+def view_name_of(request) -> str:
+    """The route's name (``households:detail``), never the path with its ids."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "unresolved"
+    return match.view_name or match.route or "unresolved"
+
+
+def user_id_of(request) -> int | None:
+    """The signed-in user's id, if the request has looked its user up.
+
+    Never looked up for the log alone: a request that needed no user (the
+    health check, an API key's call) costs no query more for it.
+    """
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            return None
+        user = user._wrapped
+    if isinstance(user, User) and user.is_authenticated:
+        return user.pk
+    return None
+
+
+class RequestLogMiddleware:
+    """A request id for every request, and one log line and metric per answer.
+
+    The id is set before anything else runs, so every line logged while the
+    request is answered carries it (core.logging), and it is sent back in
+    ``X-Request-ID`` for a user's report to be found in the logs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        request.id = request_id_of(request)
+        # The user's id as soon as the request has looked its user up.
+        token = request_context.set(
+            {"request_id": request.id, "user_id": partial(user_id_of, request)}
+        )
+        try:
+            response = self.get_response(request)
+            duration = time.perf_counter() - started
+            self._record(request, response, duration)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+    def _record(self, request, response, duration: float) -> None:
+        view = view_name_of(request)
+        method = request.method if request.method in METHODS else "other"
+        status_class = "%dxx" % (response.status_code // 100)
+        metrics.REQUESTS.labels(view=view, method=method, status=status_class).inc()
+        metrics.REQUEST_DURATION.labels(view=view, method=method).observe(duration)
+        requests_logger.info(
+            "%s %s %s",
+            method,
+            view,
+            response.status_code,
+            extra={
+                "user_id": user_id_of(request),
+                "view": view,
+                "method": method,
+                "status": response.status_code,
+                "duration_ms": round(duration * 1000, 1),
+            },
+        )

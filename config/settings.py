@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the request id is on every line logged and every answer timed.
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and JSON travel compressed to cheap phones on weak networks (the
@@ -264,8 +266,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The health check is polled over plain HTTP by the load balancer.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The health check is polled over plain HTTP by the load balancer, the
+# metrics by the monitoring server on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.schema.ApiSchema",
@@ -396,18 +399,27 @@ TOMBSTONES_KEEP_DAYS = env.int("TOMBSTONES_KEEP_DAYS", default=90)
 
 # Logs carry no personal data: every handler passes through the redacting
 # filter, and no logger here prints request bodies or query strings.
+# LOG_FORMAT=json writes one JSON object a line (core.logging.JsonFormatter),
+# with the request's id and the user's id, for a log collector.
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT is plain or json, not %r." % LOG_FORMAT)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "core.logging.RedactPersonalDataFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "core.logging.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["redact"],
         },
     },
@@ -416,6 +428,26 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Metrics for Prometheus at /metrics (config.metrics): closed unless the
+# scraper sends METRICS_TOKEN as a bearer token or calls from one of these
+# networks (the client's address as sign-in reads it, behind TRUSTED_PROXY_*).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list(
+    "METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"]
+)
+
+# Errors to Sentry when SENTRY_DSN is set, with personal data masked as in
+# the logs (config.sentry).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Registry import and export (django-import-export). Imports are all or
 # nothing: one bad row and the whole file is rolled back.

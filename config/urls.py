@@ -6,11 +6,13 @@ from accounts.api import MeApi
 from accounts.views import home
 from config.errors import UnknownApiPath
 from config.health import healthz
+from config.metrics import metrics_view
 from config.middleware import UNKNOWN_API_PATH
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("field/training/", include("training.urls")),

@@ -23,6 +23,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from . import metrics
 from .api_errors import Conflict
 
 Row = TypeVar("Row", bound=models.Model)
@@ -53,11 +54,16 @@ def capture(
     """
     try:
         with transaction.atomic():
-            return store(), True
+            row = store()
     except (ValidationError, IntegrityError):
         stored = model._default_manager.filter(client_uuid=client_uuid).first()
         if stored is None:
             raise
+    else:
+        # Counted once stored for good: a rolled-back batch counts nothing.
+        label = model._meta.label_lower
+        transaction.on_commit(lambda: metrics.capture_stored(label))
+        return row, True
     if not same(stored):
         raise CaptureConflict(stored)
     return stored, False

@@ -291,3 +291,26 @@ class PendingRefresh(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.ward_id, self.day)
+
+
+class ScheduledRun(models.Model):
+    """When each scheduled recompute last finished, for the monitoring.
+
+    A reconcile that stops running (no beat, no worker) leaves the figures
+    as they were; this is what shows it (config.metrics).
+    """
+
+    class Job(models.TextChoices):
+        STATISTICS = "statistics", _("statistics reconcile")
+        REGISTRY = "registry", _("registry statistics")
+        SWEEP = "sweep", _("owed refreshes sweep")
+
+    job = models.CharField(_("job"), max_length=20, choices=Job, primary_key=True)
+    finished_at = models.DateTimeField(_("finished"))
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self):
+        return "%s %s" % (self.job, self.finished_at)

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from .models import PendingRefresh
+from .models import PendingRefresh, ScheduledRun
 from .services import bucket_refresh, registry_recompute, stats_recompute
 
 RECENT_DAYS = 3
@@ -54,6 +54,7 @@ def pending_refresh_sweep_task() -> int:
     buckets = list(owed)
     for ward_id, day in buckets:
         bucket_settle(ward_id, day)
+    scheduled_run_finished(ScheduledRun.Job.SWEEP)
     return len(buckets)
 
 
@@ -66,11 +67,19 @@ def stats_reconcile_task(days: int = RECENT_DAYS) -> None:
     """Recompute the recent days everywhere: catches refreshes that were lost."""
     today = timezone.localdate()
     stats_recompute(day_from=today - timedelta(days=days), day_to=today)
+    scheduled_run_finished(ScheduledRun.Job.STATISTICS)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def registry_stats_task() -> None:
     registry_recompute()
+    scheduled_run_finished(ScheduledRun.Job.REGISTRY)
+
+
+def scheduled_run_finished(job: str) -> None:
+    ScheduledRun.objects.update_or_create(
+        job=job, defaults={"finished_at": timezone.now()}
+    )
 
 
 # Two recomputes of one ward's row at once (this and the beat's) can collide
