@@ -12,7 +12,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import (
     FileResponse,
     Http404,
@@ -27,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_site import EditConflictAdminMixin, SpreadsheetAdminMixin
-from core.text import text_fold
+from core.text import match_rank, text_fold
 
 from .export_jobs import export_job_create
 from .models import ExportJob, Role
@@ -108,7 +110,44 @@ class ScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+# Rows ranked by name before a search's list is ordered; the rest rank last.
+SEARCH_RANK_CANDIDATES = 1000
+SEARCH_RANK = "search_rank"
+
+
+def search_ranked(queryset, field: str, words: list[str]):
+    """The rows ranked as the field search ranks them (``core.text.match_rank``
+    on ``field``: the exact name, whole words in order, word starts, the
+    rest), best first, then in the queryset's own order (the changelist's,
+    which it sets before it searches).
+
+    Only a row whose ``search_text`` has every word at a word start can rank
+    before the rest, so only those rows' names are read and ranked.
+    """
+    starts = queryset
+    for word in words:
+        starts = starts.filter(
+            Q(search_text__startswith=word) | Q(search_text__contains=" " + word)
+        )
+    ranked: dict[int, list] = {0: [], 1: [], 2: []}
+    names = starts.order_by().values_list("pk", field)[:SEARCH_RANK_CANDIDATES]
+    for pk, name in names:
+        rank = match_rank(name, words)
+        if rank in ranked:
+            ranked[rank].append(pk)
+    rank = Case(
+        *[When(pk__in=pks, then=Value(rank)) for rank, pks in ranked.items() if pks],
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    return queryset.alias(**{SEARCH_RANK: rank}).order_by(SEARCH_RANK, *ordering)
+
+
 class ScopedModelAdmin(ScopedAdminMixin, EditConflictAdminMixin, admin.ModelAdmin):
+    #: The name a search of ``search_text`` ranks its rows by, best first.
+    search_rank_field = None
+
     def has_module_permission(self, request):
         return may_use_admin(request.user)
 
@@ -153,8 +192,12 @@ class ScopedModelAdmin(ScopedAdminMixin, EditConflictAdminMixin, admin.ModelAdmi
             self.model._meta.get_field("search_text")
         except FieldDoesNotExist:
             return super().get_search_results(request, queryset, search_term)
-        for word in text_fold(search_term).split():
+        words = text_fold(search_term).split()
+        for word in words:
             queryset = queryset.filter(search_text__contains=word)
+        # A column the user sorted by wins over the rank.
+        if self.search_rank_field and words and not request.GET.get(ORDER_VAR):
+            queryset = search_ranked(queryset, self.search_rank_field, words)
         return queryset, False
 
     def get_changeform_initial_data(self, request):

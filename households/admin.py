@@ -51,6 +51,7 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
     )
     list_select_related = ("ward", "hamlet")
     search_fields = ("search_text",)
+    search_rank_field = "head_name"
     search_help_text = _(
         "Name, code, address or phone; accents and case do not matter."
     )
@@ -151,6 +152,7 @@ class ResidentAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmi
     )
     list_select_related = ("household",)
     search_fields = ("search_text",)
+    search_rank_field = "full_name"
     search_help_text = _("Name or phone; accents and case do not matter.")
     autocomplete_fields = ("household",)
     list_per_page = 50
