@@ -14,7 +14,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import (
     FileResponse,
     Http404,
@@ -28,8 +27,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_search import search_ranked
 from core.admin_site import EditConflictAdminMixin, SpreadsheetAdminMixin
-from core.text import match_rank, text_fold
+from core.admin_vietnamese import AdminScriptCatalog, LinkRowsDeleteMixin
+from core.text import text_fold
 
 from .export_jobs import export_job_create
 from .models import ExportJob, Role
@@ -110,41 +111,9 @@ class ScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-# Rows ranked by name before a search's list is ordered; the rest rank last.
-SEARCH_RANK_CANDIDATES = 1000
-SEARCH_RANK = "search_rank"
-
-
-def search_ranked(queryset, field: str, words: list[str]):
-    """The rows ranked as the field search ranks them (``core.text.match_rank``
-    on ``field``: the exact name, whole words in order, word starts, the
-    rest), best first, then in the queryset's own order (the changelist's,
-    which it sets before it searches).
-
-    Only a row whose ``search_text`` has every word at a word start can rank
-    before the rest, so only those rows' names are read and ranked.
-    """
-    starts = queryset
-    for word in words:
-        starts = starts.filter(
-            Q(search_text__startswith=word) | Q(search_text__contains=" " + word)
-        )
-    ranked: dict[int, list] = {0: [], 1: [], 2: []}
-    names = starts.order_by().values_list("pk", field)[:SEARCH_RANK_CANDIDATES]
-    for pk, name in names:
-        rank = match_rank(name, words)
-        if rank in ranked:
-            ranked[rank].append(pk)
-    rank = Case(
-        *[When(pk__in=pks, then=Value(rank)) for rank, pks in ranked.items() if pks],
-        default=Value(3),
-        output_field=IntegerField(),
-    )
-    ordering = queryset.query.order_by or queryset.model._meta.ordering
-    return queryset.alias(**{SEARCH_RANK: rank}).order_by(SEARCH_RANK, *ordering)
-
-
-class ScopedModelAdmin(ScopedAdminMixin, EditConflictAdminMixin, admin.ModelAdmin):
+class ScopedModelAdmin(
+    ScopedAdminMixin, EditConflictAdminMixin, LinkRowsDeleteMixin, admin.ModelAdmin
+):
     #: The name a search of ``search_text`` ranks its rows by, best first.
     search_rank_field = None
 
@@ -311,8 +280,24 @@ class PlatformAdminSite(admin.AdminSite):
     site_header = _("Community digital technology teams")
     site_title = _("Community digital technology teams")
     index_title = _("Registry administration")
+    # Registered by libraries, of no use here: allauth's e-mail addresses
+    # (an account has its one address on its own page; nobody signs up).
+    unused_library_models = ("account.EmailAddress",)
 
     def register(self, model_or_iterable, admin_class=None, **options):
+        models = (
+            [model_or_iterable]
+            if isinstance(model_or_iterable, type)
+            else list(model_or_iterable)
+        )
+        models = [
+            model
+            for model in models
+            if model._meta.label not in self.unused_library_models
+        ]
+        if not models:
+            return None
+        model_or_iterable = models
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, ScopedModelAdmin):
             admin_class = type(
@@ -369,6 +354,9 @@ class PlatformAdminSite(admin.AdminSite):
             timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M"),
         )
         return FileResponse(file.open("rb"), as_attachment=True, filename=name)
+
+    def i18n_javascript(self, request, extra_context=None):
+        return AdminScriptCatalog.as_view(packages=["django.contrib.admin"])(request)
 
     def login(self, request, extra_context=None):
         # One sign-in for the whole platform: allauth's, with its rate limits.

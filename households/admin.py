@@ -56,7 +56,6 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
         "Name, code, address or phone; accents and case do not matter."
     )
     autocomplete_fields = ("ward", "hamlet")
-    date_hierarchy = "registered_on"
     ordering = ("ward_id", "code")  # the resident count's GROUP BY drops Meta's
     list_per_page = 50
     show_full_result_count = False  # a count(*) per page is wasted on big wards

@@ -53,7 +53,6 @@ class TeamAdmin(ScopedImportExportMixin, ScopedModelAdmin):
     list_select_related = ("ward", "hamlet")
     search_fields = ("name", "hamlet__name")
     autocomplete_fields = ("ward", "hamlet")
-    date_hierarchy = "founded_on"
     inlines = [TeamMembershipInline]
 
 
