@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import (
@@ -115,14 +117,42 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
 
     @admin.display(description=_("priority"))
     def priority(self, household):
-        flags = [
-            (household.elderly_alone, _("elderly alone")),
-            (household.disability, _("disability")),
-            (bool(household.poverty), household.get_poverty_display()),
-            (household.ethnic_minority, _("ethnic minority")),
-            (household.no_smartphone, _("no smartphone")),
+        # Short badges keep the column narrow; the group's full name is the
+        # badge's title and what a screen reader reads.
+        badges = [
+            (
+                household.elderly_alone,
+                gettext("elderly"),
+                gettext("elderly alone"),
+            ),
+            (
+                household.disability,
+                gettext("disabled"),
+                gettext("disability"),
+            ),
+            (
+                bool(household.poverty),
+                household.get_poverty_display(),
+                household.get_poverty_display(),
+            ),
+            (
+                household.ethnic_minority,
+                gettext("minority"),
+                gettext("ethnic minority"),
+            ),
+            (
+                household.no_smartphone,
+                gettext("basic phone"),
+                gettext("no smartphone"),
+            ),
         ]
-        return ", ".join(str(label) for flag, label in flags if flag)
+        return format_html_join(
+            "",
+            '<span class="priority-badge" title="{}">'
+            '<span aria-hidden="true">{}</span>'
+            '<span class="visually-hidden">{}</span></span> ',
+            ((full, short, full) for shown, short, full in badges if shown),
+        )
 
 
 @admin.register(Resident)
