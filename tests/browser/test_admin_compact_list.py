@@ -74,6 +74,29 @@ def test_a_ward_official_sees_fifteen_households_and_every_column(demo, laptop_p
     assert horizontal_overflow(laptop_page) == 0
 
 
+def test_the_tools_beside_the_title_leave_it_readable(demo, laptop_page):
+    sign_in(laptop_page, "phuong.badinh", "demo1234")
+    laptop_page.goto(HOUSEHOLDS)
+
+    title = laptop_page.locator("#content h1 ").evaluate(
+        "(h1) => { const text = document.createRange();"
+        " text.selectNodeContents(h1); const box = text.getBoundingClientRect();"
+        " return {left: box.left, right: box.right, top: box.top,"
+        " bottom: box.bottom}; }"
+    )
+    tools = laptop_page.locator(".object-tools li")
+    assert tools.count() == 5
+    for index in range(tools.count()):
+        tool = tools.nth(index).bounding_box()
+        apart = (
+            tool["x"] >= title["right"]
+            or tool["x"] + tool["width"] <= title["left"]
+            or tool["y"] >= title["bottom"]
+            or tool["y"] + tool["height"] <= title["top"]
+        )
+        assert apart, "a tool covers the title"
+
+
 def test_heads_of_households_take_at_most_two_lines(demo, laptop_page):
     sign_in(laptop_page, "phuong.badinh", "demo1234")
     laptop_page.goto(HOUSEHOLDS)
