@@ -73,6 +73,10 @@ DJANGO_ADMIN_MESSAGES = [
     ngettext_lazy(
         "Please correct the error below.", "Please correct the errors below.", 1
     ),
+    # Older Vietnamese wording: "Hoạt động" (activity) for the list's action.
+    gettext_noop("Action:"),
+    gettext_noop("Go"),
+    gettext_noop("Run the selected action"),
     gettext_noop("Skip to main content"),
     gettext_noop("Toggle navigation"),
     gettext_noop("Filter navigation items"),

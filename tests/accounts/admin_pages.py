@@ -40,6 +40,9 @@ ENGLISH_WORDS = {
     "yes", "you", "your",
 }  # fmt: skip
 ENGLISH_WORD = re.compile(r"\b(%s)\b" % "|".join(sorted(ENGLISH_WORDS)), re.IGNORECASE)
+# A Vietnamese word given an English plural ("ngàys": a model without its
+# plural name). No Vietnamese syllable ends in "s".
+ENGLISH_PLURAL = re.compile(r"\b\w*[^\W\da-zA-Z_]\w*s\b")
 # Names that stay as they are in Vietnamese text.
 PROPER_NOUNS = ("VNeID", "OneTouch", "Excel", "CSV", "XLSX", "API", "iHanoi")
 
@@ -215,6 +218,9 @@ class EnglishFinder:
         words = ENGLISH_WORD.findall(remaining)
         if words:
             return "English words: %s" % ", ".join(words)
+        plurals = ENGLISH_PLURAL.findall(text)
+        if plurals and text not in self.data:
+            return "English plurals: %s" % ", ".join(plurals)
         return None
 
 

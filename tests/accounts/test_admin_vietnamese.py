@@ -61,6 +61,7 @@ def test_the_finder_flags_english_and_passes_vietnamese(demo):
     assert finder.english_in("Select all objects on this page for an action")
     assert finder.english_in("Choose thành viên by selecting them")
     assert finder.english_in("Email addresses")
+    assert finder.english_in("Lượt hỗ trợ theo thành viên và ngàys: 25")
     assert finder.english_in("Hiện số lượng") is None
     assert finder.english_in("Nguyễn Văn An") is None
     assert finder.english_in("Kích hoạt VNeID mức 2") is None
