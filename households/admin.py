@@ -160,7 +160,7 @@ class ResidentAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmi
     resource_classes = [ResidentResource]
     list_display = (
         "full_name",
-        "birth_year",
+        "born",
         "gender",
         "household",
         "vneid_level",
@@ -193,3 +193,11 @@ class ResidentAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmi
         ("vneid_level", "digital_skill"),
         ("disability", "ethnic_minority"),
     )
+
+    @admin.display(
+        description=Resident._meta.get_field("birth_year").verbose_name,
+        ordering="birth_year",
+    )
+    def born(self, resident):
+        # A year, not a quantity: 1968, never "1.968".
+        return str(resident.birth_year) if resident.birth_year else None
