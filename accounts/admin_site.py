@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
@@ -26,7 +27,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_search import search_ranked
 from core.admin_site import EditConflictAdminMixin, SpreadsheetAdminMixin
+from core.admin_vietnamese import AdminScriptCatalog, LinkRowsDeleteMixin
 from core.text import text_fold
 
 from .export_jobs import export_job_create
@@ -109,7 +112,12 @@ class ScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedModelAdmin(ScopedAdminMixin, EditConflictAdminMixin, admin.ModelAdmin):
+class ScopedModelAdmin(
+    ScopedAdminMixin, EditConflictAdminMixin, LinkRowsDeleteMixin, admin.ModelAdmin
+):
+    #: The name a search of ``search_text`` ranks its rows by, best first.
+    search_rank_field = None
+
     def has_module_permission(self, request):
         return may_use_admin(request.user)
 
@@ -154,8 +162,12 @@ class ScopedModelAdmin(ScopedAdminMixin, EditConflictAdminMixin, admin.ModelAdmi
             self.model._meta.get_field("search_text")
         except FieldDoesNotExist:
             return super().get_search_results(request, queryset, search_term)
-        for word in text_fold(search_term).split():
+        words = text_fold(search_term).split()
+        for word in words:
             queryset = queryset.filter(search_text__contains=word)
+        # A column the user sorted by wins over the rank.
+        if self.search_rank_field and words and not request.GET.get(ORDER_VAR):
+            queryset = search_ranked(queryset, self.search_rank_field, words)
         return queryset, False
 
     def get_changeform_initial_data(self, request):
@@ -269,8 +281,24 @@ class PlatformAdminSite(admin.AdminSite):
     site_header = _("Community digital technology teams")
     site_title = _("Community digital technology teams")
     index_title = _("Registry administration")
+    # Registered by libraries, of no use here: allauth's e-mail addresses
+    # (an account has its one address on its own page; nobody signs up).
+    unused_library_models = ("account.EmailAddress",)
 
     def register(self, model_or_iterable, admin_class=None, **options):
+        models = (
+            [model_or_iterable]
+            if isinstance(model_or_iterable, type)
+            else list(model_or_iterable)
+        )
+        models = [
+            model
+            for model in models
+            if model._meta.label not in self.unused_library_models
+        ]
+        if not models:
+            return None
+        model_or_iterable = models
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, ScopedModelAdmin):
             admin_class = type(
@@ -334,6 +362,9 @@ class PlatformAdminSite(admin.AdminSite):
             timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M"),
         )
         return FileResponse(file.open("rb"), as_attachment=True, filename=name)
+
+    def i18n_javascript(self, request, extra_context=None):
+        return AdminScriptCatalog.as_view(packages=["django.contrib.admin"])(request)
 
     def login(self, request, extra_context=None):
         # One sign-in for the whole platform: allauth's, with its rate limits.

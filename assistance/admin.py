@@ -257,7 +257,6 @@ class CampaignAdmin(ScopedModelAdmin):
     list_select_related = ("province", "ward")
     search_fields = ("name",)
     autocomplete_fields = ("province", "ward")
-    date_hierarchy = "starts_on"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("targets")

@@ -23,6 +23,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from . import import_files
 from .exports import (
@@ -36,6 +37,30 @@ from .import_messages import read_error_message
 from .resources import PREVIEW_ROWS
 
 
+class FirstFormatChosen:
+    """The format list starts at the first format (xlsx), not at "---"."""
+
+    def _init_formats(self, formats):
+        super()._init_formats(formats)
+        field = self.fields["format"]
+        field.choices = [choice for choice in field.choices if choice[0] != ""]
+        self.initial.setdefault("format", field.choices[0][0])
+
+
+class SpreadsheetImportForm(FirstFormatChosen, ImportForm):
+    pass
+
+
+class SpreadsheetExportForm(FirstFormatChosen, SelectableFieldsExportForm):
+    def _get_field_label(self, resource, field_name: str) -> str:
+        # The library shows the attribute's English name, then the column's;
+        # the column's name (the template's Vietnamese header) is enough.
+        field = resource.fields.get(field_name)
+        if field is not None and field.column_name:
+            return field.column_name
+        return super()._get_field_label(resource, field_name)
+
+
 class SpreadsheetAdminMixin(ImportExportMixin):
     """Excel and CSV in and out of an admin, with downloadable templates.
 
@@ -46,6 +71,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     """
 
     formats = (base_formats.XLSX, base_formats.CSV)
+    import_form_class = SpreadsheetImportForm
+    export_form_class = SpreadsheetExportForm
     import_formats = (import_files.XLSX, import_files.CSV)
     import_template_name = "admin/registry_import.html"
     #: Hand the resource the stored upload as a stream of rows (FileRows)

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -57,11 +58,11 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
     )
     list_select_related = ("ward", "hamlet")
     search_fields = ("search_text",)
+    search_rank_field = "head_name"
     search_help_text = _(
         "Name, code, address or phone; accents and case do not matter."
     )
     autocomplete_fields = ("ward", "hamlet")
-    date_hierarchy = "registered_on"
     ordering = ("ward_id", "code")  # the resident count's GROUP BY drops Meta's
     list_per_page = 50
     show_full_result_count = False  # a count(*) per page is wasted on big wards
@@ -191,14 +192,42 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
 
     @admin.display(description=_("priority"))
     def priority(self, household):
-        flags = [
-            (household.elderly_alone, _("elderly alone")),
-            (household.disability, _("disability")),
-            (bool(household.poverty), household.get_poverty_display()),
-            (household.ethnic_minority, _("ethnic minority")),
-            (household.no_smartphone, _("no smartphone")),
+        # Short badges keep the column narrow; the group's full name is the
+        # badge's title and what a screen reader reads.
+        badges = [
+            (
+                household.elderly_alone,
+                gettext("elderly"),
+                gettext("elderly alone"),
+            ),
+            (
+                household.disability,
+                gettext("disabled"),
+                gettext("disability"),
+            ),
+            (
+                bool(household.poverty),
+                household.get_poverty_display(),
+                household.get_poverty_display(),
+            ),
+            (
+                household.ethnic_minority,
+                gettext("minority"),
+                gettext("ethnic minority"),
+            ),
+            (
+                household.no_smartphone,
+                gettext("basic phone"),
+                gettext("no smartphone"),
+            ),
         ]
-        return ", ".join(str(label) for flag, label in flags if flag)
+        return format_html_join(
+            "",
+            '<span class="priority-badge" title="{}">'
+            '<span aria-hidden="true">{}</span>'
+            '<span class="visually-hidden">{}</span></span> ',
+            ((full, short, full) for shown, short, full in badges if shown),
+        )
 
 
 @admin.register(Resident)
@@ -206,7 +235,7 @@ class ResidentAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmi
     resource_classes = [ResidentResource]
     list_display = (
         "full_name",
-        "birth_year",
+        "born",
         "gender",
         "household",
         "vneid_level",
@@ -227,6 +256,7 @@ class ResidentAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmi
     )
     list_select_related = ("household",)
     search_fields = ("search_text",)
+    search_rank_field = "full_name"
     search_help_text = _("Name or phone; accents and case do not matter.")
     autocomplete_fields = ("household",)
     list_per_page = 50
@@ -238,6 +268,14 @@ class ResidentAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmi
         ("vneid_level", "digital_skill"),
         ("disability", "ethnic_minority"),
     )
+
+    @admin.display(
+        description=Resident._meta.get_field("birth_year").verbose_name,
+        ordering="birth_year",
+    )
+    def born(self, resident):
+        # A year, not a quantity: 1968, never "1.968".
+        return str(resident.birth_year) if resident.birth_year else None
 
 
 @admin.register(HouseholdMerge)
@@ -256,7 +294,6 @@ class HouseholdMergeAdmin(ScopedModelAdmin):
     )
     list_filter = (("ward", ONLY_USED),)
     list_select_related = ("kept", "merged_by", "ward")
-    date_hierarchy = "merged_at"
     fields = (
         "merged_at",
         "merged_code",

@@ -56,6 +56,7 @@ class DayTeamStat(models.Model):
 
     class Meta:
         verbose_name = _("sessions by team and day")
+        verbose_name_plural = _("sessions by team and day")
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "day", "team"], name="day_team_stat_bucket"
@@ -82,6 +83,7 @@ class DayServiceStat(models.Model):
 
     class Meta:
         verbose_name = _("services by ward and day")
+        verbose_name_plural = _("services by ward and day")
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "day", "service_type"], name="day_service_stat_bucket"
@@ -105,6 +107,7 @@ class DayMemberStat(models.Model):
 
     class Meta:
         verbose_name = _("sessions by member and day")
+        verbose_name_plural = _("sessions by member and day")
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "day", "member", "team"], name="day_member_stat_bucket"
@@ -127,6 +130,7 @@ class DayHousehold(models.Model):
 
     class Meta:
         verbose_name = _("household reached on a day")
+        verbose_name_plural = _("households reached on a day")
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "day", "household"], name="day_household_bucket"
@@ -155,6 +159,7 @@ class DayWorkshopStat(models.Model):
 
     class Meta:
         verbose_name = _("workshops by ward and day")
+        verbose_name_plural = _("workshops by ward and day")
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "day", "topic", "audience"],
@@ -190,6 +195,7 @@ class WardRegistryStat(models.Model):
 
     class Meta:
         verbose_name = _("registry figures of a ward")
+        verbose_name_plural = _("registry figures of a ward")
 
     def __str__(self):
         return str(self.ward_id)
@@ -211,6 +217,7 @@ class TeamRegistryStat(models.Model):
 
     class Meta:
         verbose_name = _("registry figures of a team")
+        verbose_name_plural = _("registry figures of a team")
 
     def __str__(self):
         return str(self.team_id)
@@ -260,6 +267,7 @@ class WardStamp(models.Model):
 
     class Meta:
         verbose_name = _("figures last changed")
+        verbose_name_plural = _("figures last changed")
 
     def __str__(self):
         return "%s %s" % (self.ward_id, self.changed_at)

@@ -53,7 +53,6 @@ class TeamAdmin(ScopedImportExportMixin, ScopedModelAdmin):
     list_select_related = ("ward", "hamlet")
     search_fields = ("name", "hamlet__name")
     autocomplete_fields = ("ward", "hamlet")
-    date_hierarchy = "founded_on"
     inlines = [TeamMembershipInline]
 
 
@@ -64,6 +63,7 @@ class MemberAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmin)
     list_filter = ("affiliation", ("teams", ONLY_USED), ("ward", ONLY_USED))
     list_select_related = ("ward",)
     search_fields = ("search_text",)
+    search_rank_field = "full_name"
     search_help_text = _("Name or phone; accents and case do not matter.")
     autocomplete_fields = ("ward",)
     raw_id_fields = ("user",)

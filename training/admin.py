@@ -209,7 +209,6 @@ class AttendanceAdmin(
     search_fields = ("member__search_text", "event__code", "event__course__title")
     search_help_text = _("Member's name or phone, class code or course.")
     autocomplete_fields = ("event", "member")
-    date_hierarchy = "event__starts_on"
     ordering = ("-event__starts_on", "event__code", "member__full_name")
 
     def get_list_filter(self, request):

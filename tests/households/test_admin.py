@@ -284,3 +284,32 @@ def test_residents_of_a_moved_household_leave_the_old_wards_list(
     listed = set(client.get(RESIDENTS).context["cl"].result_list)
 
     assert listed == set()
+
+
+def test_resident_list_shows_birth_years_without_a_thousands_separator(
+    client, users, registry
+):
+    registry.my_resident.birth_year = 1968
+    registry.my_resident.save()
+    client.force_login(users[Role.WARD])
+
+    response = client.get("/admin/households/resident/")
+
+    assert '<td class="field-born">1968</td>' in response.text
+    assert "1.968" not in response.text
+
+
+def test_household_list_shows_priority_groups_as_badges_named_in_full(
+    client, users, registry
+):
+    registry.mine.elderly_alone = True
+    registry.mine.save()
+    client.force_login(users[Role.WARD])
+
+    response = client.get("/admin/households/household/")
+
+    assert (
+        '<span class="priority-badge" title="người cao tuổi sống một mình">'
+        '<span aria-hidden="true">cao tuổi</span>'
+        '<span class="visually-hidden">người cao tuổi sống một mình</span></span>'
+    ) in response.text
