@@ -28,6 +28,11 @@ def session_signed_in(request) -> None:
     request.session[LAST_SEEN] = now
 
 
+def signed_in_within(request, seconds: int) -> bool:
+    signed_in_at = request.session.get(SIGNED_IN_AT) if request else None
+    return signed_in_at is not None and time.time() - signed_in_at < seconds
+
+
 ENDED = "ended"
 IDLE = "idle"
 
