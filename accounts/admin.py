@@ -11,6 +11,7 @@ from .api_keys import api_key_issue
 from .models import ApiKey, Role, User, networks_validate
 from .scope import Level, scope_for
 from .sessions import user_sessions_end
+from .two_factor import user_two_factor_reset
 
 # Which accounts an official manages: ward officials those of their wards'
 # teams, province staff the ward officials of their province. Nobody below
@@ -52,7 +53,7 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
         "last_sign_in",
     )
     list_filter = ("role", "is_active")
-    actions = ["end_sessions"]
+    actions = ["end_sessions", "reset_two_factor"]
     list_select_related = ("province", "ward", "team")
     search_fields = ("username", "first_name", "last_name")
     autocomplete_fields = ("province", "ward", "team")
@@ -105,12 +106,20 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
     def last_sign_in(self, user):
         return _vietnam_time(user.last_login)
 
-    @admin.action(description=_("End sign-in sessions"), permissions=["change"])
-    def end_sessions(self, request, queryset):
-        # The list is the official's scope; within it, only the accounts they
-        # manage (as for editing): a ward official ends team members' sessions.
+    def _managed(self, request, queryset) -> tuple[list[User], int]:
+        """The chosen accounts the official manages, and how many were not.
+
+        The list is already the official's scope; within it, only the accounts
+        they manage (as for editing): a ward official's team members,
+        province staff's ward officials.
+        """
         chosen = list(queryset)
         users = [user for user in chosen if user.role in grantable_roles(request.user)]
+        return users, len(chosen) - len(users)
+
+    @admin.action(description=_("End sign-in sessions"), permissions=["change"])
+    def end_sessions(self, request, queryset):
+        users, skipped = self._managed(request, queryset)
         user_sessions_end(users=users)
         for user in users:
             self.log_change(
@@ -129,7 +138,32 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
                 % {"count": len(users)},
                 messages.SUCCESS,
             )
-        skipped = len(chosen) - len(users)
+        self._report_skipped(request, skipped)
+
+    @admin.action(description=_("Reset two-factor sign-in"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        users, skipped = self._managed(request, queryset)
+        user_two_factor_reset(users=users)
+        for user in users:
+            self.log_change(
+                request, user, gettext("Reset the account's two-factor sign-in.")
+            )
+        if users:
+            self.message_user(
+                request,
+                ngettext(
+                    "Reset the two-factor sign-in of %(count)d account: it sets "
+                    "up an authenticator app again at its next sign-in.",
+                    "Reset the two-factor sign-in of %(count)d accounts: they set "
+                    "up an authenticator app again at their next sign-in.",
+                    len(users),
+                )
+                % {"count": len(users)},
+                messages.SUCCESS,
+            )
+        self._report_skipped(request, skipped)
+
+    def _report_skipped(self, request, skipped: int) -> None:
         if skipped:
             self.message_user(
                 request,

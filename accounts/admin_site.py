@@ -270,7 +270,21 @@ class PlatformAdminSite(admin.AdminSite):
     site_title = _("Community digital technology teams")
     index_title = _("Registry administration")
 
+    # Library models this site does not show. An authenticator holds its
+    # secret in clear JSON and is never edited by hand: an account's
+    # two-factor sign-in is reset from the account list (accounts.admin).
+    hidden_models = frozenset({"mfa.authenticator"})
+
     def register(self, model_or_iterable, admin_class=None, **options):
+        models = (
+            [model_or_iterable]
+            if isinstance(model_or_iterable, type)
+            else list(model_or_iterable)
+        )
+        models = [m for m in models if m._meta.label_lower not in self.hidden_models]
+        if not models:
+            return None
+        model_or_iterable = models
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, ScopedModelAdmin):
             admin_class = type(

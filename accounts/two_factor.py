@@ -2,8 +2,10 @@
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.db import transaction
 
-from .models import Role
+from .models import Role, User
+from .sessions import user_sessions_end
 
 
 def mfa_required(user) -> bool:
@@ -27,3 +29,12 @@ def mfa_enabled(user) -> bool:
 def mfa_missing(user) -> bool:
     """Whether the account must set up two-factor sign-in before anything else."""
     return mfa_required(user) and not mfa_enabled(user)
+
+
+@transaction.atomic
+def user_two_factor_reset(*, users: list[User]) -> None:
+    """Remove the accounts' authenticator app and recovery codes (a phone and
+    its codes lost) and end their sessions: each signs in with the password
+    again and, where required, sets up a new app."""
+    Authenticator.objects.filter(user__in=users).delete()
+    user_sessions_end(users=users)

@@ -207,3 +207,45 @@ def test_province_staff_cannot_set_it_for_another_province(client, users, area):
     area.other_province.refresh_from_db()
     assert not area.other_province.ward_officials_mfa_required
     assert response.url == "/admin/"  # "no such province": not hers to change
+
+
+def reset_two_factor(client, *accounts):
+    return client.post(
+        "/admin/accounts/user/",
+        {
+            "action": "reset_two_factor",
+            "_selected_action": [account.pk for account in accounts],
+        },
+        follow=True,
+    )
+
+
+def test_province_staff_reset_a_ward_officials_lost_phone(client, users, area):
+    official = users[Role.WARD]
+    with_totp(official)
+    RecoveryCodes.activate(official)
+    client.force_login(users[Role.PROVINCE])
+
+    response = reset_two_factor(client, official)
+
+    assert not Authenticator.objects.filter(user=official).exists()
+    assert "Đã đặt lại đăng nhập hai bước của 1 tài khoản" in response.text
+    official.refresh_from_db()
+    assert official.sessions_ended_at is not None
+
+
+def test_another_provinces_official_cannot_be_reset(client, users, area):
+    foreign = UserFactory(role=Role.WARD, ward=area.other_ward)
+    with_totp(foreign)
+    client.force_login(users[Role.PROVINCE])
+
+    reset_two_factor(client, foreign)
+
+    assert Authenticator.objects.filter(user=foreign).exists()
+
+
+def test_authenticator_secrets_are_not_in_the_admin(client, users):
+    client.force_login(users[Role.NATIONAL])
+
+    assert "/admin/mfa/" not in client.get("/admin/").text
+    assert client.get("/admin/mfa/authenticator/").status_code == 404
