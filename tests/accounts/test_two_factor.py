@@ -249,3 +249,19 @@ def test_authenticator_secrets_are_not_in_the_admin(client, users):
 
     assert "/admin/mfa/" not in client.get("/admin/").text
     assert client.get("/admin/mfa/authenticator/").status_code == 404
+
+
+@pytest.mark.parametrize("remember", [False, True])
+def test_the_code_step_keeps_the_keep_me_signed_in_choice(
+    client, users, required, remember
+):
+    user = users[Role.PROVINCE]
+    secret = with_totp(user)
+    data = {"login": user.username, "password": PASSWORD}
+    if remember:
+        data["remember"] = "on"
+    client.post(LOGIN, data)
+
+    client.post(AUTHENTICATE, {"code": totp_code(secret)})
+
+    assert client.session.get_expire_at_browser_close() is not remember
