@@ -54,6 +54,8 @@ def session_end_reason(request, now: float) -> str | None:
 
 
 def session_seen(request, now: float) -> None:
+    if request.user.role not in ADMIN_ROLES:
+        return  # team members are never idle: no write on their capture path
     last_seen = request.session.get(LAST_SEEN)
     if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
         request.session[LAST_SEEN] = now
