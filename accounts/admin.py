@@ -3,13 +3,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .admin_site import ScopedModelAdmin
 from .api_keys import api_key_issue
 from .models import ApiKey, Role, User, networks_validate
 from .scope import Level, scope_for
+from .sessions import user_sessions_end
+from .two_factor import user_two_factor_reset
 
 # Which accounts an official manages: ward officials those of their wards'
 # teams, province staff the ward officials of their province. Nobody below
@@ -41,8 +43,17 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
     edit_roles = (Role.WARD, Role.PROVINCE)
     form = PlatformUserChangeForm
     add_form = PlatformUserCreationForm
-    list_display = ("username", "role", "province", "ward", "team", "is_active")
+    list_display = (
+        "username",
+        "role",
+        "province",
+        "ward",
+        "team",
+        "is_active",
+        "last_sign_in",
+    )
     list_filter = ("role", "is_active")
+    actions = ["end_sessions", "reset_two_factor"]
     list_select_related = ("province", "ward", "team")
     search_fields = ("username", "first_name", "last_name")
     autocomplete_fields = ("province", "ward", "team")
@@ -91,6 +102,80 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or obj.role in grantable_roles(request.user))
 
+    @admin.display(description=_("last sign-in"), ordering="last_login")
+    def last_sign_in(self, user):
+        return _vietnam_time(user.last_login)
+
+    def _managed(self, request, queryset) -> tuple[list[User], int]:
+        """The chosen accounts the official manages, and how many were not.
+
+        The list is already the official's scope; within it, only the accounts
+        they manage (as for editing): a ward official's team members,
+        province staff's ward officials.
+        """
+        chosen = list(queryset)
+        users = [user for user in chosen if user.role in grantable_roles(request.user)]
+        return users, len(chosen) - len(users)
+
+    @admin.action(description=_("End sign-in sessions"), permissions=["change"])
+    def end_sessions(self, request, queryset):
+        users, skipped = self._managed(request, queryset)
+        user_sessions_end(users=users)
+        for user in users:
+            self.log_change(
+                request, user, gettext("Ended the account's sign-in sessions.")
+            )
+        if users:
+            self.message_user(
+                request,
+                ngettext(
+                    "Ended the sign-in sessions of %(count)d account: it must "
+                    "sign in again.",
+                    "Ended the sign-in sessions of %(count)d accounts: they must "
+                    "sign in again.",
+                    len(users),
+                )
+                % {"count": len(users)},
+                messages.SUCCESS,
+            )
+        self._report_skipped(request, skipped)
+
+    @admin.action(description=_("Reset two-factor sign-in"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        users, skipped = self._managed(request, queryset)
+        user_two_factor_reset(users=users)
+        for user in users:
+            self.log_change(
+                request, user, gettext("Reset the account's two-factor sign-in.")
+            )
+        if users:
+            self.message_user(
+                request,
+                ngettext(
+                    "Reset the two-factor sign-in of %(count)d account: it sets "
+                    "up an authenticator app again at its next sign-in.",
+                    "Reset the two-factor sign-in of %(count)d accounts: they set "
+                    "up an authenticator app again at their next sign-in.",
+                    len(users),
+                )
+                % {"count": len(users)},
+                messages.SUCCESS,
+            )
+        self._report_skipped(request, skipped)
+
+    def _report_skipped(self, request, skipped: int) -> None:
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d account was left alone: you do not manage it.",
+                    "%(count)d accounts were left alone: you do not manage them.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
     def has_delete_permission(self, request, obj=None):
         # Accounts are switched off (active unticked), not deleted: the
         # history of what they recorded keeps its author.
@@ -102,6 +187,15 @@ class PlatformUserAdmin(ScopedModelAdmin, UserAdmin):
                 (role.value, role.label) for role in grantable_roles(request.user)
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+def _vietnam_time(moment) -> str:
+    if moment is None:
+        return gettext("never")
+    return formats.date_format(
+        timezone.localtime(moment, timezone.get_default_timezone()),
+        "SHORT_DATETIME_FORMAT",
+    )
 
 
 # Keys are issued by national administrators (any level) and province staff
@@ -178,12 +272,7 @@ class ApiKeyAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("last used"), ordering="last_used_at")
     def last_use(self, key):
-        if key.last_used_at is None:
-            return gettext("never")
-        return formats.date_format(
-            timezone.localtime(key.last_used_at, timezone.get_default_timezone()),
-            "SHORT_DATETIME_FORMAT",
-        )
+        return _vietnam_time(key.last_used_at)
 
     @admin.display(description=_("expired"), boolean=True)
     def expired(self, key):

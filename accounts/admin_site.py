@@ -281,9 +281,12 @@ class PlatformAdminSite(admin.AdminSite):
     site_header = _("Community digital technology teams")
     site_title = _("Community digital technology teams")
     index_title = _("Registry administration")
-    # Registered by libraries, of no use here: allauth's e-mail addresses
-    # (an account has its one address on its own page; nobody signs up).
-    unused_library_models = ("account.EmailAddress",)
+    # Library models this site does not show: allauth's e-mail addresses (an
+    # account has its one address on its own page; nobody signs up), and
+    # authenticators, which hold their secret in clear JSON and are never
+    # edited by hand (an account's two-factor sign-in is reset from the
+    # account list, accounts.admin).
+    hidden_models = frozenset({"account.emailaddress", "mfa.authenticator"})
 
     def register(self, model_or_iterable, admin_class=None, **options):
         models = (
@@ -291,11 +294,7 @@ class PlatformAdminSite(admin.AdminSite):
             if isinstance(model_or_iterable, type)
             else list(model_or_iterable)
         )
-        models = [
-            model
-            for model in models
-            if model._meta.label not in self.unused_library_models
-        ]
+        models = [m for m in models if m._meta.label_lower not in self.hidden_models]
         if not models:
             return None
         model_or_iterable = models

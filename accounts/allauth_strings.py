@@ -26,4 +26,15 @@ ALLAUTH_MESSAGES = [
     gettext_noop("You have signed out."),
     gettext_noop("Password successfully changed."),
     gettext_noop("Password successfully set."),
+    # allauth.mfa: two-factor sign-in
+    gettext_noop("Code"),
+    gettext_noop("Authenticator code"),
+    gettext_noop("Incorrect code."),
+    gettext_noop("You cannot deactivate two-factor authentication."),
+    gettext_noop(
+        "You cannot generate recovery codes without having two-factor "
+        "authentication enabled."
+    ),
+    gettext_noop("Use your password"),
+    gettext_noop("Use authenticator app or code"),
 ]

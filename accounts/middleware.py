@@ -1,11 +1,19 @@
 import logging
+import time
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext
 
+from .models import User
 from .scope import declares_scope, scope_for
+from .sessions import IDLE, idle_seconds, session_end_reason, session_seen
+from .two_factor import mfa_missing
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +81,71 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionGuardMiddleware:
+    """End a session an official ended, or an official's session left idle.
+
+    The request then goes on signed out: a page that needs a sign-in sends
+    the browser to the sign-in page, which says why; the API answers 401/403.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if isinstance(user, User) and user.is_authenticated:
+            now = time.time()
+            reason = session_end_reason(request, now)
+            if reason is None:
+                session_seen(request, now)
+            else:
+                logout(request)
+                messages.info(request, _signed_out_message(reason))
+        return self.get_response(request)
+
+
+def _signed_out_message(reason: str) -> str:
+    if reason == IDLE:
+        return gettext(
+            "You were signed out after %(minutes)d minutes without activity. "
+            "Sign in again to continue."
+        ) % {"minutes": idle_seconds() // 60}
+    return gettext("Your session was ended by an official. Sign in again.")
+
+
+# Pages an account that must set up two-factor sign-in may still open.
+TWO_FACTOR_SETUP_PAGES = ("account_logout", "account_reauthenticate", "set_language")
+
+
+class TwoFactorRequiredMiddleware:
+    """Send an account that must use two-factor sign-in, and has not set it
+    up, to set up an authenticator app before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if not isinstance(user, User) or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        name = match.url_name if match else None
+        if name and (name.startswith("mfa_") or name in TWO_FACTOR_SETUP_PAGES):
+            return None
+        if not mfa_missing(user):
+            return None
+        if request.path.startswith("/api/"):
+            raise PermissionDenied
+        messages.warning(
+            request,
+            gettext(
+                "Your account must use two-factor sign-in. Set up an "
+                "authenticator app on your phone to continue."
+            ),
+        )
+        return redirect("mfa_activate_totp")

@@ -100,6 +100,11 @@ class User(AreaAssignment, AbstractUser):
         related_name="accounts",
         verbose_name=_("team"),
     )
+    # Sessions signed in before this moment are ended at their next request
+    # (accounts.sessions): "end sessions" works whatever the session store.
+    sessions_ended_at = models.DateTimeField(
+        _("sessions ended at"), null=True, blank=True, editable=False
+    )
 
     objects = PlatformUserManager()
 

@@ -21,10 +21,14 @@ class OfficialListAdmin(ScopedModelAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(OfficialListAdmin):
-    list_display = ("code", "name", "kind")
-    list_filter = ("kind",)
+    # The province decides for its own ward officials: province staff change
+    # that one setting of their province, nothing of the official list.
+    edit_roles = (Role.PROVINCE,)
+    list_display = ("code", "name", "kind", "ward_officials_mfa_required")
+    list_filter = ("kind", "ward_officials_mfa_required")
     search_fields = ("code", "name", "codename")
     readonly_fields = ("code", "name", "kind", "codename")
+    fields = ("code", "name", "kind", "codename", "ward_officials_mfa_required")
 
 
 @admin.register(Ward)

@@ -16,6 +16,14 @@ class Province(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     codename = models.SlugField(_("code name"), max_length=100, unique=True)
+    ward_officials_mfa_required = models.BooleanField(
+        _("ward officials must use two-factor sign-in"),
+        default=False,
+        help_text=_(
+            "Tick to make every ward official of the province set up an "
+            "authenticator app before anything else at their next sign-in."
+        ),
+    )
 
     class Meta:
         verbose_name = _("province")

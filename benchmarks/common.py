@@ -137,6 +137,9 @@ def django_setup() -> None:
     # The budgets are counted as in production, but never reached by a load.
     os.environ.setdefault("API_STATS_RATE", "100000/minute")
     os.environ.setdefault("API_CAPTURE_RATE", "100000/minute")
+    # The benchmarks sign officials in with a password alone: they measure
+    # pages and exports, not the authenticator app's second step.
+    os.environ.setdefault("MFA_REQUIRED_ROLES", "")
     import django
 
     django.setup()

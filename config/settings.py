@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -88,6 +89,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Officials: signed out when idle, sessions ended by an official, and
+    # two-factor sign-in set up before anything else where it is required.
+    "accounts.middleware.SessionGuardMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.ScopeRequiredMiddleware",
@@ -196,6 +201,27 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
 }
+ACCOUNT_FORMS = {"login": "accounts.forms.PlatformLoginForm"}
+
+# Two-factor sign-in (allauth.mfa): an authenticator app's six-digit code,
+# with one-time recovery codes for a lost phone. The QR code is drawn on the
+# server (qrcode), nothing is fetched from elsewhere.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Tổ công nghệ số cộng đồng")
+# A cheap phone's clock drifts: the code of the half-minute before or after
+# is accepted too.
+MFA_TOTP_TOLERANCE = 1
+# Roles that must set up two-factor sign-in before anything else. A province
+# may also require it of its ward officials (Province.ward_officials_mfa_required).
+# The demo (DEBUG) does not require it, so its printed logins work at once.
+MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES", default=[] if DEBUG else ["national", "province"]
+)
+# Officials on a shared office computer are signed out after this many
+# minutes without a request; team members' phones are not (they work offline).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", default="[Tổ CNSCĐ] ")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

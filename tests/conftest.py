@@ -19,6 +19,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_not_required(settings):
+    # Production requires two-factor sign-in of national administrators and
+    # province staff; the suite signs them in with a password alone, except
+    # where tests/accounts/test_two_factor.py turns the requirement back on.
+    settings.MFA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits live in the cache: one test's failed logins must not lock
     # out the next test's user.

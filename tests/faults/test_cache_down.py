@@ -4,11 +4,13 @@ the health check carry on, and the cache is used again once it is back."""
 import logging
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 
 from accounts.models import Role
 from core.throttling import FixedWindowThrottle
 from tests.accounts.factories import PASSWORD
+from tests.accounts.totp import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,26 @@ def test_sign_in_works_while_the_cache_is_down(client, users, cache_on, caplog):
         assert signs_in(client, users[Role.WARD])
 
     assert "Cache unreachable" in caplog.text
+
+
+def test_two_factor_sign_in_works_while_the_cache_is_down(
+    client, users, cache_on, settings
+):
+    # The used-code record of allauth.mfa lives in the cache: with Redis down
+    # it is kept in the process, and the code still signs in.
+    settings.MFA_REQUIRED_ROLES = ["province"]
+    user = users[Role.PROVINCE]
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    cache_on.stop()
+
+    client.post(LOGIN, {"login": user.username, "password": PASSWORD})
+    response = client.post(
+        "/accounts/2fa/authenticate/", {"code": totp_code(secret)}, follow=True
+    )
+
+    assert response.wsgi_request.user == user
+    assert response.redirect_chain[-1][0] == "/dashboard/"
 
 
 def test_sign_in_limits_still_count_in_the_process(client, users, cache_on):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext
 
-from accounts.models import User
+from accounts.models import Role, User
 from demo.management.commands.seed_demo import USERS, login_lines
 
 
@@ -40,9 +40,27 @@ class Command(BaseCommand):
         self.stdout.write(gettext("Sign in with one of these accounts:"))
         for line in login_lines(users):
             self.stdout.write(line)
+        self.stdout.write(two_factor_line())
         self.stdout.write(
             gettext("Logs of the web server and the background workers: %(logs)s")
             % {"logs": options["logs"]}
         )
         self.stdout.write(gettext("Stop with Ctrl+C."))
         self.stdout.write("")
+
+
+def two_factor_line() -> str:
+    """Whether the logins above also ask for an authenticator app's code."""
+    required = settings.MFA_REQUIRED_ROLES
+    if not required:
+        return gettext(
+            "Two-factor sign-in is not required here (MFA_REQUIRED_ROLES is "
+            "empty), so the accounts above sign in with the password alone. "
+            "In production national administrators and province staff must "
+            "set up an authenticator app at their first sign-in."
+        )
+    labels = ", ".join(str(Role(role).label) for role in required if role in Role)
+    return gettext(
+        "Two-factor sign-in is required of: %(roles)s. At their first sign-in "
+        "they set up an authenticator app on their phone."
+    ) % {"roles": labels}
