@@ -179,10 +179,13 @@ def _province_alerts(request, area: Area) -> dict:
     rows = alerts_by_ward(alerts)
     for row in rows:
         row["url"] = reverse("reports:ward", args=[row["code"]]) + "#alerts"
+    short = wards_short_of_support(area, today)
     return {
         "alert_kinds": [str(label) for label in KINDS.values()],
         "alert_rows": rows,
-        "support_short": wards_short_of_support(area, today),
+        "support_short": short,
+        "support_first": short[:LAGGING_SHOWN],
+        "support_rest": short[LAGGING_SHOWN:],
     }
 
 
