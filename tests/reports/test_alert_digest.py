@@ -111,9 +111,7 @@ def test_officials_without_an_address_inactive_or_not_of_a_ward_get_nothing(
     assert mail.outbox == []
 
 
-def test_a_failed_mail_is_not_recorded_and_goes_next_run(
-    officials, quiet, monkeypatch
-):
+def test_a_failed_mail_is_not_recorded_and_goes_next_run(officials, quiet, monkeypatch):
     def refuse(self, fail_silently=False):
         raise ConnectionRefusedError
 

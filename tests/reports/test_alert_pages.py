@@ -43,9 +43,10 @@ def test_the_ward_official_sees_the_wards_alerts_only(client, users, area, quiet
     assert "Tổ không có lượt hỗ trợ nào trong 14 ngày" in response.text
     assert area.neighbour_team.name not in response.text
     # The link opens the admin's list as a ward official may filter it.
-    assert "/admin/assistance/assistancesession/?team__id__exact=%d" % (
-        area.team.pk
-    ) in response.text
+    assert (
+        "/admin/assistance/assistancesession/?team__id__exact=%d" % (area.team.pk)
+        in response.text
+    )
 
 
 def test_the_alert_clears_from_the_page_once_the_team_logs_a_session(
@@ -106,9 +107,7 @@ def test_the_province_page_counts_alerts_by_ward_within_the_province(
     assert area.other_ward.name not in response.text
 
 
-def test_the_province_page_lists_communes_short_of_support_staff(
-    client, users, area
-):
+def test_the_province_page_lists_communes_short_of_support_staff(client, users, area):
     assign(area.ward, 2)
     assign(area.neighbour_ward, 1)
     client.force_login(users[Role.PROVINCE])
