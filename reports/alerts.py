@@ -336,7 +336,8 @@ def _wards(area: Area):
 def wards_short_of_support(
     area: Area, today: date, ward_level: bool = False
 ) -> list[dict]:
-    """Communes with fewer than two IT support staff assigned today."""
+    """Communes with fewer than two IT support staff assigned today, those
+    with active teams first."""
     staffed = {
         row["ward"]: row["count"]
         for row in area.filter(SupportStaff.objects.current(today))
@@ -345,6 +346,10 @@ def wards_short_of_support(
         .order_by()
     }
     address = reverse("admin:teams_supportstaff_changelist")
+    wards = _wards(area).annotate(
+        has_teams=Exists(Team.objects.filter(ward=OuterRef("pk"), is_active=True))
+    )
+    # Communes whose teams are at work first: there support is asked for.
     return [
         {
             "code": ward.pk,
@@ -354,6 +359,6 @@ def wards_short_of_support(
             if ward_level
             else "%s?%s" % (address, urlencode({"ward__code__exact": ward.pk})),
         }
-        for ward in _wards(area).order_by("name")
+        for ward in wards.order_by("-has_teams", "name")
         if staffed.get(ward.pk, 0) < SUPPORT_STAFF_WANTED
     ]

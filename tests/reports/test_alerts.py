@@ -17,6 +17,7 @@ from reports.alerts import (
 from reports.indicators import Area
 from reports.services import stats_recompute
 from teams.models import SupportStaff
+from tests.areas.factories import WardFactory
 from tests.assistance.factories import MembershipFactory, SessionFactory
 from tests.reports.conftest import days_ago
 from tests.teams.factories import TeamFactory
@@ -210,3 +211,10 @@ def test_a_team_in_a_second_province_is_not_in_the_first(area):
     province = alerts(area, TEAM_QUIET, "province", area.province.pk)
 
     assert area.other_ward.pk not in {alert.ward.code for alert in province}
+
+
+def test_communes_with_teams_come_first_among_those_short_of_staff(area):
+    WardFactory(code="00001", province=area.province, name="Phường An Bình")
+
+    # Ba Đình and Hoàn Kiếm have teams; An Bình, first by name, has none.
+    assert short_codes(area) == [area.ward.pk, area.neighbour_ward.pk, "00001"]
