@@ -27,7 +27,9 @@ from areas.models import Ward
 from teams.models import SUPPORT_STAFF_WANTED, Member, Membership, SupportStaff, Team
 
 from .indicators import Area
+from .kept import kept
 from .models import DayMemberStat, DayServiceStat, DayTeamStat
+from .versions import figures_version
 
 TEAM_QUIET_DAYS = 14
 MEMBER_SILENT_DAYS = 30
@@ -307,6 +309,28 @@ def alert_list(
         for name in kinds
         for alert in SELECTORS[name](area, today, ward_level=ward_level)
     ]
+
+
+# Registry changes no figure stamp follows (support staff, a team switched
+# off) show within this many seconds; session changes at once (new version).
+ALERTS_KEPT = 300
+
+
+def alerts_kept(
+    area: Area, today: date, *, kind: str | None = None, ward_level: bool = False
+) -> list[Alert]:
+    """:func:`alert_list`, kept under the version of the area's figures.
+
+    A province's alerts read thousands of members' rows: the dashboards and
+    the API read them from the cache until a refresh moves the figures, or
+    for five minutes.
+    """
+    version = figures_version(area, "alerts", today, kind, ward_level)
+    return kept(
+        "alerts:%s" % version,
+        lambda: alert_list(area, today, kind=kind, ward_level=ward_level),
+        ALERTS_KEPT,
+    )
 
 
 def alerts_by_ward(alerts: list[Alert]) -> list[dict]:

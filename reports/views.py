@@ -26,7 +26,7 @@ from areas.models import Province, Ward
 from assistance.selectors import campaign_list
 
 from . import indicators
-from .alerts import KINDS, alert_list, alerts_by_ward, wards_short_of_support
+from .alerts import KINDS, alerts_by_ward, alerts_kept, wards_short_of_support
 from .areas import area_in_scope
 from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_table
 from .exports import table_response
@@ -168,14 +168,14 @@ def _ward_alerts(request, area: Area) -> dict:
     short = wards_short_of_support(area, today, ward_level)
     return {
         "officials": True,
-        "alerts": alert_list(area, today, ward_level=ward_level),
+        "alerts": alerts_kept(area, today, ward_level=ward_level),
         "support_short": short[0] if short else None,
     }
 
 
 def _province_alerts(request, area: Area) -> dict:
     today = timezone.localdate()
-    alerts = alert_list(area, today)
+    alerts = alerts_kept(area, today)
     rows = alerts_by_ward(alerts)
     for row in rows:
         row["url"] = reverse("reports:ward", args=[row["code"]]) + "#alerts"

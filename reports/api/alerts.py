@@ -25,7 +25,7 @@ from accounts.scope import Level, scope_for, scoped
 from core.pagination import parameters_check
 from core.serializers import FieldsBuiltOnce
 
-from ..alerts import KINDS, alert_list
+from ..alerts import KINDS, alerts_kept
 from .params import CODE_LENGTH, CODE_SHAPE, LEVELS, area_resolve
 from .serializers import AreaOutput
 from .views import NOT_MODIFIED
@@ -173,7 +173,7 @@ class AlertListApi(StatisticsAccess, APIView):
         who = scope_for(request.user)
         area = area_resolve(who, params.get("level"), params.get("code"))
         today = timezone.localdate()
-        alerts = alert_list(
+        alerts = alerts_kept(
             area, today, kind=params.get("kind"), ward_level=who.level == Level.WARD
         )
         data = AlertsOutput({"area": area, "today": today, "results": alerts}).data

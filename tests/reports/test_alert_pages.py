@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from reports.services import stats_recompute
+from reports.services import registry_recompute, stats_recompute
 from teams.models import SupportStaff, Team
 from tests.assistance.factories import SessionFactory
 from tests.reports.conftest import days_ago
@@ -129,9 +129,24 @@ def test_the_province_page_kept_for_the_user_follows_the_alerts(
     first = client.get("/dashboard/")
     assert 'data-ward="%s"' % area.ward.pk in first.text
 
-    # A registry change moves no figures: the alerts still name the page.
+    # Teams switched off: the registry's recompute (every 15 minutes) moves
+    # the figures' version, and the page kept for the user follows.
     Team.objects.filter(pk__in=[area.team.pk, area.neighbour_team.pk]).update(
         is_active=False
     )
+    registry_recompute()
 
     assert "Không xã/phường nào có cảnh báo." in client.get("/dashboard/").text
+
+
+def test_the_province_page_kept_for_the_user_follows_the_support_staff(
+    client, users, area
+):
+    assign(area.ward, 2)
+    client.force_login(users[Role.PROVINCE])
+    client.get("/dashboard/")  # sets the CSRF cookie: the page is kept from now
+    assert 'data-support-short="1"' in client.get("/dashboard/").text
+
+    assign(area.neighbour_ward, 2)
+
+    assert "Mọi xã/phường đều có ít nhất hai" in client.get("/dashboard/").text
