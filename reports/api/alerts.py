@@ -2,9 +2,11 @@
 
 Open to officials (ward, province, national) and API keys, like the
 statistics; team accounts are refused. The area defaults to the caller's own
-and is resolved within their scope (outside it, a 404). The answer is
-computed on each request, from the registry and the summary tables, and
-carries an ETag of its content: an unchanged answer is a 304 with no body.
+and is resolved within their scope (outside it, a 404). The alerts come from
+the registry and the summary tables, kept under the version of the area's
+figures for five minutes at most (``reports.alerts.alerts_kept``); the
+answer carries an ETag of its content: an unchanged answer is a 304 with no
+body.
 """
 
 import hashlib
