@@ -227,6 +227,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", default="[Tổ CNSCĐ
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@localhost")
+# The address people open the platform at: links in e-mails start with it.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # Vietnamese first.
 LANGUAGE_CODE = "vi"
@@ -413,6 +415,11 @@ CELERY_BEAT_SCHEDULE = {
     "old-session-tombstones": {
         "task": "assistance.tasks.session_tombstones_purge_task",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Monday morning: each ward official's alerts of the week, once.
+    "weekly-alert-digest": {
+        "task": "reports.tasks.alert_digests_send_task",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
     "old-workshop-tombstones": {
         "task": "training.tasks.workshop_tombstones_purge_task",

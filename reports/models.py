@@ -7,6 +7,7 @@ incremented, so a repeated or lost refresh cannot make them drift. The
 registry counts are one row per ward, recomputed on a schedule.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -322,3 +323,25 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.job, self.finished_at)
+
+
+class AlertDigestSent(models.Model):
+    """The week's alert digest sent to an official: beat firing twice in a
+    week, or a retried task, finds it and sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    week = models.DateField(help_text="The Monday of the week.")
+    alerts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alert digest sent")
+        verbose_name_plural = _("alert digests sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "week"], name="one_alert_digest_per_week"
+            )
+        ]
+
+    def __str__(self):
+        return "%s %s" % (self.user_id, self.week)

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from .digest import alert_digests_send
 from .models import PendingRefresh, ScheduledRun
 from .services import bucket_refresh, registry_recompute, stats_recompute
 
@@ -93,3 +94,9 @@ def registry_recompute_task(ward_id: str) -> None:
     """One ward's registry figures, after its members' training changed."""
     cache.delete(registry_pending_key(ward_id))
     registry_recompute(ward_ids=[ward_id])
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def alert_digests_send_task() -> None:
+    # Records the week per official: a second run in the week sends nothing.
+    alert_digests_send()

@@ -7,6 +7,7 @@ table as an Excel file.
 """
 
 import functools
+import hashlib
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -25,6 +26,7 @@ from areas.models import Hamlet, Province, Ward
 from assistance.selectors import campaign_list
 
 from . import indicators
+from .alerts import KINDS, alerts_by_ward, alerts_kept, wards_short_of_support
 from .areas import area_in_scope
 from .coverage import coverage, coverage_row, team_coverage
 from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_table
@@ -148,6 +150,7 @@ def _ward_page(request, ward: Ward):
         }
     context = {
         **_common(area, period),
+        **_ward_alerts(request, area),
         "area": area,
         "up": up,
         **{
@@ -169,12 +172,43 @@ def _ward_page(request, ward: Ward):
     return render(request, "reports/ward.html", context)
 
 
+def _ward_alerts(request, area: Area) -> dict:
+    """The ward's alerts and support staff, for officials (not team leaders)."""
+    current = scope_for(request.user)
+    if current.level not in (Level.NATIONAL, Level.PROVINCE, Level.WARD):
+        return {}
+    today = timezone.localdate()
+    ward_level = current.level == Level.WARD
+    short = wards_short_of_support(area, today, ward_level)
+    return {
+        "officials": True,
+        "alerts": alerts_kept(area, today, ward_level=ward_level),
+        "support_short": short[0] if short else None,
+    }
+
+
+def _province_alerts(request, area: Area) -> dict:
+    today = timezone.localdate()
+    alerts = alerts_kept(area, today)
+    rows = alerts_by_ward(alerts)
+    for row in rows:
+        row["url"] = reverse("reports:ward", args=[row["code"]]) + "#alerts"
+    short = wards_short_of_support(area, today)
+    return {
+        "alert_kinds": [str(label) for label in KINDS.values()],
+        "alert_rows": rows,
+        "support_short": short,
+        "support_first": short[:LAGGING_SHOWN],
+        "support_rest": short[LAGGING_SHOWN:],
+    }
+
+
 def _province_page(request, province: Province):
     area = Area("province", province.pk, province.name)
     up = None
     if scope_for(request.user).is_national:
         up = {"name": gettext("Whole country"), "url": reverse("reports:national")}
-    return _overview(request, area, "reports:ward", up)
+    return _overview(request, area, "reports:ward", up, _province_alerts(request, area))
 
 
 def _national_page(request):
@@ -182,7 +216,7 @@ def _national_page(request):
     return _overview(request, area, "reports:province", None)
 
 
-def _overview(request, area: Area, child_url: str, up):
+def _overview(request, area: Area, child_url: str, up, alerts=None):
     """A province's wards, or the provinces, compared side by side."""
     period = period_parse(request.GET, timezone.localdate())
     query = urlencode(period.query)
@@ -237,10 +271,17 @@ def _overview(request, area: Area, child_url: str, up):
 
     def page():
         html = kept("dashboard:%s" % version, content)
-        context = {"area": area, "content": mark_safe(html)}  # noqa: S308 - our render
+        context = {"area": area, "content": mark_safe(html), **(alerts or {})}  # noqa: S308 - our render
         return render(request, "reports/overview.html", context)
 
-    return page_kept(request, version, page)
+    # The alerts change with the day and the registry, not with the figures:
+    # the page kept for the user is named by them too.
+    page_version = version
+    if alerts:
+        page_version = hashlib.sha256(
+            (version + repr(sorted(alerts.items()))).encode()
+        ).hexdigest()[:32]
+    return page_kept(request, page_version, page)
 
 
 def _hamlet_coverage(area: Area, period):

@@ -10,8 +10,9 @@ from accounts.admin_site import (
     ScopedModelAdmin,
     ScopedTabularInline,
 )
+from accounts.models import Role
 
-from .models import Member, Membership, ServicePoint, Shift, Team
+from .models import Member, Membership, ServicePoint, Shift, SupportStaff, Team
 from .resources import MemberResource, TeamResource
 
 ONLY_USED = admin.RelatedOnlyFieldListFilter
@@ -123,3 +124,34 @@ class ShiftAdmin(ScopedModelAdmin):
     @admin.display(description=_("members on duty"))
     def on_duty(self, shift):
         return ", ".join(member.full_name for member in shift.members.all())
+
+
+@admin.register(SupportStaff)
+class SupportStaffAdmin(ScopedHistoryAdmin, ScopedModelAdmin):
+    # The province assigns IT support to its communes; ward officials read
+    # who theirs are.
+    edit_roles = (Role.PROVINCE,)
+    list_display = (
+        "full_name",
+        "organisation",
+        "organisation_name",
+        "phone",
+        "starts_on",
+        "ends_on",
+        "ward",
+    )
+    list_filter = ("organisation", ("ward", ONLY_USED))
+    list_select_related = ("ward",)
+    search_fields = ("search_text",)
+    search_help_text = _("Name, phone or organisation; accents and case do not matter.")
+    autocomplete_fields = ("ward",)
+    date_hierarchy = "starts_on"
+    fields = (
+        "ward",
+        "full_name",
+        "organisation",
+        "organisation_name",
+        "phone",
+        "starts_on",
+        "ends_on",
+    )

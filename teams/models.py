@@ -321,3 +321,98 @@ class Tombstone(models.Model):
     class Meta:
         abstract = True
         ordering = ["-id"]
+
+
+class SupportStaffQuerySet(models.QuerySet):
+    def current(self, day):
+        """Staff assigned on ``day``: started, and not yet ended."""
+        return self.filter(starts_on__lte=day).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+
+
+class SupportStaff(models.Model):
+    """An IT support person the province assigns to a commune for a period.
+
+    Province staff keep these rows; the programme asks for at least two per
+    commune (``SUPPORT_STAFF_WANTED``).
+    """
+
+    class Organisation(models.TextChoices):
+        TELECOM = "telecom", _("telecom company")
+        IT_COMPANY = "it_company", _("IT company")
+        PROVINCE = "province", _("province department")
+        OTHER = "other", _("other")
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="support_staff", verbose_name=_("ward")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    organisation = models.CharField(
+        _("organisation"), max_length=20, choices=Organisation
+    )
+    organisation_name = models.CharField(
+        _("name of the organisation"),
+        max_length=150,
+        blank=True,
+        help_text=_("For example VNPT Hà Nội, Viettel, the Department of Science."),
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=15,
+        help_text=_("A Vietnamese number; stored as 0912345678."),
+    )
+    starts_on = models.DateField(_("assigned from"))
+    ends_on = models.DateField(
+        _("assigned until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty while the assignment lasts."),
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    objects = SupportStaffQuerySet.as_manager()
+    history = ward_history()
+
+    class Meta:
+        verbose_name = _("IT support staff")
+        verbose_name_plural = _("IT support staff")
+        ordering = ["ward", "full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="support_staff_ends_after_start",
+                violation_error_message=_(
+                    "The assignment cannot end before it starts."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
+    def prepare(self):
+        self.full_name = text_normalise(self.full_name)
+        self.organisation_name = text_normalise(self.organisation_name)
+        self.phone = phone_normalise(self.phone)
+        self.search_text = search_key(
+            self.full_name, self.phone, self.organisation_name
+        )
+
+    def clean(self):
+        try:
+            self.prepare()
+        except ValidationError as error:  # only the phone can be refused
+            raise ValidationError({"phone": error}) from error
+        if not self.phone:
+            raise ValidationError({"phone": _("A phone number is required.")})
+
+
+# The programme's ask: at least two IT support staff in every commune.
+SUPPORT_STAFF_WANTED = 2

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import alerts, views
 
 app_name = "reports-api"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("stats/summary/", views.StatsSummaryApi.as_view(), name="stats-summary"),
     path("stats/coverage/", views.StatsCoverageApi.as_view(), name="stats-coverage"),
     path("stats/training/", views.StatsTrainingApi.as_view(), name="stats-training"),
+    path("alerts/", alerts.AlertListApi.as_view(), name="alerts"),
 ]

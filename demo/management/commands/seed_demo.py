@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from accounts.models import TEAM_ROLES, Role, User
 from areas.models import Hamlet, Ward
 from areas.services import areas_load
+from demo.alerts import demo_alerts_seed
 from demo.assistance import demo_assistance_counts, demo_assistance_seed
 from demo.registry import demo_registry_counts, demo_registry_seed
 from demo.scale import (
@@ -134,6 +135,7 @@ class Command(BaseCommand):
             )
             demo_assistance_seed(ward_codes=list(HAMLETS), today=timezone.localdate())
             demo_training_seed(ward_codes=list(HAMLETS), today=timezone.localdate())
+            demo_alerts_seed(today=timezone.localdate())
         # Bulk inserts send no signals: the summary tables are built once here.
         stats_rebuild()
         self.stdout.write(self.style.SUCCESS(gettext("Demo data ready. Logins:")))
