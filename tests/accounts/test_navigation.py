@@ -27,11 +27,19 @@ EXPECTED = {
         "log",
         "recent",
         "follow_ups",
+        "household_new",
         "training",
         "workshop",
         "dashboard",
     },
-    Role.TEAM_MEMBER: {"field_home", "log", "recent", "follow_ups", "training"},
+    Role.TEAM_MEMBER: {
+        "field_home",
+        "log",
+        "recent",
+        "follow_ups",
+        "household_new",
+        "training",
+    },
 }
 
 # Besides the landing page: pages of each role that show its navigation.
