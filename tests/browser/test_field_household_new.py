@@ -61,3 +61,33 @@ def test_a_household_added_offline_is_warned_of_then_stored_once(demo, phone_pag
     added = Household.objects.exclude(client_uuid=None)
     assert Household.objects.count() == before + 1
     assert [(row.head_name, row.hamlet) for row in added] == [(typed, demo.team.hamlet)]
+
+
+def test_online_the_servers_likely_duplicate_is_shown_the_same_way(demo, phone_page):  # noqa: F811
+    # In another hamlet of the ward: not among the households the phone keeps.
+    elsewhere = (
+        Household.objects.filter(ward=demo.team.ward)
+        .exclude(hamlet=demo.team.hamlet)
+        .order_by("code")
+        .first()
+    )
+    elsewhere.phone = "0912 777 888"
+    elsewhere.save()
+    before = Household.objects.count()
+
+    sign_in(phone_page, MEMBER, "demo1234")
+    phone_page.goto("/field/households/new/")
+    phone_page.locator("#head-name").fill("Lưu Văn Khách")
+    phone_page.locator("#phone").fill("+84 912.777.888")
+    phone_page.locator("#household-form [type=submit]").click()
+    warning = phone_page.locator("#household-duplicates")
+    warning.wait_for(state="visible")
+    assert elsewhere.code in warning.inner_text()
+    assert "cùng số điện thoại" in warning.inner_text()
+    assert Household.objects.count() == before
+
+    phone_page.get_by_role("button", name="Vẫn thêm hộ mới").click()
+    phone_page.locator("#log-done").wait_for(state="visible")
+    assert "Đã thêm hộ." in phone_page.locator("#log-done").inner_text()
+    added = Household.objects.get(head_name="Lưu Văn Khách")
+    assert (added.phone, added.hamlet) == ("0912777888", demo.team.hamlet)
