@@ -69,6 +69,7 @@ class Household(models.Model):
         null=True,
         blank=True,
         editable=False,
+        default=None,
         db_default=None,  # bulk loads leave it out
     )
     # What the phone first sent: a resend of it stays a resend after an
