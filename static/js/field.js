@@ -709,11 +709,15 @@
   function duplicateReasons(entry, row) {
     var found = [];
     var name = fold(row.head).join(" ");
-    if (entry.name && String(row.hamlet_id) === entry.hamlet && entry.name === name) found.push("same_name");
+    if (entry.name && entry.place === String(row.hamlet_id) && entry.name === name) found.push("same_name");
     if (entry.phone && entry.phone === keptPhone(row)) found.push("same_phone");
     if (entry.address && entry.address === fold(row.address).join(" ") &&
         found.indexOf("same_name") === -1 && namesClose(entry.name, name)) found.push("close_name");
     return found;
+  }
+
+  function chosenId(select) {
+    return select && select.value ? +select.value : null;
   }
 
   function setupHousehold(form) {
@@ -733,17 +737,23 @@
         phone: fields.phone.value.trim(),
         size: parseInt(fields.size.value, 10) || 0,
         poverty: checked(form, "poverty"),
+        hamlet: chosenId(fields.hamlet),
       };
       HOUSEHOLD_FLAGS.forEach(function (flag) { data[flag] = fields[flag].checked; });
-      // A ward team names the hamlet; a hamlet team's is its own.
-      if (fields.hamlet) data.hamlet = fields.hamlet.value ? +fields.hamlet.value : null;
+      // A ward team names the hamlet; a hamlet team's is its own (not sent).
+      if (!fields.hamlet) delete data.hamlet;
       return data;
+    }
+
+    /* The hamlet a household is added in: chosen, or the team's. */
+    function hamletOf(sent) {
+      return String([sent.hamlet, text.hamlet].filter(Boolean)[0]);
     }
 
     function householdProblems(data) {
       var found = [];
       if (!data.head_name) found.push(text.needHead);
-      if (fields.hamlet && !data.hamlet) found.push(text.needHamlet);
+      if ("hamlet" in data && !data.hamlet) found.push(text.needHamlet);
       if (data.phone && !phoneKey(data.phone)) found.push(text.badPhone);
       if (data.size < 1 || data.size > 99) found.push(text.badSize);
       return found;
@@ -755,7 +765,7 @@
         name: fold(data.head_name).join(" "),
         phone: phoneKey(data.phone),
         address: fold(data.address).join(" "),
-        hamlet: String(data.hamlet || text.hamlet),
+        place: hamletOf(data),
       };
       var kept = fetch(config.index, { credentials: "same-origin" }).then(function (response) {
         return response.json();
@@ -766,7 +776,7 @@
         }).map(function (item) {
           var sent = item.payload;
           return { id: "", code: "", head: sent.head_name, address: sent.address, hamlet: "",
-            phone: phoneKey(sent.phone), hamlet_id: sent.hamlet || text.hamlet, waiting: true };
+            phone: phoneKey(sent.phone), hamlet_id: hamletOf(sent), waiting: true };
         });
         var found = [];
         both[0].concat(waiting).forEach(function (row) {

@@ -37,6 +37,7 @@ PAGES = [
     ("field-recent", "totruong.badinh", "/field/sessions/"),
     ("field-follow-ups", "totruong.badinh", "/field/follow-ups/"),
     ("field-workshop", "totruong.badinh", "/field/training/workshop/"),
+    ("field-household-new", "thanhvien.badinh", "/field/households/new/"),
     ("dashboard-ward", "phuong.badinh", "/dashboard/ward/00004/"),
     ("dashboard-province", "tinh.hanoi", "/dashboard/province/01/"),
     ("dashboard-national", "admin", "/dashboard/national/"),
