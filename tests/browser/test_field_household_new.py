@@ -3,8 +3,12 @@ phone already keeps."""
 
 import pytest
 
+from accounts.models import Role
+from areas.models import Hamlet
 from core.text import text_fold
 from households.models import Household
+from teams.models import Team
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import horizontal_overflow, sign_in, wait_until
 from tests.browser.test_field_capture import (
     MEMBER,
@@ -91,3 +95,29 @@ def test_online_the_servers_likely_duplicate_is_shown_the_same_way(demo, phone_p
     assert "Đã thêm hộ." in phone_page.locator("#log-done").inner_text()
     added = Household.objects.get(head_name="Lưu Văn Khách")
     assert (added.phone, added.hamlet) == ("0912777888", demo.team.hamlet)
+
+
+def test_a_ward_team_chooses_the_hamlet_and_is_warned_within_it(demo, phone_page):  # noqa: F811
+    team = Team.objects.create(ward=demo.team.ward, name="Tổ công nghệ số phường")
+    UserFactory(username="totoanphuong", role=Role.TEAM_MEMBER, team=team)
+    kept = Household.objects.filter(hamlet=demo.team.hamlet).order_by("code").first()
+    other = Hamlet.objects.filter(ward=team.ward).exclude(pk=kept.hamlet_id).first()
+
+    sign_in(phone_page, "totoanphuong", PASSWORD)
+    phone_page.goto("/field/households/new/")
+    phone_page.locator("#head-name").fill(text_fold(kept.head_name))
+    phone_page.locator("#household-form [type=submit]").click()
+    assert "Hãy chọn thôn/tổ dân phố." in phone_page.locator("#log-errors").inner_text()
+
+    phone_page.locator("#hamlet").select_option(str(kept.hamlet_id))
+    phone_page.locator("#household-form [type=submit]").click()
+    warning = phone_page.locator("#household-duplicates")
+    warning.wait_for(state="visible")
+    assert kept.code in warning.inner_text()
+
+    # The same name in another hamlet is another family.
+    phone_page.locator("#hamlet").select_option(str(other.pk))
+    phone_page.locator("#household-form [type=submit]").click()
+    phone_page.locator("#log-done").wait_for(state="visible")
+    added = Household.objects.get(client_uuid__isnull=False)
+    assert added.hamlet == other
