@@ -118,6 +118,11 @@ def _team(user) -> list[Place]:
         Place(
             "follow_ups", gettext("Follow-ups"), reverse("assistance:follow_ups"), True
         ),
+        Place(
+            "household_new",
+            gettext("Add a household"),
+            reverse("assistance:household_new"),
+        ),
         Place("training", gettext("My training"), reverse("training:field_training")),
     ]
     if leader:

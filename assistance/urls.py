@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.field_home, name="field_home"),
     path("log/", views.session_log, name="log"),
     path("find/", views.find, name="find"),
+    path("households/new/", views.household_new, name="household_new"),
     path("households.json", views.households_index, name="households_index"),
     path("sessions/", views.recent, name="recent"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),

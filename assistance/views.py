@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import role_required
 from accounts.models import Role
 from accounts.scope import scope
+from areas.models import Hamlet
 from households.models import Household, Resident
 from teams.models import ServicePoint
 
@@ -43,6 +44,7 @@ OFFLINE_PAGES = (
     "assistance:follow_ups",
     "assistance:visits",
     "assistance:households_index",
+    "assistance:household_new",
     # Training's field pages (a URL name, not an import: training is downstream).
     "training:field_training",
     "training:workshop_log",
@@ -185,6 +187,7 @@ def households_index(request):
                 "head": household.head_name,
                 "address": household.address,
                 "hamlet": household.hamlet.name if household.hamlet_id else "",
+                "hamlet_id": household.hamlet_id,
                 "key": household.search_text,
                 "residents": residents.get(household.pk, []),
             }
@@ -192,6 +195,34 @@ def households_index(request):
     response = JsonResponse({"households": rows})
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+@field_page
+def household_new(request):
+    """The form to add a household. The browser checks it against the
+    households the phone keeps, then sends it to the API, or queues it."""
+    user = request.user
+    hamlets = []
+    if not user.team.hamlet_id:
+        hamlets = scope(Hamlet.objects.filter(ward_id=user.team.ward_id), user)
+    return render(
+        request,
+        "assistance/household_new.html",
+        {
+            "team": user.team,
+            "hamlets": hamlets,
+            "poverty": Household.Poverty.choices,
+            "flags": [
+                (name, Household._meta.get_field(name).verbose_name)
+                for name in (
+                    "elderly_alone",
+                    "disability",
+                    "ethnic_minority",
+                    "no_smartphone",
+                )
+            ],
+        },
+    )
 
 
 @field_page

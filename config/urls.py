@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/me/", MeApi.as_view(), name="api-me"),
     path("api/v1/", include("assistance.api.urls")),
     path("api/v1/", include("training.api.urls")),
+    path("api/v1/", include("households.api.urls")),
     path("api/v1/", include("areas.api.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -130,7 +130,7 @@ def _body(exc: exceptions.APIException) -> dict:
             errors=_field_errors(exc.detail),
         )
     if isinstance(exc, Conflict):
-        return error_body("conflict", exc.detail, errors=exc.errors, **exc.extra)
+        return error_body(exc.default_code, exc.detail, errors=exc.errors, **exc.extra)
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else exc.default_code
     return error_body(code, exc.detail)

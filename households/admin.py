@@ -18,6 +18,7 @@ from .forms import DuplicateCheckForm
 from .merge import household_merge, movable_counts
 from .models import Household, HouseholdMerge, Resident
 from .resources import HouseholdResource, ResidentResource
+from .services import household_save
 
 ONLY_USED = admin.RelatedOnlyFieldListFilter  # choices from the user's own rows
 
@@ -100,6 +101,9 @@ class HouseholdAdmin(ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdm
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (DuplicateCheckForm, form), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        household_save(household=obj, user=request.user)
 
     def get_queryset(self, request):
         return (

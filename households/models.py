@@ -61,6 +61,22 @@ class Household(models.Model):
     )
     registered_on = models.DateField(_("registered on"), auto_now_add=True)
     search_text = models.TextField(editable=False, default="")
+    # A household added on a phone: made up there, so an offline resend is
+    # stored once.
+    client_uuid = models.UUIDField(
+        _("client UUID"),
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        default=None,
+        db_default=None,  # bulk loads leave it out
+    )
+    # What the phone first sent: a resend of it stays a resend after an
+    # official corrects the household in the admin.
+    content_digest = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     history = ward_history()
 

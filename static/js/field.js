@@ -96,6 +96,7 @@
     if (status === 400 || status === 409) {
       item.status = "refused";
       item.error = messages(body) || String(status);
+      if (body && body.candidates) item.candidates = body.candidates;
       return queue.put(item).then(function () { return "refused"; });
     }
     return Promise.resolve(status === 401 || status === 403 ? "signin" : "later");
@@ -560,8 +561,9 @@
     return enqueue(form, data, summary(form, data));
   }
 
-  /* Queue a new record, try to send it, and say what became of it. */
-  function enqueue(form, data, label) {
+  /* Queue a new record, try to send it, and say what became of it.
+   * ``refused``, if given, may show a refusal itself (it returns true). */
+  function enqueue(form, data, label, refused) {
     var item = {
       uuid: data.client_uuid,
       user: USER,
@@ -580,7 +582,7 @@
       } else if (stored.status === "refused") {
         // Refused while the member is still here: fix it on the form instead.
         return queue.remove(item.uuid).then(function () {
-          showErrors(form, [stored.error]);
+          if (!refused || !refused(stored)) showErrors(form, [stored.error]);
           return showQueue();
         });
       } else {
@@ -732,11 +734,240 @@
     });
   }
 
-  /* Fetched while online so that the service worker keeps it for offline search. */
-  function keepIndexFresh() {
+
+  /* ---- Adding a household: warned of the ones it may repeat ---- */
+
+  var HOUSEHOLD_FLAGS = ["elderly_alone", "disability", "ethnic_minority", "no_smartphone"];
+
+  /* How many slips two names may differ by, as households.duplicates says:
+   * none up to 5 letters, one up to 12, two above. */
+  function slipsAllowed(name) {
+    var letters = name.replace(/ /g, "").length;
+    return letters <= 5 ? 0 : letters <= 12 ? 1 : 2;
+  }
+
+  /* Damerau–Levenshtein distance, its optimal string alignment form (an
+   * adjacent swap counts one), as households.duplicates.edit_distance. */
+  function editDistance(left, right) {
+    var rows = [];
+    for (var i = 0; i <= left.length; i++) rows.push([i]);
+    for (var j = 1; j <= right.length; j++) rows[0][j] = j;
+    for (i = 1; i <= left.length; i++) {
+      for (j = 1; j <= right.length; j++) {
+        var cost = left[i - 1] === right[j - 1] ? 0 : 1;
+        rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && left[i - 1] === right[j - 2] && left[i - 2] === right[j - 1]) {
+          rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return rows[left.length][right.length];
+  }
+
+  function namesClose(left, right) {
+    if (!left || !right) return false;
+    if (left === right) return true;
+    var limit = Math.min(slipsAllowed(left), slipsAllowed(right));
+    return limit > 0 && Math.abs(left.length - right.length) <= limit && editDistance(left, right) <= limit;
+  }
+
+  /* A light check of a Vietnamese number, in the form the server stores
+   * (core.phones): "+84 912.345.678" is "0912345678". The server decides. */
+  function phoneKey(value) {
+    var digits = (value || "").replace(/[\s.\-()]/g, "");
+    if (/^\+84/.test(digits) || /^84\d{9}$/.test(digits)) digits = "0" + digits.replace(/^\+?84/, "");
+    return /^0\d{9}$/.test(digits) ? digits : "";
+  }
+
+  /* A kept household's phone: the index holds it only inside its search key
+   * (code, head, address, phone), stored there normalised. */
+  function keptPhone(row) {
+    if (row.phone !== undefined) return row.phone;
+    var found = (row.key || "").split(" ").filter(function (word) { return /^0\d{9}$/.test(word); });
+    return found.length ? found[found.length - 1] : "";
+  }
+
+  /* The reasons a household as typed may repeat a kept one, as
+   * households.duplicates.Candidate.reasons gives them. */
+  function duplicateReasons(entry, row) {
+    var found = [];
+    var name = fold(row.head).join(" ");
+    if (entry.name && entry.place === String(row.hamlet_id) && entry.name === name) found.push("same_name");
+    if (entry.phone && entry.phone === keptPhone(row)) found.push("same_phone");
+    if (entry.address && entry.address === fold(row.address).join(" ") &&
+        found.indexOf("same_name") === -1 && namesClose(entry.name, name)) found.push("close_name");
+    return found;
+  }
+
+  function chosenId(select) {
+    return select && select.value ? +select.value : null;
+  }
+
+  function setupHousehold(form) {
+    var fields = form.elements;
+    var text = form.dataset;
+    var panel = document.getElementById("household-duplicates");
+    var list = document.getElementById("household-duplicate-list");
+    var reasonLabels = { same_name: text.sameName, same_phone: text.samePhone, close_name: text.closeName };
+    var button = form.querySelector("[type=submit]");
+    watch(form);
+
+    function collectHousehold() {
+      var data = {
+        client_uuid: newUuid(),
+        head_name: fields.head_name.value.trim(),
+        address: fields.address.value.trim(),
+        phone: fields.phone.value.trim(),
+        size: parseInt(fields.size.value, 10) || 0,
+        poverty: checked(form, "poverty"),
+        hamlet: chosenId(fields.hamlet),
+      };
+      HOUSEHOLD_FLAGS.forEach(function (flag) { data[flag] = fields[flag].checked; });
+      // A ward team names the hamlet; a hamlet team's is its own (not sent).
+      if (!fields.hamlet) delete data.hamlet;
+      return data;
+    }
+
+    /* The hamlet a household is added in: chosen, or the team's. */
+    function hamletOf(sent) {
+      return String([sent.hamlet, text.hamlet].filter(Boolean)[0]);
+    }
+
+    function householdProblems(data) {
+      var found = [];
+      if (!data.head_name) found.push(text.needHead);
+      if ("hamlet" in data && !data.hamlet) found.push(text.needHamlet);
+      if (data.phone && !phoneKey(data.phone)) found.push(text.badPhone);
+      if (data.size < 1 || data.size > 99) found.push(text.badSize);
+      return found;
+    }
+
+    /* The kept households (and the ones waiting in the queue) it may repeat. */
+    function keptDuplicates(data) {
+      var entry = {
+        name: fold(data.head_name).join(" "),
+        phone: phoneKey(data.phone),
+        address: fold(data.address).join(" "),
+        place: hamletOf(data),
+      };
+      var kept = fetch(config.index, { credentials: "same-origin" }).then(function (response) {
+        return response.json();
+      }).then(function (index) { return index.households; }, function () { return []; });
+      return Promise.all([kept, queue.mine()]).then(function (both) {
+        var waiting = both[1].filter(function (item) {
+          return item.api === text.api && item.status === "pending";
+        }).map(function (item) {
+          var sent = item.payload;
+          return { id: "", code: "", head: sent.head_name, address: sent.address, hamlet: "",
+            phone: phoneKey(sent.phone), hamlet_id: hamletOf(sent), waiting: true };
+        });
+        var found = [];
+        both[0].concat(waiting).forEach(function (row) {
+          var reasons = duplicateReasons(entry, row);
+          if (reasons.length) {
+            found.push({ id: row.id, code: row.code, head: row.head, waiting: row.waiting,
+              where: [row.address, row.hamlet].filter(Boolean).join(" · "),
+              reasons: reasons.map(function (reason) { return reasonLabels[reason]; }) });
+          }
+        });
+        found.sort(function (a, b) { return b.reasons.length - a.reasons.length; });
+        return found;
+      });
+    }
+
+    function showDuplicates(found) {
+      list.textContent = "";
+      found.forEach(function (candidate) {
+        var item = document.createElement("li");
+        var title = document.createElement("strong");
+        title.textContent = candidate.head;
+        item.appendChild(title);
+        if (candidate.code) item.appendChild(document.createTextNode(" " + candidate.code));
+        var detail = document.createElement("small");
+        detail.className = "reasons";
+        detail.textContent = [candidate.where].concat(candidate.reasons).filter(Boolean).join(" · ");
+        item.appendChild(document.createElement("br"));
+        item.appendChild(detail);
+        item.appendChild(document.createElement("br"));
+        if (candidate.waiting) {
+          item.appendChild(document.createTextNode(text.waiting));
+        } else {
+          var open = document.createElement("a");
+          open.className = "btn";
+          open.href = text.log + "?household=" + encodeURIComponent(candidate.id);
+          open.textContent = list.dataset.thisOne;
+          item.appendChild(open);
+        }
+        list.appendChild(item);
+      });
+      panel.hidden = false;
+      panel.scrollIntoView({ block: "start" });
+    }
+
+    function fromServer(candidate) {
+      return { id: candidate.id, code: candidate.code, head: candidate.head,
+        where: [candidate.address, candidate.hamlet].filter(Boolean).join(" · "),
+        reasons: candidate.reasons.map(function (reason) { return reason.label; }) };
+    }
+
+    function add(data) {
+      var label = text.label + ": " + data.head_name;
+      button.disabled = true;
+      return enqueue(form, data, label, function (stored) {
+        if (!stored.candidates || !stored.candidates.length) return false;
+        showDuplicates(stored.candidates.map(fromServer));
+        return true;
+      }).then(function () {
+        button.disabled = false;
+        if (form.hidden && navigator.onLine) keepIndexFresh(true);
+      }, function () { button.disabled = false; });
+    }
+
+    function submit(confirmed) {
+      var data = collectHousehold();
+      var found = householdProblems(data);
+      showErrors(form, found);
+      if (found.length) return;
+      if (confirmed) {
+        data.confirm_duplicate = true;
+        panel.hidden = true;
+        add(data);
+        return;
+      }
+      button.disabled = true;
+      keptDuplicates(data).then(function (candidates) {
+        button.disabled = false;
+        if (candidates.length) showDuplicates(candidates);
+        else add(data);
+      }, function () { button.disabled = false; add(data); });
+    }
+
+    form.addEventListener("input", function () { panel.hidden = true; });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submit(false);
+    });
+    document.getElementById("household-confirm").addEventListener("click", function () {
+      submit(true);
+    });
+    document.getElementById("log-again").addEventListener("click", function () {
+      form.reset();
+      reflect(form);
+      showErrors(form, []);
+      panel.hidden = true;
+      document.getElementById("log-done").hidden = true;
+      form.hidden = false;
+      window.scrollTo(0, 0);
+    });
+    keepIndexFresh();
+  }
+
+  /* Fetched while online so that the service worker keeps it for offline
+   * search; ``now`` after a household was added, so that it is kept too. */
+  function keepIndexFresh(now) {
     var key = "field-index-" + USER;
     var last = +(localStorage.getItem(key) || 0);
-    if (!navigator.onLine || Date.now() - last < 3600 * 1000) return;
+    if (!navigator.onLine || (!now && Date.now() - last < 3600 * 1000)) return;
     fetch(config.index, { credentials: "same-origin" }).then(function (response) {
       if (response.ok) localStorage.setItem(key, String(Date.now()));
     }).catch(function () {});
@@ -786,6 +1017,8 @@
   if (visitList) setupVisits(visitList);
   var workshop = document.getElementById("workshop-form");
   if (workshop) setupWorkshop(workshop);
+  var household = document.getElementById("household-form");
+  if (household) setupHousehold(household);
   window.addEventListener("online", sync);
   window.addEventListener("offline", showQueue);
   setInterval(function () { if (navigator.onLine) sync(); }, 30000);

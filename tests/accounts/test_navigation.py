@@ -28,6 +28,7 @@ EXPECTED = {
         "visits",
         "recent",
         "follow_ups",
+        "household_new",
         "training",
         "workshop",
         "dashboard",
@@ -38,6 +39,7 @@ EXPECTED = {
         "visits",
         "recent",
         "follow_ups",
+        "household_new",
         "training",
     },
 }

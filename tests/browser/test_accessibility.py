@@ -38,6 +38,7 @@ PAGES = [
     ("field-follow-ups", "totruong.badinh", "/field/follow-ups/"),
     ("field-visits", "totruong.badinh", "/field/visits/"),
     ("field-workshop", "totruong.badinh", "/field/training/workshop/"),
+    ("field-household-new", "thanhvien.badinh", "/field/households/new/"),
     ("dashboard-ward", "phuong.badinh", "/dashboard/ward/00004/"),
     ("dashboard-province", "tinh.hanoi", "/dashboard/province/01/"),
     ("dashboard-national", "admin", "/dashboard/national/"),
