@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Exists, OuterRef, Q
 
 from assistance.models import AssistanceSession, Campaign, Indicator
 from households.models import Household
@@ -26,11 +27,11 @@ def test_the_demo_campaigns_households_equal_direct_counts():
         sessions = AssistanceSession.objects.in_period(
             campaign.starts_on, campaign.ends_on
         )
-        reached = households.filter(
-            pk__in=sessions.filter(ward=campaign.ward_id or None).values("household")
-            if campaign.ward_id
-            else sessions.values("household")
+        helped = sessions.filter(
+            Q(household=OuterRef("pk")) | Q(resident__household=OuterRef("pk")),
+            ward=OuterRef("ward"),
         )
+        reached = households.filter(Exists(helped))
         direct = {
             Indicator.HOUSEHOLDS_REACHED: (reached.count(), households.count()),
             Indicator.PRIORITY_HOUSEHOLDS_REACHED: (
