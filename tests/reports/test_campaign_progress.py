@@ -47,6 +47,6 @@ def test_the_demo_campaigns_households_equal_direct_counts():
             assert target["count"] == count > 0
             assert target["households"] == in_area
             assert target["remaining"] == in_area - count
-            assert 0 < target["share"]
+            assert target["share"] > 0
             checked += 1
     assert checked >= 2
