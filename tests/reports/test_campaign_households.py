@@ -205,6 +205,17 @@ def test_the_ward_dashboard_bar_shows_the_households_figures(
     assert 'href="%s?campaign_not_reached=%s"' % (HOUSEHOLDS, drive.pk) in response.text
 
 
+def test_a_team_leader_sees_the_figures_without_the_admin_link(
+    client, users, area, drive
+):
+    client.force_login(users[Role.TEAM_LEADER])
+
+    response = client.get(reverse("reports:ward", args=[area.ward.pk]))
+
+    assert "5 hộ trong địa bàn, còn 3 hộ chưa tiếp cận" in response.text
+    assert "campaign_not_reached" not in response.text
+
+
 def test_the_admin_campaign_page_links_to_the_households_still_to_reach(
     client, users, drive
 ):
