@@ -26,7 +26,6 @@ from .models import (
 )
 from .selectors import (
     SESSION_EXPORT_HEADERS,
-    campaign_progress,
     session_export_rows,
 )
 from .services import (
@@ -252,7 +251,8 @@ class CampaignAdmin(ScopedModelAdmin):
     edit_roles = (Role.PROVINCE, Role.WARD)
     form = CampaignForm
     inlines = [CampaignTargetInline]
-    list_display = ("name", "province", "ward", "starts_on", "ends_on", "progress")
+    # reports.admin adds the progress, read from reports' coverage.
+    list_display = ("name", "province", "ward", "starts_on", "ends_on")
     list_filter = (("ward", ONLY_USED),)
     list_select_related = ("province", "ward")
     search_fields = ("name",)
@@ -283,12 +283,3 @@ class CampaignAdmin(ScopedModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
-
-    @admin.display(description=_("progress"))
-    def progress(self, campaign):
-        counts = campaign_progress(campaign)
-        return "; ".join(
-            "%s: %s / %s"
-            % (target.get_indicator_display(), counts[target.indicator], target.target)
-            for target in campaign.targets.all()
-        )

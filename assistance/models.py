@@ -71,6 +71,10 @@ class Indicator(models.TextChoices):
     ONLINE_FILINGS = "online_filings", _("online filings")
     CASHLESS_SETUPS = "cashless_setups", _("cashless payment set-ups")
     PRIORITY_REACHED = "priority_reached", _("sessions with priority groups")
+    PRIORITY_HOUSEHOLDS_REACHED = (
+        "priority_households_reached",
+        _("priority households reached"),
+    )
 
 
 class SessionQuerySet(models.QuerySet):

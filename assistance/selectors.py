@@ -15,12 +15,9 @@ from core.text import match_rank, text_fold
 from households.models import Household, Resident
 from teams.models import Member, Shift
 
-from .groups import priority
 from .models import (
     AssistanceSession,
     Campaign,
-    Indicator,
-    ServiceType,
     SessionService,
 )
 
@@ -153,33 +150,6 @@ def campaign_list(*, user) -> QuerySet[Campaign]:
     """Campaigns over the user's province, or over the user's own ward."""
     campaigns = scope(Campaign.objects.select_related("province", "ward"), user)
     return campaigns.prefetch_related("targets")
-
-
-def campaign_progress(campaign: Campaign) -> dict[str, int]:
-    """Each indicator counted over the sessions in the campaign's area and days."""
-    sessions = AssistanceSession.objects.in_period(campaign.starts_on, campaign.ends_on)
-    if campaign.ward_id:
-        sessions = sessions.filter(ward_id=campaign.ward_id)
-    else:
-        sessions = sessions.filter(ward__province_id=campaign.province_id)
-    done = SessionService.objects.filter(
-        session__in=sessions, outcome=SessionService.Outcome.DONE
-    )
-    return {
-        Indicator.SESSIONS: sessions.count(),
-        Indicator.HOUSEHOLDS_REACHED: sessions.exclude(household=None)
-        .values("household")
-        .distinct()
-        .count(),
-        Indicator.LEVEL2_ACTIVATIONS: done.filter(
-            service_type__code=ServiceType.LEVEL2_ACTIVATION
-        ).count(),
-        Indicator.ONLINE_FILINGS: done.filter(service_type__is_filing=True).count(),
-        Indicator.CASHLESS_SETUPS: done.filter(
-            service_type__category=ServiceType.Category.CASHLESS
-        ).count(),
-        Indicator.PRIORITY_REACHED: sessions.filter(priority()).distinct().count(),
-    }
 
 
 # The sessions file's columns, in Vietnamese like the registry's templates: a

@@ -286,6 +286,7 @@ def _seed_campaigns(today: date) -> None:
         (Indicator.LEVEL2_ACTIVATIONS, 600),
         (Indicator.ONLINE_FILINGS, 500),
         (Indicator.HOUSEHOLDS_REACHED, 400),
+        (Indicator.PRIORITY_HOUSEHOLDS_REACHED, 100),
     ):
         CampaignTarget.objects.get_or_create(
             campaign=drive, indicator=indicator, defaults={"target": target}

@@ -235,3 +235,26 @@ def _labels(area: Area, group: str, keys) -> dict:
     model = {"hamlet": Hamlet, "ward": Ward, "province": Province}[group]
     names = dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
     return {key: names.get(key, "") for key in keys}
+
+
+def campaign_area(campaign) -> Area:
+    """A campaign's area: its ward, or the whole of its province."""
+    if campaign.ward_id:
+        return Area("ward", campaign.ward_id)
+    return Area("province", campaign.province_id)
+
+
+def campaign_not_reached(households, campaign, priority_only: bool = False):
+    """The households of ``households`` in the campaign's area that had no day
+    of their own ward's in its days: those its coverage counts as not reached."""
+    area = campaign_area(campaign)
+    days = DayHousehold.objects.filter(
+        household=OuterRef("pk"),
+        ward=OuterRef("ward"),
+        day__gte=campaign.starts_on,
+        day__lte=campaign.ends_on,
+    )
+    households = area.filter(households).exclude(Exists(days))
+    if priority_only:
+        households = households.filter(priority_household())
+    return households

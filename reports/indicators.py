@@ -364,31 +364,58 @@ def workshop_mix(area: Area, start: date, end: date) -> list[dict]:
 
 
 def campaign_progress(campaign: Campaign) -> list[dict]:
-    """Each target of a campaign against its count from the summary tables."""
-    area = (
-        Area("ward", campaign.ward_id)
-        if campaign.ward_id
-        else Area("province", campaign.province_id)
-    )
+    """Each target of a campaign against its count from the summary tables.
+
+    Households reached, all or priority ones, are the campaign's coverage (its
+    area and days), so a target's households still to reach are the coverage's
+    households not reached, the same ones the admin's list filter shows.
+    """
+    from .coverage import campaign_area, coverage  # coverage reads Area from here
+
+    area = campaign_area(campaign)
     counts = activity(area, campaign.starts_on, campaign.ends_on)
+    covered = coverage(area, campaign.starts_on, campaign.ends_on)[0]
     counted = {
         Indicator.SESSIONS: counts["sessions"],
-        Indicator.HOUSEHOLDS_REACHED: counts["households_reached"],
+        Indicator.HOUSEHOLDS_REACHED: covered["reached"],
         Indicator.LEVEL2_ACTIVATIONS: counts["level2_activations"],
         Indicator.ONLINE_FILINGS: counts["online_filings"],
         Indicator.CASHLESS_SETUPS: counts["cashless_setups"],
         Indicator.PRIORITY_REACHED: counts["priority_sessions"],
+        Indicator.PRIORITY_HOUSEHOLDS_REACHED: covered["priority_reached"],
     }
-    return [
-        {
-            "indicator": target.indicator,
-            "label": target.get_indicator_display(),
-            "target": target.target,
-            "count": counted[target.indicator],
-            "share": _ratio(counted[target.indicator], target.target),
-        }
-        for target in campaign.targets.all()
-    ]
+    # Household targets: the area's households, those still to reach, and the
+    # value of the admin's "not reached during the campaign" filter.
+    households = {
+        Indicator.HOUSEHOLDS_REACHED: (
+            covered["households"],
+            covered["not_reached"],
+            str(campaign.pk),
+        ),
+        Indicator.PRIORITY_HOUSEHOLDS_REACHED: (
+            covered["priority_households"],
+            covered["priority_not_reached"],
+            "%s-priority" % campaign.pk,
+        ),
+    }
+    progress = []
+    for target in campaign.targets.all():
+        in_area, remaining, not_reached = households.get(
+            target.indicator, (None, None, None)
+        )
+        progress.append(
+            {
+                "indicator": target.indicator,
+                "label": target.get_indicator_display(),
+                "target": target.target,
+                "count": counted[target.indicator],
+                "share": _ratio(counted[target.indicator], target.target),
+                "households": in_area,
+                "remaining": remaining,
+                "not_reached": not_reached,
+            }
+        )
+    return progress
 
 
 def _as_date(value) -> date:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from accounts.decorators import role_required
 from accounts.models import Role
-from accounts.scope import Level, scope, scope_for
+from accounts.scope import Level, may_use_admin, scope, scope_for
 from areas.models import Hamlet, Province, Ward
 from assistance.selectors import campaign_list
 
@@ -168,6 +168,9 @@ def _ward_page(request, ward: Ward):
         "campaigns": [
             (campaign, indicators.campaign_progress(campaign)) for campaign in campaigns
         ],
+        # The households still to reach are listed in the admin: a link only
+        # for those who may open it (not a team leader).
+        "households_listed": may_use_admin(request.user),
     }
     return render(request, "reports/ward.html", context)
 
