@@ -1,6 +1,7 @@
 """The backup and restore drill, run for real on a PostgreSQL server.
 
-    python -m benchmarks.restore_drill [--demo] [--database bench_full] [--prefix drill_]
+    python -m benchmarks.restore_drill [--demo] [--database bench_full]
+        [--prefix drill_]
 
 For each source database (``--demo``: the demo seeded into a fresh database
 ``<prefix>demo``; ``--database NAME``: an existing one, at CI the small-scale
@@ -148,8 +149,8 @@ def row_checksums(url: str) -> dict[str, str]:
         for table in CHECKSUMMED:
             cursor.execute(
                 sql.SQL(
-                    "SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t.id), '')) "
-                    "FROM {} t"
+                    "SELECT md5(coalesce("
+                    "string_agg(t::text, E'\\n' ORDER BY t.id), '')) FROM {} t"
                 ).format(sql.Identifier(table))
             )
             sums[table] = cursor.fetchone()[0]
@@ -177,7 +178,8 @@ def summary_checksums(url: str) -> dict[str, tuple[int, str]]:
             columns = [sql.Identifier(name) for (name,) in cursor.fetchall()]
             cursor.execute(
                 sql.SQL(
-                    "SELECT count(*), md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) "
+                    "SELECT count(*), md5(coalesce("
+                    "string_agg(r, E'\\n' ORDER BY r), '')) "
                     "FROM (SELECT ROW({})::text AS r FROM {}) t"
                 ).format(sql.SQL(", ").join(columns), sql.Identifier(table))
             )
