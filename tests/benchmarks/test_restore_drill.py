@@ -1,12 +1,15 @@
 """The restore drill on the test database: it passes on a faithful restore and
 reports a restore that lost a row."""
 
+import datetime
+
 import psycopg2
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
 from benchmarks import restore_drill
+from reports.models import PendingRefresh
 from tests.config.test_backup_restore import drop, url_of
 
 pytestmark = pytest.mark.skipif(
@@ -57,3 +60,20 @@ def test_the_drill_passes_and_then_catches_a_lost_row(users, target, monkeypatch
     assert any(p.startswith("django_migrations:") for p in result.problems), (
         result.problems
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_source_owing_refreshes_fails_unless_settled(users, area, target):
+    call_command("rebuild_stats")
+    PendingRefresh.objects.create(ward=area.ward, day=datetime.date(2026, 1, 5))
+    source = connection.settings_dict["NAME"]
+    server = url_of("postgres")
+
+    result = restore_drill.drill(server, source, target, "test")
+    assert result.backup_bytes == 0
+    assert result.problems and "owes 1 summary refreshes" in result.problems[0]
+
+    result = restore_drill.drill(server, source, target, "test", settle=True)
+    assert result.problems == []
+    assert result.settled == 1
+    assert not PendingRefresh.objects.exists()
