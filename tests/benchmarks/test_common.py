@@ -130,4 +130,4 @@ def test_the_daily_tasks_are_picked_by_their_family_code():
 
 
 def test_no_only_runs_every_module():
-    assert len(selected(None)) == len(selected("B1,B2,B4,B5,B7,B8,B9,B10"))
+    assert len(selected(None)) == len(selected("B1,B2,B4,B5,B7,B8,B9,B10,B11"))
