@@ -17,12 +17,26 @@ class MonthLocked(ValidationError):
         super().__init__(message, code=MONTH_LOCKED)
 
 
-def month_locked_in(error: BaseException | None) -> "MonthLocked | None":
-    """The :class:`MonthLocked` behind ``error`` (itself or what caused it)."""
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, MonthLocked):
-            return error
+def month_locked_in(error: BaseException | None) -> str | None:
+    """The locked month's message behind ``error``, or None.
+
+    ``error`` may be the refusal itself, one that collected it with others
+    (a model's ``full_clean``), or the API's refusal raised from either.
+    """
+    for _depth in range(5):
+        if error is None:
+            return None
+        if isinstance(error, ValidationError):
+            for item in _items(error):
+                if item.code == MONTH_LOCKED:
+                    return str(item.message)
         error = error.__cause__ or error.__context__
-        seen += 1
     return None
+
+
+def _items(error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for errors in error.error_dict.values():
+            yield from errors
+    else:
+        yield from error.error_list

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope, scope_for
 from accounts.serializers import reference_missing
+from areas.locks import month_lock_check
 from households.models import Household, Resident
 from teams.models import Member, Membership, ServicePoint, Team
 
@@ -129,6 +130,7 @@ def session_check(
             errors["services"] = error.messages
     if errors:
         raise ValidationError(errors)
+    month_lock_check(ward_id=team_found.ward_id, day=day)
     resident_found = found.get(("resident", named["resident"]))
     return References(
         team_ward_id=team_found.ward_id,
