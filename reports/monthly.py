@@ -147,7 +147,10 @@ def _campaigns(ward: Ward, start, end):
 
 
 def report_figures(report: MonthlyReport) -> dict:
-    """The approved snapshot of an approved report, the live figures otherwise."""
+    """The approved snapshot of an approved report, the live figures otherwise.
+
+    A reopened report keeps its last approved snapshot beside the live figures.
+    """
     if report.status == Status.APPROVED and report.snapshot is not None:
         return report.snapshot
     return monthly_figures(ward=report.ward, month=report.month)
@@ -303,9 +306,7 @@ def monthly_report_reopen(*, user, report: MonthlyReport, reason: str, version=N
     )
     report.status = Status.RETURNED
     report.return_reason = reason
-    report.approved_at = None
-    report.approved_by = None
-    report.snapshot = None
+    # The snapshot stays: the figures last approved, until the next approval.
     month_lock_clear(ward=report.ward, month=report.month)
     _save(report, user, reason)
     return report

@@ -126,7 +126,7 @@ def test_reopen_unlocks_needs_new_approval_and_is_in_history(
         user=province_staff, report=approved, reason="Sai số buổi hỗ trợ"
     )
     assert report.status == Status.RETURNED
-    assert report.snapshot is None
+    assert report.return_reason == "Sai số buổi hỗ trợ"
     assert not month_is_locked(ward_id=area.ward.pk, day=report.month)
     latest = report.history.order_by("-history_date", "-history_id").first()
     assert latest.history_user == province_staff
