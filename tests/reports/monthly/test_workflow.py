@@ -1,5 +1,7 @@
 """Who may change a monthly report's status, and what each change does."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -159,3 +161,14 @@ def test_a_change_on_an_older_version_is_refused(submitted, province_staff):
         monthly_report_approve(
             user=province_staff, report=submitted, version=submitted.version - 1
         )
+
+
+def test_a_report_not_submitted_by_the_5th_is_late(area, official, month):
+    from reports.monthly import month_due, report_is_late
+
+    due = month_due(month)
+    assert due.day == 5 and due.month != month.month
+    assert not report_is_late(None, month, due)
+    assert report_is_late(None, month, due + datetime.timedelta(days=1))
+    report = monthly_report_submit(user=official, ward=area.ward, month=month)
+    assert not report_is_late(report, month, due + datetime.timedelta(days=30))
