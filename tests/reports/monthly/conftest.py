@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import Role
 from reports.monthly import monthly_report_submit, previous_month
 from tests.accounts.factories import UserFactory
+from tests.areas.conftest import make_key, with_key  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture
