@@ -37,6 +37,7 @@ from .monthly import (
     report_figures,
     report_is_late,
 )
+from .monthly_export import monthly_response
 
 Status = MonthlyReport.Status
 
@@ -145,6 +146,8 @@ def ward_report(request):
         .first()
     )
     context = _report_context(report, ward, month)
+    if request.GET.get("export") == "xlsx":
+        return monthly_response(context)
     context["editable"] = report is None or report.status in (
         Status.DRAFT,
         Status.RETURNED,
@@ -238,6 +241,8 @@ def review_report(request, code, month):
             _refused(request, error)
         return redirect(request.path)
     context = _report_context(report, ward, month)
+    if request.GET.get("export") == "xlsx":
+        return monthly_response(context)
     context["list_url"] = "%s?month=%s" % (
         reverse("reports:monthly_province"),
         month.strftime("%Y-%m"),

@@ -170,3 +170,30 @@ def test_an_approved_report_shows_its_approved_status(
     text = page_text(as_official.get(WARD_PAGE))
     assert "Đã phê duyệt" in text
     assert "Lưu bản nháp" not in text
+
+
+def test_the_report_downloads_as_an_excel_workbook(
+    client, official, area, month, submitted
+):
+    import io
+
+    import openpyxl
+
+    MonthlyReport.objects.filter(pk=submitted.pk).update(difficulties="Thiếu máy")
+    client.force_login(official)
+
+    response = client.get(WARD_PAGE, {"export": "xlsx"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="bao-cao-thang_%s_%s.xlsx"'
+        % (area.ward.pk, month.strftime("%Y-%m"))
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+    assert cells[0] == "Báo cáo tháng — Phường Ba Đình, tháng %s" % month.strftime(
+        "%m/%Y"
+    )
+    assert "Đã gửi" in cells
+    assert "Thiếu máy" in cells
+    assert "Lượt hỗ trợ" in cells
