@@ -26,6 +26,11 @@ def month_is_locked(*, ward_id: str | None, day: datetime.date | None) -> bool:
     return MonthLock.objects.filter(ward_id=ward_id, month=month_start(day)).exists()
 
 
+def month_locked(*, ward_id: str, day: datetime.date) -> MonthLocked:
+    """The refusal for a ward's month already known to be locked."""
+    return MonthLocked(month_locked_message(Ward.objects.get(pk=ward_id), day))
+
+
 def month_lock_check(*, ward_id: str | None, day: datetime.date | None) -> None:
     """Raise :class:`core.locks.MonthLocked` if the ward's month of ``day`` is."""
     if month_is_locked(ward_id=ward_id, day=day):
