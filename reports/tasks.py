@@ -10,6 +10,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from .models import PendingRefresh
+from .reminders import monthly_reminders_send
 from .services import bucket_refresh, registry_recompute, stats_recompute
 
 RECENT_DAYS = 3
@@ -84,3 +85,8 @@ def registry_recompute_task(ward_id: str) -> None:
     """One ward's registry figures, after its members' training changed."""
     cache.delete(registry_pending_key(ward_id))
     registry_recompute(ward_ids=[ward_id])
+
+
+@shared_task
+def monthly_reminders_task() -> dict:
+    return monthly_reminders_send(today=timezone.localdate())

@@ -30,6 +30,7 @@ from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_tab
 from .exports import table_response
 from .indicators import Area
 from .kept import kept, page_kept
+from .reminders import ward_report_missing
 from .tables import (
     hamlet_table,
     lagging_table,
@@ -151,6 +152,8 @@ def _ward_page(request, ward: Ward):
         "campaigns": [
             (campaign, indicators.campaign_progress(campaign)) for campaign in campaigns
         ],
+        "report_missing": current.level == Level.WARD
+        and ward_report_missing(ward_id=ward.pk, today=timezone.localdate()),
     }
     return render(request, "reports/ward.html", context)
 
