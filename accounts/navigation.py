@@ -80,6 +80,11 @@ def _province() -> list[Place]:
         Place("dashboard", gettext("Province dashboard"), reverse("reports:dashboard")),
         Place("admin", gettext("Registry (read only)"), reverse("admin:index")),
         Place(
+            "monthly",
+            gettext("Monthly reports"),
+            reverse("reports:monthly_province"),
+        ),
+        Place(
             "users",
             gettext("Ward officials' accounts"),
             "%s?role__exact=%s" % (_admin_list("accounts", "user"), Role.WARD.value),
@@ -93,6 +98,7 @@ def _ward() -> list[Place]:
     return [
         Place("dashboard", gettext("Ward dashboard"), reverse("reports:dashboard")),
         Place("admin", gettext("Open the administration"), reverse("admin:index")),
+        Place("monthly", gettext("Monthly report"), reverse("reports:monthly")),
         Place(
             "households", gettext("Households"), _admin_list("households", "household")
         ),

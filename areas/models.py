@@ -95,3 +95,33 @@ class Hamlet(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MonthLock(models.Model):
+    """A ward's month whose report the province approved: its records are frozen.
+
+    The report itself lives in ``reports``, above the apps that write records;
+    this row is what their write paths consult, so they need not import it.
+    ``reports`` sets it on approval and clears it on an audited reopen, in the
+    same transaction as the report's change.
+    """
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(
+        Ward, models.CASCADE, related_name="+", verbose_name=_("ward")
+    )
+    month = models.DateField(_("month"))  # its first day
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("locked month")
+        verbose_name_plural = _("locked months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "month"], name="month_lock_unique_in_ward"
+            ),
+        ]
+
+    def __str__(self):
+        return "%s %s" % (self.ward, self.month.strftime("%m/%Y"))

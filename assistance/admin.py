@@ -15,6 +15,8 @@ from accounts.admin_site import (
     ScopedTabularInline,
 )
 from accounts.models import Role
+from areas.lock_admin import MonthLockedDeletes
+from areas.locks import month_lock_check
 from core.exports import changelist_queryset, csv_chunks, export_filename
 
 from .models import (
@@ -104,6 +106,10 @@ class SessionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:  # still as stored: a locked month's stays there
+            month_lock_check(
+                ward_id=self.instance.ward_id, day=self.instance.started_on
+            )
         if self.errors or not cleaned.get("team"):
             return cleaned
         session_check(**self.content(), services=None)
@@ -119,8 +125,9 @@ class SessionForm(forms.ModelForm):
 
 
 @admin.register(AssistanceSession)
-class AssistanceSessionAdmin(ScopedHistoryAdmin, ScopedModelAdmin):
+class AssistanceSessionAdmin(MonthLockedDeletes, ScopedHistoryAdmin, ScopedModelAdmin):
     form = SessionForm
+    lock_day_field = "started_on"
     # "Tải CSV" above the list: the sessions it shows, streamed. No import:
     # sessions are written through the one write path, never from a file.
     change_list_template = "admin/assistance/session_change_list.html"

@@ -408,6 +408,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.uploads_purge_task",
         "schedule": crontab(minute="*/15"),
     },
+    # Ward officials whose monthly report is late, province staff whose
+    # wards' reports wait: the task itself decides which days to send.
+    "monthly-report-reminders": {
+        "task": "reports.tasks.monthly_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "old-exports": {
         "task": "accounts.tasks.export_jobs_purge_task",
         "schedule": crontab(hour=3, minute=30),

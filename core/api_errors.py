@@ -22,6 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from .locks import MONTH_LOCKED, month_locked_in
 from .throttling import rate_limit_of
 
 
@@ -40,6 +41,12 @@ class Conflict(exceptions.APIException):
         self.extra = extra
         first = next(iter(errors.values()))[0]
         super().__init__(first)
+
+
+class MonthLockedConflict(Conflict):
+    """A record dated in a month whose report was approved (409)."""
+
+    default_code = MONTH_LOCKED
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -97,6 +104,10 @@ def _as_api_exception(exc: Exception) -> Exception:
     """
     if isinstance(exc, Http404):
         return exceptions.NotFound()
+    if isinstance(exc, exceptions.ValidationError):
+        locked = month_locked_in(exc.__cause__ or exc.__context__)
+        if locked is not None:
+            return MonthLockedConflict({api_settings.NON_FIELD_ERRORS_KEY: [locked]})
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, exceptions.ParseError):

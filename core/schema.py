@@ -103,7 +103,11 @@ ERRORS = {
     "403": "The caller may not do this.",
     "404": "Nothing with this id or code within the caller's scope.",
     "406": "None of the types in Accept can be answered.",
-    "409": "The client_uuid is already stored with other content.",
+    "409": (
+        "The client_uuid is already stored with other content (code "
+        "conflict), or the record is dated in a month whose report was "
+        "approved, so it is locked (code month_locked)."
+    ),
     "412": "The record changed since the version named in If-Match.",
     "414": (
         "The address is longer than the server takes (about 4 KB): ask for "
@@ -112,6 +116,10 @@ ERRORS = {
     "415": "The body is not JSON.",
     "429": "Too many requests in this window: wait Retry-After seconds.",
 }
+
+
+# Records dated in a month that an approved report locks: a change is a 409.
+LOCKED_BY_MONTH = ("/sessions/", "/workshops/")
 
 
 def _errors_of(method: str, path: str, operation: dict) -> list[str]:
@@ -128,6 +136,8 @@ def _errors_of(method: str, path: str, operation: dict) -> list[str]:
         codes.append("409")
     if method in ("put", "patch"):
         codes.append("412")
+        if any(part in path for part in LOCKED_BY_MONTH):
+            codes.append("409")
     return sorted(codes)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import Hamlet, Ward
 from assistance.models import ServiceType
+from core.audit import ward_history
 from households.models import Household
 from teams.models import Member, Team
 
@@ -345,3 +346,66 @@ class AlertDigestSent(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.user_id, self.week)
+
+
+class MonthlyReport(models.Model):
+    """A ward's report of one month: drafted, submitted, approved or returned.
+
+    Approving it freezes its figures in ``snapshot`` and locks the month's
+    records (``areas.MonthLock``); a reopen, with its reason, unlocks them and
+    needs a new approval. Every change is kept in ``history``, with who made
+    it and why.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned")
+        APPROVED = "approved", _("approved")
+
+    WARD_PATH = "ward"
+
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="+", verbose_name=_("ward")
+    )
+    month = models.DateField(_("month"))  # its first day
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT
+    )
+    difficulties = models.TextField(_("difficulties and proposals"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    snapshot = models.JSONField(_("approved figures"), null=True, blank=True)
+    # Raised by each change: an edit made on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = ward_history()
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-month", "ward"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "month"], name="monthly_report_unique_in_ward"
+            ),
+        ]
+
+    def __str__(self):
+        return "%s %s" % (self.ward, self.month.strftime("%m/%Y"))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .digest import alert_digests_send
 from .models import PendingRefresh, ScheduledRun
+from .reminders import monthly_reminders_send
 from .services import bucket_refresh, registry_recompute, stats_recompute
 
 RECENT_DAYS = 3
@@ -100,3 +101,8 @@ def registry_recompute_task(ward_id: str) -> None:
 def alert_digests_send_task() -> None:
     # Records the week per official: a second run in the week sends nothing.
     alert_digests_send()
+
+
+@shared_task
+def monthly_reminders_task() -> dict:
+    return monthly_reminders_send(today=timezone.localdate())

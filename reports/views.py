@@ -33,6 +33,7 @@ from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_tab
 from .exports import table_response
 from .indicators import Area
 from .kept import kept, page_kept
+from .reminders import ward_report_missing
 from .tables import (
     coverage_table,
     hamlet_table,
@@ -171,6 +172,8 @@ def _ward_page(request, ward: Ward):
         # The households still to reach are listed in the admin: a link only
         # for those who may open it (not a team leader).
         "households_listed": may_use_admin(request.user),
+        "report_missing": current.level == Level.WARD
+        and ward_report_missing(ward_id=ward.pk, today=timezone.localdate()),
     }
     return render(request, "reports/ward.html", context)
 

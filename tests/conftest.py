@@ -1,11 +1,18 @@
+import datetime
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from reports.areas import areas_forget
+from reports.monthly import (
+    monthly_report_approve,
+    monthly_report_submit,
+    previous_month,
+)
 from tests.accounts.factories import UserFactory
 from tests.areas.factories import HamletFactory, ProvinceFactory, WardFactory
 from tests.teams.factories import TeamFactory
@@ -114,3 +121,17 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if exitstatus == 0 and reporter is not None and not reporter.stats.get("passed"):
         session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+@pytest.fixture
+def approved_month(area, users):
+    """Last month of ``area.ward``: submitted, approved, so its records are locked.
+
+    Returns a moment in the middle of it (local time).
+    """
+    month = previous_month(timezone.localdate())
+    report = monthly_report_submit(user=users[Role.WARD], ward=area.ward, month=month)
+    monthly_report_approve(user=users[Role.PROVINCE], report=report)
+    return timezone.make_aware(
+        datetime.datetime.combine(month.replace(day=15), datetime.time(9))
+    )

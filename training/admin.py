@@ -12,6 +12,8 @@ from accounts.admin_site import (
 )
 from accounts.models import Role
 from accounts.scope import Level, scope, scope_for
+from areas.lock_admin import MonthLockedDeletes
+from areas.locks import month_lock_check
 
 from .models import (
     Attendance,
@@ -183,9 +185,16 @@ class AttendanceForm(forms.ModelForm):
 
 @admin.register(Attendance)
 class AttendanceAdmin(
-    RunByOnly, ScopedHistoryAdmin, ScopedImportExportMixin, ScopedModelAdmin
+    MonthLockedDeletes,
+    RunByOnly,
+    ScopedHistoryAdmin,
+    ScopedImportExportMixin,
+    ScopedModelAdmin,
 ):
     """Each member's place on a list; ward officials keep their members'."""
+
+    def lock_of(self, attendance):
+        return attendance.member.ward_id, attendance.event.starts_on
 
     resource_classes = [AttendanceResource]
     edit_roles = (Role.PROVINCE, Role.WARD)
@@ -277,8 +286,17 @@ class MemberAttendanceInline(ScopedTabularInline):
         return attendance.event.starts_on
 
 
+class WorkshopForm(forms.ModelForm):
+    def clean(self):
+        if self.instance.pk:  # still as stored: a locked month's stays there
+            month_lock_check(ward_id=self.instance.ward_id, day=self.instance.held_on)
+        return super().clean()
+
+
 @admin.register(Workshop)
-class WorkshopAdmin(ScopedModelAdmin):
+class WorkshopAdmin(MonthLockedDeletes, ScopedModelAdmin):
+    form = WorkshopForm
+    lock_day_field = "held_on"
     list_display = (
         "held_on",
         "topic",

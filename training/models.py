@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import Level, Scope
+from areas.locks import month_lock_check
 from areas.models import Province, Ward
 from assistance.models import ServiceType
 from core.text import text_normalise
@@ -325,6 +326,8 @@ class Attendance(models.Model):
                 ) % {"member": member.full_name, "province": event.province}
         if errors:
             raise ValidationError(errors)
+        if event is not None and member is not None:
+            month_lock_check(ward_id=member.ward_id, day=event.starts_on)
 
 
 class Workshop(models.Model):
@@ -441,6 +444,8 @@ class Workshop(models.Model):
             raise ValidationError(
                 {"held_on": _("Log a workshop once it is held: the date is ahead.")}
             )
+        if self.team_id:
+            month_lock_check(ward_id=self.team.ward_id, day=self.held_on)
 
 
 class WorkshopTombstone(Tombstone):

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from areas.locks import month_lock_check
 from core.capture import capture, version_of
 from teams.models import Team
 
@@ -127,6 +128,8 @@ def workshop_update(
         workshop_version(workshop) not in expected_versions
     ):
         raise WorkshopChanged(workshop)
+    # A workshop held in an approved month stays there, as it is.
+    month_lock_check(ward_id=workshop.ward_id, day=workshop.held_on)
     for name, value in changes.items():
         setattr(workshop, name, value)
     workshop.prepare()
@@ -137,6 +140,8 @@ def workshop_update(
 
 def workshop_check(workshop: Workshop) -> None:
     """Refuse a workshop that cannot be true, naming each field and problem."""
+    # First, and alone: the API answers a locked month as a conflict.
+    month_lock_check(ward_id=workshop.team.ward_id, day=workshop.held_on)
     errors: dict[str, list[str]] = {}
     try:
         # The unique UUID is the capture's: a resend is no refusal.

@@ -288,7 +288,10 @@ class SessionListCreateApi(ListAPIView):
             ),
             400: OpenApiResponse(description="Each refused field and the reason."),
             409: OpenApiResponse(
-                description="The UUID is already stored with other content."
+                description=(
+                    "The UUID is already stored with other content, or the "
+                    "month is approved and locked (code month_locked)."
+                )
             ),
         },
     )

@@ -8,13 +8,24 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope, scope_for
 from accounts.serializers import reference_missing
+from areas.locks import month_locked
+from areas.models import MonthLock
 from households.models import Household, Resident
 from teams.models import Member, Membership, ServicePoint, Team
 
@@ -129,6 +140,8 @@ def session_check(
             errors["services"] = error.messages
     if errors:
         raise ValidationError(errors)
+    if any(field == MONTH_LOCK for field, _pk in found):
+        raise month_locked(ward_id=team_found.ward_id, day=day)
     resident_found = found.get(("resident", named["resident"]))
     return References(
         team_ward_id=team_found.ward_id,
@@ -235,6 +248,7 @@ def _found(rows) -> dict[tuple[str, int], Found]:
 
 
 OPEN_FOLLOW_UP = "open_follow_up"
+MONTH_LOCK = "month_lock"
 # Markers stand for the values when the query is built, to find their places
 # among its parameters: negative ids and a day no session has.
 MARKED_DAY = date(1901, 1, 1)
@@ -289,10 +303,34 @@ def references_query(named: dict, member_ids: list, *, day: date, visible_to=Non
         if named[field] is not None:
             household = F("household_id") if model is Resident else None
             parts.append(_part(model, field, [named[field]], visible_to, household))
+    if named["team"] is not None:
+        parts.append(_month_lock(named["team"], day))
     people = "resident" if named["resident"] is not None else "household"
     if named[people] is not None:
         parts.append(_open_follow_ups(people, named[people]))
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def _month_lock(team, day: date):
+    """The lock of the team's ward on the day's month, if its report is approved.
+
+    Read in the same query as the rows the session names: a session for a
+    month still open (nearly all) costs no query more.
+    """
+    month = TruncMonth(Value(day, output_field=DateField()), output_field=DateField())
+    rows = MonthLock.objects.filter(
+        ward_id__in=Team.objects.filter(pk=team).values("ward_id"), month=month
+    ).order_by()
+    return rows.annotate(
+        ref_field=Value(MONTH_LOCK),
+        ref_id=F("pk"),
+        ref_ward=F("ward_id"),
+        ref_household=Cast(Value(None), BigIntegerField()),
+        ref_current=Value(True),
+        ref_label=Cast(Value(""), CharField()),
+    ).values_list(
+        "ref_field", "ref_id", "ref_ward", "ref_household", "ref_current", "ref_label"
+    )
 
 
 def _open_follow_ups(people: str, pk):

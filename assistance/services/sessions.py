@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.scope import Level, scope_for
+from areas.locks import month_lock_check
 from core.capture import capture, version_of
 
 from ..models import AssistanceSession, SessionService
@@ -127,6 +128,8 @@ def session_update(
             session_version(session) not in expected_versions
         ):
             raise SessionChanged(session)
+        # A session dated in an approved month stays there, as it is.
+        month_lock_check(ward_id=session.ward_id, day=session.started_on)
         content = session_content(session)
         content.update(changes)
         content = session_fields(**content)

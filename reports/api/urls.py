@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alerts, views
+from . import alerts, monthly, views
 
 app_name = "reports-api"
 urlpatterns = [
@@ -9,4 +9,9 @@ urlpatterns = [
     path("stats/coverage/", views.StatsCoverageApi.as_view(), name="stats-coverage"),
     path("stats/training/", views.StatsTrainingApi.as_view(), name="stats-training"),
     path("alerts/", alerts.AlertListApi.as_view(), name="alerts"),
+    path(
+        "reports/monthly/",
+        monthly.MonthlyReportListApi.as_view(),
+        name="monthly-reports",
+    ),
 ]

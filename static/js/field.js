@@ -73,7 +73,7 @@
   function messages(body) {
     var found = [];
     function walk(value) {
-      if (typeof value === "string") found.push(value);
+      if (typeof value === "string") { if (found.indexOf(value) < 0) found.push(value); }
       else if (Array.isArray(value)) value.forEach(walk);
       else if (value && typeof value === "object") Object.keys(value).forEach(function (key) {
         if (key !== "id") walk(value[key]);

@@ -11,10 +11,11 @@ from tests.accounts.factories import UserFactory
 # The places each role's navigation lists, by key (accounts.navigation).
 EXPECTED = {
     Role.NATIONAL: {"dashboard", "admin", "users", "api_keys", "exports", "api_docs"},
-    Role.PROVINCE: {"dashboard", "admin", "users", "api_keys", "exports"},
+    Role.PROVINCE: {"dashboard", "admin", "monthly", "users", "api_keys", "exports"},
     Role.WARD: {
         "dashboard",
         "admin",
+        "monthly",
         "households",
         "members",
         "teams",

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from households.models import Household
+from reports.monthly import previous_month
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,6 +50,9 @@ PAGES = [
         "phuong.badinh",
         "/admin/households/household/{household}/change/",
     ),
+    ("monthly-report-ward", "phuong.badinh", "/dashboard/monthly/"),
+    ("monthly-reports-province", "tinh.hanoi", "/dashboard/monthly/wards/"),
+    ("monthly-report-review", "tinh.hanoi", "/dashboard/monthly/00004/{month}/"),
 ]
 
 
@@ -102,6 +107,8 @@ def test_page_has_no_critical_or_serious_accessibility_violation(
     if "{household}" in path:
         household = Household.objects.filter(ward__code="00004").first()
         path = path.format(household=household.pk)
+    if "{month}" in path:
+        path = path.format(month=previous_month(timezone.localdate()).strftime("%Y-%m"))
     response = page.goto(path)
     page.wait_for_load_state("networkidle")
     assert response.status == 200

@@ -216,3 +216,34 @@ def test_each_answer_of_a_batch_settles_its_own_queued_session(demo, phone_page)
     assert states["bill_qr"]["error"] == (
         "Some details are wrong. Not in the future. No such service."
     )
+
+
+def test_a_queued_session_of_an_approved_month_is_refused_by_name(demo, phone_page):
+    # The demo's Ba Đình report of the month before last is approved.
+    month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(
+        day=1
+    )
+    locked = (month - datetime.timedelta(days=1)).replace(day=15)
+    sign_in(phone_page, MEMBER, "demo1234")
+    phone_page.goto("/field/log/")
+    wait_for_offline_copy(phone_page)
+    phone_page.context.set_offline(True)
+    phone_page.goto("/field/log/")
+    phone_page.locator("#started-at").fill(locked.strftime("%Y-%m-%dT09:30"))
+    log_walk_in(phone_page, "online_safety")
+
+    phone_page.context.set_offline(False)
+    wait_until(
+        phone_page,
+        """window.fieldQueue.mine().then((items) =>
+            items.length === 1 && items[0].status === "refused")""",
+    )
+
+    reason = (
+        "Tháng %s của Phường Ba Đình đã được phê duyệt: không thể thêm, sửa hay "
+        "xóa hồ sơ của tháng này nữa." % locked.strftime("%m/%Y")
+    )
+    refused = phone_page.locator("#queue-status .queue-refused")
+    refused.wait_for(state="visible")
+    assert refused.inner_text().count(reason) == 1  # said once, not twice
+    assert not AssistanceSession.objects.filter(recorded_by=demo).exists()

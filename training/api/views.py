@@ -118,7 +118,10 @@ class WorkshopListCreateApi(ListAPIView):
             400: OpenApiResponse(description="Each refused field and the reason."),
             403: OpenApiResponse(description="The caller's role cannot log workshops."),
             409: OpenApiResponse(
-                description="The UUID is already stored with other content."
+                description=(
+                    "The UUID is already stored with other content, or the "
+                    "month is approved and locked (code month_locked)."
+                )
             ),
         },
     )

@@ -17,6 +17,7 @@ from areas.models import Hamlet, Ward
 from areas.services import areas_load
 from demo.alerts import demo_alerts_seed
 from demo.assistance import demo_assistance_counts, demo_assistance_seed
+from demo.monthly import demo_monthly_seed
 from demo.registry import demo_registry_counts, demo_registry_seed
 from demo.scale import (
     DEFAULT_SEED,
@@ -138,6 +139,8 @@ class Command(BaseCommand):
             demo_alerts_seed(today=timezone.localdate())
         # Bulk inserts send no signals: the summary tables are built once here.
         stats_rebuild()
+        # Drafted from the summary tables, so after they are built.
+        demo_monthly_seed(today=timezone.localdate())
         self.stdout.write(self.style.SUCCESS(gettext("Demo data ready. Logins:")))
         for line in login_lines(users):
             self.stdout.write(line)

@@ -1,0 +1,46 @@
+"""Which of a ward's months are locked, for every write path to consult."""
+
+import datetime
+
+from django.utils.translation import gettext
+
+from core.locks import MonthLocked
+
+from .models import MonthLock, Ward
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_locked_message(ward: Ward, month: datetime.date) -> str:
+    return gettext(
+        "Month %(month)s of %(ward)s has been approved: its records can no "
+        "longer be added, changed or deleted."
+    ) % {"month": month.strftime("%m/%Y"), "ward": ward.name}
+
+
+def month_is_locked(*, ward_id: str | None, day: datetime.date | None) -> bool:
+    if ward_id is None or day is None:
+        return False
+    return MonthLock.objects.filter(ward_id=ward_id, month=month_start(day)).exists()
+
+
+def month_locked(*, ward_id: str, day: datetime.date) -> MonthLocked:
+    """The refusal for a ward's month already known to be locked."""
+    return MonthLocked(month_locked_message(Ward.objects.get(pk=ward_id), day))
+
+
+def month_lock_check(*, ward_id: str | None, day: datetime.date | None) -> None:
+    """Raise :class:`core.locks.MonthLocked` if the ward's month of ``day`` is."""
+    if month_is_locked(ward_id=ward_id, day=day):
+        ward = Ward.objects.get(pk=ward_id)
+        raise MonthLocked(month_locked_message(ward, month_start(day)))
+
+
+def month_lock_set(*, ward: Ward, month: datetime.date) -> None:
+    MonthLock.objects.get_or_create(ward=ward, month=month_start(month))
+
+
+def month_lock_clear(*, ward: Ward, month: datetime.date) -> None:
+    MonthLock.objects.filter(ward=ward, month=month_start(month)).delete()

@@ -1,0 +1,121 @@
+"""A ward's monthly report as an Excel workbook, laid out to print and sign."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import HttpResponse
+from django.utils.translation import gettext
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .exports import NUMBER_FORMATS, XLSX
+
+
+def _heading(sheet, text: str) -> None:
+    sheet.append([])
+    sheet.append([text])
+    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+
+
+def _table(sheet, headers: list[str], rows: list[list]) -> None:
+    sheet.append(headers)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+
+
+def monthly_workbook(context: dict) -> bytes:
+    """The report page's content (see ``monthly_views``) as one sheet."""
+    ward, month, figures = context["ward"], context["month"], context["figures"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = gettext("Monthly report")[:31]
+    sheet.append(
+        [
+            gettext("Monthly report — %(ward)s, %(month)s")
+            % {"ward": ward.name, "month": month.strftime("%m/%Y")}
+        ]
+    )
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([gettext("Status"), str(context["status_label"]).capitalize()])
+    _heading(sheet, gettext("Headline indicators"))
+    for row in context["headline"]:
+        value = row["value"]
+        sheet.append([str(row["label"]).capitalize(), value])
+        if value is not None:
+            sheet.cell(row=sheet.max_row, column=2).number_format = NUMBER_FORMATS[
+                row["kind"]
+            ]
+    _heading(sheet, gettext("By team"))
+    _table(
+        sheet,
+        [gettext("Team"), gettext("Hamlet"), gettext("Members"), gettext("Sessions")],
+        [
+            [row["team"], row["hamlet"], row["members"], row["sessions"]]
+            for row in figures["teams"]
+        ],
+    )
+    _heading(sheet, gettext("By hamlet"))
+    _table(
+        sheet,
+        [gettext("Hamlet"), gettext("Sessions"), gettext("Households reached")],
+        [
+            [row["hamlet"], row["sessions"], row["households_reached"]]
+            for row in figures["hamlets"]
+        ],
+    )
+    _heading(sheet, gettext("Service mix"))
+    _table(
+        sheet,
+        [gettext("Service"), gettext("Given")],
+        [[row["service"], row["given"]] for row in figures["services"]],
+    )
+    _heading(sheet, gettext("Workshops and training"))
+    _table(
+        sheet,
+        [
+            gettext("Topic"),
+            gettext("Audience"),
+            gettext("Workshops"),
+            gettext("Attendees"),
+        ],
+        [
+            [row["topic"], row["audience"], row["workshops"], row["attendees"]]
+            for row in figures["workshops"]
+        ],
+    )
+    _heading(sheet, gettext("Campaigns' progress"))
+    for campaign in figures["campaigns"]:
+        for target in campaign["targets"]:
+            sheet.append(
+                [
+                    campaign["campaign"],
+                    target["label"],
+                    target["count"],
+                    target["target"],
+                ]
+            )
+    report = context["report"]
+    _heading(sheet, gettext("Difficulties and proposals"))
+    sheet.append([report.difficulties if report else ""])
+    sheet.append([])
+    sheet.append([gettext("Prepared by"), "", gettext("Head of the commune / ward")])
+    sheet.append([gettext("(sign, full name)"), "", gettext("(sign, seal, full name)")])
+    sheet.column_dimensions["A"].width = 45
+    for letter in "BCD":
+        sheet.column_dimensions[letter].width = 18
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def monthly_response(context: dict) -> HttpResponse:
+    filename = "bao-cao-thang_%s_%s.xlsx" % (
+        context["ward"].pk,
+        context["month"].strftime("%Y-%m"),
+    )
+    response = HttpResponse(monthly_workbook(context), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    return response
