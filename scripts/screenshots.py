@@ -71,6 +71,8 @@ PAGES = {
     "member": [
         ("home", "/field/"),
         ("log", "/field/log/"),
+        ("visits", "/field/visits/"),
+        ("household-new", "/field/households/new/"),
         ("recent", "/field/sessions/"),
         ("training", "/field/training/"),
     ],
@@ -78,6 +80,7 @@ PAGES = {
         ("home", "/field/"),
         ("log", "/field/log/"),
         ("recent", "/field/sessions/"),
+        ("visits", "/field/visits/"),
         ("follow-ups", "/field/follow-ups/"),
         ("training", "/field/training/"),
         ("workshop", "/field/training/workshop/"),
@@ -91,9 +94,11 @@ PAGES = {
         ("import", HOUSEHOLDS + "import/"),
         ("sessions", "/admin/assistance/assistancesession/"),
         ("exports", "/admin/exports/"),
+        ("monthly-report", "/dashboard/monthly/"),
     ],
     "province": [
         ("dashboard", "/dashboard/"),
+        ("monthly-reports", "/dashboard/monthly/wards/"),
         ("admin", "/admin/"),
         ("households", HOUSEHOLDS),
         ("sessions", "/admin/assistance/assistancesession/"),
