@@ -4,6 +4,7 @@ catch up by themselves (the sweep), equal to the raw counts."""
 
 import datetime
 
+import kombu.pools
 import pytest
 from django.db.models import Count
 from django.utils import timezone
@@ -24,6 +25,10 @@ def connections_forget():
     celery_app.pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps its connection and producer pools per broker address, for
+    # the whole process: a producer pool left over a closed connection pool
+    # would answer every later send, eager ones too, "Acquire on closed pool".
+    kombu.pools.reset()
 
 
 @pytest.fixture

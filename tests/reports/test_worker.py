@@ -6,6 +6,7 @@ import datetime
 import time
 import uuid
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
@@ -88,9 +89,13 @@ def broker_down():
     celery_app.conf.broker_url = "redis://127.0.0.1:9/0"
     celery_app.pool.force_close_all()
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    kombu.pools.reset()  # the process-wide pools of the address closed above
     yield
     celery_app.conf.broker_url = saved
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 def test_with_the_broker_down_saving_succeeds_and_the_reconcile_catches_up(
