@@ -133,7 +133,7 @@ class MonthlyReportListApi(StatisticsAccess, APIView):
             "scope is a 404; `level=province` needs province or national "
             "access."
         ),
-        tags=["statistics"],
+        tags=["reports"],
         parameters=[
             MonthlyQuery,
             OpenApiParameter(
