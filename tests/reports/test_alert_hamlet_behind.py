@@ -4,13 +4,16 @@ the share the campaign expects by now, clears once sessions catch it up."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Role
 from assistance.models import CampaignTarget, Indicator
 from reports.alerts import HAMLET_BEHIND, alert_list
+from reports.digest import alert_digests_send
 from reports.indicators import Area
 from reports.services import registry_recompute, stats_recompute
+from tests.accounts.factories import UserFactory
 from tests.areas.factories import HamletFactory
 from tests.assistance.factories import CampaignFactory, SessionFactory, local
 from tests.households.factories import HouseholdFactory
@@ -163,3 +166,26 @@ def test_a_province_campaign_fires_in_each_ward_it_covers(area, homes):
         [area.hamlet.name, area.neighbour_hamlet.name]
     )
     assert other == []
+
+
+def test_the_dashboards_and_the_weekly_mail_show_it(client, users, area, homes):
+    campaign(area, ward=None, target=24)
+    helped(area.neighbour_team, homes["neighbour"][:1])
+    alerts(area)
+    UserFactory(username="phuong.a", role=Role.WARD, ward=area.ward, email="a@p.vn")
+
+    client.force_login(users[Role.WARD])
+    ward = client.get("/dashboard/")
+    client.force_login(users[Role.PROVINCE])
+    province = client.get("/dashboard/")
+    alert_digests_send()
+
+    assert "Thôn/tổ dân phố chậm so với tiến độ chiến dịch" in ward.text
+    assert "Tổ dân phố số 1 đạt 0\u00a0% số hộ" in ward.text
+    assert area.neighbour_hamlet.name not in ward.text
+    cells = {row["code"]: row["cells"] for row in province.context["alert_rows"]}
+    assert (cells[area.ward.pk][-1], cells[area.neighbour_ward.pk][-1]) == (1, 1)
+    assert "Thôn/tổ dân phố chậm so với tiến độ chiến dịch" in province.text
+    [mail_sent] = mail.outbox
+    assert "Tổ dân phố số 1 đạt 0\u00a0% số hộ" in mail_sent.body
+    assert "?hamlet__id__exact=%d" % area.hamlet.pk in mail_sent.body
