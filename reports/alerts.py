@@ -2,11 +2,9 @@
 
 One selector per kind, each reading the registry and the summary tables
 (never raw sessions), for an area the caller has already resolved within the
-user's scope. An alert names its subject (a team, a member or a ward), since
-when it holds, a count, and the address of the list behind it. An alert
-clears by itself: it is computed from the rows as they are today.
-
-The "hamlet behind its campaign's pace" alert waits for the coverage tables.
+user's scope. An alert names its subject (a team, a member, a hamlet or a
+ward), since when it holds, a count, and the address of the list behind it.
+An alert clears by itself: it is computed from the rows as they are today.
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from math import ceil
 from statistics import median
 from urllib.parse import urlencode
 
@@ -23,12 +22,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Ward
+from areas.models import Hamlet, Ward
+from assistance.models import Campaign, Indicator
 from teams.models import SUPPORT_STAFF_WANTED, Member, Membership, SupportStaff, Team
 
+from .coverage import campaign_area, coverage
 from .indicators import Area
 from .kept import kept
 from .models import DayMemberStat, DayServiceStat, DayTeamStat
+from .templatetags.dashboard import percent
 from .versions import figures_version
 
 TEAM_QUIET_DAYS = 14
@@ -40,25 +42,31 @@ WORKLOAD_TIMES = 2
 WORKLOAD_MORE_BY = 10
 WORKLOAD_TEAM_SIZE = 3
 FOLLOW_UP_DAYS = 14
+# A hamlet is behind its campaign's pace when its share of households reached
+# is under 80 % of the share expected by now, if it has at least 5 households.
+PACE_MARGIN = 0.8
+PACE_MIN_HOUSEHOLDS = 5
 
 TEAM_QUIET = "team_quiet"
 MEMBER_SILENT = "member_silent"
 WORKLOAD_HIGH = "workload_high"
 FOLLOW_UPS_OLD = "follow_ups_old"
+HAMLET_BEHIND = "hamlet_behind"
 
 KINDS = {
     TEAM_QUIET: _("Team with no session for 14 days"),
     MEMBER_SILENT: _("Member silent for 30 days"),
     WORKLOAD_HIGH: _("Workload far above the team's"),
     FOLLOW_UPS_OLD: _("Follow-ups open for more than 14 days"),
+    HAMLET_BEHIND: _("Hamlet behind its campaign's pace"),
 }
 
 
 @dataclass(frozen=True)
 class Subject:
-    """What an alert is about: a team, a member or a ward."""
+    """What an alert is about: a team, a member, a hamlet or a ward."""
 
-    level: str  # team, member or ward
+    level: str  # team, member, hamlet or ward
     code: str
     name: str
 
@@ -72,6 +80,12 @@ class Alert:
     count: int
     url: str
     reference: int | None = field(default=None)  # the team's median workload
+    # hamlet_behind: the campaign's name, the hamlet's share reached and the
+    # share expected by now.
+    campaign: str = ""
+    share: float | None = None
+    expected: float | None = None
+    priority: bool = False  # a target of priority households only
 
     @property
     def title(self) -> str:
@@ -85,7 +99,36 @@ class Alert:
             "count": self.count,
             "since": date_format(self.since, "SHORT_DATE_FORMAT") if self.since else "",
             "median": self.reference,
+            "campaign": self.campaign,
+            "share": percent(self.share),
+            "expected": percent(self.expected),
         }
+        if self.kind == HAMLET_BEHIND and self.priority:
+            return (
+                ngettext(
+                    "%(campaign)s: %(name)s reached %(share)s of its priority "
+                    "households against %(expected)s expected by now; "
+                    "%(count)d more household to get back on pace.",
+                    "%(campaign)s: %(name)s reached %(share)s of its priority "
+                    "households against %(expected)s expected by now; "
+                    "%(count)d more households to get back on pace.",
+                    self.count,
+                )
+                % values
+            )
+        if self.kind == HAMLET_BEHIND:
+            return (
+                ngettext(
+                    "%(campaign)s: %(name)s reached %(share)s of its households "
+                    "against %(expected)s expected by now; %(count)d more "
+                    "household to get back on pace.",
+                    "%(campaign)s: %(name)s reached %(share)s of its households "
+                    "against %(expected)s expected by now; %(count)d more "
+                    "households to get back on pace.",
+                    self.count,
+                )
+                % values
+            )
         if self.kind == TEAM_QUIET:
             if self.since is None:
                 return gettext("%(name)s has never logged a session.") % values
@@ -291,11 +334,126 @@ def follow_ups_old(area: Area, today: date, ward_level: bool = False) -> list[Al
     ]
 
 
+HOUSEHOLD_TARGETS = {
+    Indicator.HOUSEHOLDS_REACHED: ("households", "reached", ""),
+    Indicator.PRIORITY_HOUSEHOLDS_REACHED: (
+        "priority_households",
+        "priority_reached",
+        "-priority",  # the admin's filter value for priority households only
+    ),
+}
+
+
+def _campaigns_running(area: Area, today: date):
+    """Campaigns under way today with a households target, over the area."""
+    campaigns = Campaign.objects.filter(
+        starts_on__lte=today,
+        ends_on__gte=today,
+        targets__indicator__in=list(HOUSEHOLD_TARGETS),
+        targets__target__gt=0,
+    )
+    if area.level == "province":
+        campaigns = campaigns.filter(province_id=area.code)
+    elif area.level == "ward":
+        ward = Ward.objects.get(pk=area.code)
+        campaigns = campaigns.filter(province_id=ward.province_id).filter(
+            Q(ward__isnull=True) | Q(ward_id=ward.pk)
+        )
+    return campaigns.distinct().prefetch_related("targets").order_by("starts_on", "pk")
+
+
+def _narrower(area: Area, campaign_area: Area) -> Area:
+    """Where both the alert's area and the campaign's hold."""
+    order = ["national", "province", "ward"]
+    if order.index(campaign_area.level) > order.index(area.level):
+        return campaign_area
+    return area
+
+
+def hamlets_behind(area: Area, today: date, ward_level: bool = False) -> list[Alert]:
+    """Hamlets whose households reached lag their campaign's pace.
+
+    For each campaign under way with a households target (all or priority),
+    the share it expects by now is (target / households of its area, at most
+    1) × (days gone by / days of the campaign); a hamlet with at least 5 such
+    households that reached under 80 % of that share is behind. The figures
+    are the coverage's (the summary tables), from the campaign's first day.
+    """
+    found = []
+    for campaign in _campaigns_running(area, today):
+        targets = [
+            target
+            for target in campaign.targets.all()
+            if target.indicator in HOUSEHOLD_TARGETS and target.target > 0
+        ]
+        if not targets:
+            continue
+        elapsed = (today - campaign.starts_on).days
+        days = (campaign.ends_on - campaign.starts_on).days + 1
+        if elapsed <= 0:
+            continue  # nothing is expected on its first day
+        where = campaign_area(campaign)
+        narrow = _narrower(area, where)
+        hamlets = coverage(narrow, campaign.starts_on, today, "hamlet")
+        if (narrow.level, narrow.code) == (where.level, where.code):
+            whole = {
+                name: sum(row[name] for row in hamlets)
+                for name in ("households", "priority_households")
+            }
+        else:
+            whole = coverage(where, campaign.starts_on, today)[0]
+        for target in targets:
+            households, reached, suffix = HOUSEHOLD_TARGETS[target.indicator]
+            if not whole[households]:
+                continue
+            expected = min(target.target / whole[households], 1) * elapsed / days
+            for row in hamlets:
+                if row["group"] is None or row[households] < PACE_MIN_HOUSEHOLDS:
+                    continue
+                share = row[reached] / row[households]
+                if share >= PACE_MARGIN * expected:
+                    continue
+                needed = ceil(expected * row[households] - 1e-9) - row[reached]
+                found.append(
+                    (campaign, suffix, int(row["group"]), share, expected, needed)
+                )
+    places = Hamlet.objects.select_related("ward").in_bulk(
+        [hamlet for _c, _s, hamlet, *_rest in found]
+    )
+    address = reverse("admin:households_household_changelist")
+    alerts = [
+        Alert(
+            HAMLET_BEHIND,
+            Subject("hamlet", str(hamlet), places[hamlet].name),
+            _ward(places[hamlet].ward),
+            campaign.starts_on,
+            needed,
+            "%s?%s"
+            % (
+                address,
+                urlencode(
+                    {
+                        "hamlet__id__exact": hamlet,
+                        "campaign_not_reached": "%s%s" % (campaign.pk, suffix),
+                    }
+                ),
+            ),
+            campaign=campaign.name,
+            share=round(share, 2),
+            expected=round(expected, 2),
+            priority=bool(suffix),
+        )
+        for campaign, suffix, hamlet, share, expected, needed in found
+    ]
+    return sorted(alerts, key=lambda alert: (alert.ward.name, alert.area.name))
+
+
 SELECTORS = {
     TEAM_QUIET: teams_quiet,
     MEMBER_SILENT: members_silent,
     WORKLOAD_HIGH: workload_high,
     FOLLOW_UPS_OLD: follow_ups_old,
+    HAMLET_BEHIND: hamlets_behind,
 }
 
 

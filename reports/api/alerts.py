@@ -69,13 +69,15 @@ class AlertsQuery(FieldsBuiltOnce, serializers.Serializer):
 
 class AlertSubjectOutput(serializers.Serializer):
     level = serializers.ChoiceField(
-        choices=["team", "member", "ward"],
-        help_text=_("What the alert is about: a team, a member or a ward."),
+        choices=["team", "member", "hamlet", "ward"],
+        help_text=_("What the alert is about: a team, a member, a hamlet or a ward."),
     )
     code = serializers.CharField(
-        help_text=_("The team's or member's id, or the ward's official code.")
+        help_text=_("The team's, member's or hamlet's id, or the ward's official code.")
     )
-    name = serializers.CharField(help_text=_("The team's, member's or ward's name."))
+    name = serializers.CharField(
+        help_text=_("The team's, member's, hamlet's or ward's name.")
+    )
 
 
 class AlertWardOutput(serializers.Serializer):
@@ -91,7 +93,10 @@ class AlertOutput(serializers.Serializer):
             "member_silent: a current member who took part in sessions before "
             "and in none for 30 days; workload_high: a member whose sessions "
             "in 30 days are at least twice their team's median and ten more; "
-            "follow_ups_old: a ward's follow-ups open for more than 14 days."
+            "follow_ups_old: a ward's follow-ups open for more than 14 days; "
+            "hamlet_behind: a hamlet with at least 5 households whose share "
+            "reached since a running campaign started is under 80 percent of the "
+            "share the campaign's households target expects by now."
         ),
     )
     title = serializers.CharField(help_text=_("The kind, in words for people."))
@@ -102,14 +107,16 @@ class AlertOutput(serializers.Serializer):
         help_text=_(
             "team_quiet and member_silent: the last day with a session (null "
             "for a team that never logged one); workload_high: the first day "
-            "counted; follow_ups_old: the day the oldest one was opened."
+            "counted; follow_ups_old: the day the oldest one was opened; "
+            "hamlet_behind: the campaign's first day."
         ),
     )
     count = serializers.IntegerField(
         help_text=_(
             "team_quiet and member_silent: days without a session; "
             "workload_high: the member's sessions in 30 days; follow_ups_old: "
-            "the follow-ups open for more than 14 days."
+            "the follow-ups open for more than 14 days; hamlet_behind: the "
+            "households still to reach to get back on the campaign's pace."
         )
     )
     median = serializers.IntegerField(
@@ -135,7 +142,8 @@ class AlertsOutput(serializers.Serializer):
     description=(
         "What needs an official's attention now: teams with no session for "
         "14 days, members silent for 30 days, members working far above "
-        "their team's median, and follow-ups open for more than 14 days. "
+        "their team's median, follow-ups open for more than 14 days, and "
+        "hamlets behind the pace of a running campaign's households target. "
         "An alert clears by itself once its cause is fixed. Open to ward, "
         "province and national officials and to API keys; the area is the "
         "caller's own unless `level` and `code` name one within their scope "

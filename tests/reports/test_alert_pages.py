@@ -103,7 +103,10 @@ def test_the_province_page_counts_alerts_by_ward_within_the_province(
     response = client.get("/dashboard/")
 
     rows = {row["code"]: row["cells"] for row in response.context["alert_rows"]}
-    assert rows == {area.ward.pk: [1, 0, 0, 0], area.neighbour_ward.pk: [1, 0, 0, 0]}
+    assert rows == {
+        area.ward.pk: [1, 0, 0, 0, 0],
+        area.neighbour_ward.pk: [1, 0, 0, 0, 0],
+    }
     assert area.other_ward.name not in response.text
 
 

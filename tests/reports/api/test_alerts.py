@@ -1,10 +1,15 @@
 """GET /api/v1/alerts/: officials' alerts, scoped, checked and tagged."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
-from reports.services import stats_recompute
-from tests.assistance.factories import SessionFactory
+from assistance.models import CampaignTarget, Indicator
+from reports.services import registry_recompute, stats_recompute
+from tests.assistance.factories import CampaignFactory, SessionFactory
+from tests.households.factories import HouseholdFactory
 from tests.reports.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +158,58 @@ def test_an_unchanged_answer_is_a_304_and_a_change_moves_the_etag(
     assert changed.status_code == 200
     assert changed.json()["results"] == []
     assert changed["ETag"] != etag
+
+
+@pytest.fixture
+def behind(area):
+    """Hà Nội's drive, half gone by, all 10 households due: Ba Đình's and
+    Hoàn Kiếm's hamlets reached none of their 5 households each."""
+    today = timezone.localdate()
+    drive = CampaignFactory(
+        name="Hà Nội đến từng hộ",
+        province=area.province,
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=9),
+    )
+    CampaignTarget.objects.create(
+        campaign=drive, indicator=Indicator.HOUSEHOLDS_REACHED, target=10
+    )
+    for ward, hamlet in (
+        (area.ward, area.hamlet),
+        (area.neighbour_ward, area.neighbour_hamlet),
+    ):
+        HouseholdFactory.create_batch(5, ward=ward, hamlet=hamlet)
+    stats_recompute()
+    registry_recompute()
+    return drive
+
+
+def test_hamlets_behind_their_campaigns_pace_in_the_callers_scope(
+    api, users, area, behind
+):
+    api.force_login(users[Role.WARD])
+
+    [alert] = api.get(ALERTS, {"kind": "hamlet_behind"}).json()["results"]
+
+    assert alert["area"] == {
+        "level": "hamlet",
+        "code": str(area.hamlet.pk),
+        "name": area.hamlet.name,
+    }
+    assert alert["ward"] == {"code": "00004", "name": "Phường Ba Đình"}
+    assert (alert["since"], alert["count"]) == (behind.starts_on.isoformat(), 3)
+    assert alert["message"] == (
+        "Hà Nội đến từng hộ: Tổ dân phố số 1 reached 0\u00a0% of its households "
+        "against 50\u00a0% expected by now; 3 more households to get back on pace."
+    )
+    assert alert["url"] == (
+        "/admin/households/household/?hamlet__id__exact=%d"
+        "&campaign_not_reached=%d" % (area.hamlet.pk, behind.pk)
+    )
+
+    api.force_login(users[Role.PROVINCE])
+    province = api.get(ALERTS, {"kind": "hamlet_behind"}).json()["results"]
+
+    assert sorted(alert["area"]["name"] for alert in province) == sorted(
+        [area.hamlet.name, area.neighbour_hamlet.name]
+    )
