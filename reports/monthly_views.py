@@ -37,7 +37,8 @@ from .monthly import (
     report_figures,
     report_is_late,
 )
-from .monthly_export import monthly_response
+from .monthly_export import monthly_response, province_response
+from .monthly_province import WARD_COLUMNS, province_monthly_report
 
 Status = MonthlyReport.Status
 
@@ -195,8 +196,37 @@ def province_reports(request):
             "rows": rows,
             "counts": sorted(counts.items()),
             "due": month_due(month),
+            "report_url": "%s?month=%s"
+            % (reverse("reports:monthly_province_report"), month.strftime("%Y-%m")),
         },
     )
+
+
+def province_context(request, month) -> dict:
+    """The province's own report of the month, shaped for the page and files."""
+    province = request.user.province
+    if province is None:
+        raise Http404
+    context = province_monthly_report(user=request.user, province=province, month=month)
+    context["headline"] = headline_rows(context["figures"])
+    context["columns"] = [indicators.BY_CODE[code].label for code in WARD_COLUMNS]
+    for row in context["approved"]:
+        row["values"] = [row["headline"].get(code) for code in WARD_COLUMNS]
+    return context
+
+
+@role_required(Role.PROVINCE)
+def province_report(request):
+    """The province's report: its wards' approved figures added up."""
+    month = month_parse(request.GET.get("month"))
+    context = province_context(request, month)
+    if request.GET.get("export") == "xlsx":
+        return province_response(context)
+    context["list_url"] = "%s?month=%s" % (
+        reverse("reports:monthly_province"),
+        month.strftime("%Y-%m"),
+    )
+    return render(request, "reports/monthly_province_report.html", context)
 
 
 REVIEW_ACTIONS = {
