@@ -38,6 +38,7 @@ from .monthly import (
     report_is_late,
 )
 from .monthly_export import monthly_response, province_response
+from .monthly_pdf import monthly_pdf_response
 from .monthly_province import WARD_COLUMNS, province_monthly_report
 
 Status = MonthlyReport.Status
@@ -91,6 +92,16 @@ def _report_context(report: MonthlyReport | None, ward: Ward, month) -> dict:
         "due": month_due(month),
         "late": report_is_late(report, month, timezone.localdate()),
     }
+
+
+def _exported(request, context: dict):
+    """The ward's report as a file, when ``?export=xlsx`` or ``pdf`` asks."""
+    export = request.GET.get("export")
+    if export == "xlsx":
+        return monthly_response(context)
+    if export == "pdf":
+        return monthly_pdf_response(context, context["ward"].pk)
+    return None
 
 
 def _refused(request, error: Exception) -> None:
@@ -147,8 +158,9 @@ def ward_report(request):
         .first()
     )
     context = _report_context(report, ward, month)
-    if request.GET.get("export") == "xlsx":
-        return monthly_response(context)
+    exported = _exported(request, context)
+    if exported:
+        return exported
     context["editable"] = report is None or report.status in (
         Status.DRAFT,
         Status.RETURNED,
@@ -222,6 +234,8 @@ def province_report(request):
     context = province_context(request, month)
     if request.GET.get("export") == "xlsx":
         return province_response(context)
+    if request.GET.get("export") == "pdf":
+        return monthly_pdf_response(context, context["province"].pk)
     context["list_url"] = "%s?month=%s" % (
         reverse("reports:monthly_province"),
         month.strftime("%Y-%m"),
@@ -271,8 +285,9 @@ def review_report(request, code, month):
             _refused(request, error)
         return redirect(request.path)
     context = _report_context(report, ward, month)
-    if request.GET.get("export") == "xlsx":
-        return monthly_response(context)
+    exported = _exported(request, context)
+    if exported:
+        return exported
     context["list_url"] = "%s?month=%s" % (
         reverse("reports:monthly_province"),
         month.strftime("%Y-%m"),
