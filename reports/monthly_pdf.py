@@ -8,16 +8,24 @@ a name typed into a report cannot make the server reach the network.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import HTML, Document
-from weasyprint.urls import URLFetcher
+
+if TYPE_CHECKING:
+    from weasyprint import Document
 
 PDF = "application/pdf"
 
 
 def monthly_document(context: dict) -> Document:
     """The report laid out in pages (``context`` as the report's page has it)."""
+    # Imported here: WeasyPrint parses its stylesheets on import, which every
+    # process would pay at start for a download few ask for.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     html = render_to_string("reports/monthly_pdf.html", context)
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
     return HTML(string=html, url_fetcher=fetcher).render()
