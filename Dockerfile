@@ -21,6 +21,13 @@ RUN groupadd --system --gid 1000 app \
     && useradd --system --uid 1000 --gid app --home-dir /app --no-create-home \
        --shell /usr/sbin/nologin app
 
+# WeasyPrint (the monthly reports' PDFs) lays out text with Pango, and the
+# PDFs use DejaVu Sans, which covers Vietnamese.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, in their own layer: it is rebuilt only when
 # pyproject.toml changes. Every dependency ships a wheel, so no compiler.
 COPY pyproject.toml ./

@@ -465,6 +465,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Each step of laying out a PDF is logged at INFO: its warnings only.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

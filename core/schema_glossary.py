@@ -8,6 +8,14 @@ uses it (a test keeps every property described). Read by core.schema.
 from django.utils.translation import gettext_lazy as _
 
 DESCRIPTIONS = {
+    "approved": _(
+        "true when every ward-month the figures cover is approved: each ward "
+        "of the row's area (its group's ward or province, else the area asked "
+        "for) has its monthly report of each month the row's days touch "
+        "approved; false while any is provisional (not yet approved, or "
+        "reopened). Approved months' records are locked, so their figures no "
+        "longer change."
+    ),
     "area": _("The area counted: its level, code and name."),
     "attendees": _("People who attended, as counted at the workshop."),
     "audience": _("Who the workshop was for."),

@@ -24,6 +24,7 @@ from assistance.models import Campaign
 
 from . import indicators
 from .models import MonthlyReport
+from .versions import figures_moved
 
 Status = MonthlyReport.Status
 # A report not submitted by this day of the next month is late.
@@ -260,7 +261,16 @@ def monthly_report_approve(*, user, report: MonthlyReport, version=None):
     report.snapshot = monthly_figures(ward=report.ward, month=report.month)
     month_lock_set(ward=report.ward, month=report.month)
     _save(report, user)
+    _approvals_moved()
     return report
+
+
+def _approvals_moved() -> None:
+    # The answers and pages kept say which figures are approved: the lock's
+    # change makes the versions they are kept under stale, now and again once
+    # it commits (a version read between the two would hold the old stamps).
+    figures_moved()
+    transaction.on_commit(figures_moved, robust=True)
 
 
 def _reason_check(reason: str) -> str:
@@ -309,4 +319,5 @@ def monthly_report_reopen(*, user, report: MonthlyReport, reason: str, version=N
     # The snapshot stays: the figures last approved, until the next approval.
     month_lock_clear(ward=report.ward, month=report.month)
     _save(report, user, reason)
+    _approvals_moved()
     return report

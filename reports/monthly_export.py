@@ -40,14 +40,7 @@ def monthly_workbook(context: dict) -> bytes:
     )
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([gettext("Status"), str(context["status_label"]).capitalize()])
-    _heading(sheet, gettext("Headline indicators"))
-    for row in context["headline"]:
-        value = row["value"]
-        sheet.append([str(row["label"]).capitalize(), value])
-        if value is not None:
-            sheet.cell(row=sheet.max_row, column=2).number_format = NUMBER_FORMATS[
-                row["kind"]
-            ]
+    _headline(sheet, context["headline"])
     _heading(sheet, gettext("By team"))
     _table(
         sheet,
@@ -100,15 +93,83 @@ def monthly_workbook(context: dict) -> bytes:
     report = context["report"]
     _heading(sheet, gettext("Difficulties and proposals"))
     sheet.append([report.difficulties if report else ""])
+    _signatures(sheet, gettext("Head of the commune / ward"))
+    return _saved(book)
+
+
+def _headline(sheet, rows: list[dict]) -> None:
+    _heading(sheet, gettext("Headline indicators"))
+    for row in rows:
+        value = row["value"]
+        sheet.append([str(row["label"]).capitalize(), value])
+        if value is not None:
+            sheet.cell(row=sheet.max_row, column=2).number_format = NUMBER_FORMATS[
+                row["kind"]
+            ]
+
+
+def _signatures(sheet, head: str) -> None:
     sheet.append([])
-    sheet.append([gettext("Prepared by"), "", gettext("Head of the commune / ward")])
+    sheet.append([gettext("Prepared by"), "", head])
     sheet.append([gettext("(sign, full name)"), "", gettext("(sign, seal, full name)")])
     sheet.column_dimensions["A"].width = 45
-    for letter in "BCD":
+    for letter in "BCDEFG":
         sheet.column_dimensions[letter].width = 18
+
+
+def _saved(book) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def province_workbook(context: dict) -> bytes:
+    """The province's own report (``monthly_views.province_context``)."""
+    province, month = context["province"], context["month"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = gettext("Monthly report")[:31]
+    sheet.append(
+        [
+            gettext("Monthly report — %(province)s, %(month)s")
+            % {"province": province.name, "month": month.strftime("%m/%Y")}
+        ]
+    )
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(
+        [
+            gettext("Wards approved"),
+            "%d / %d" % (len(context["approved"]), context["wards"]),
+        ]
+    )
+    _headline(sheet, context["headline"])
+    _heading(sheet, gettext("By ward"))
+    _table(
+        sheet,
+        [gettext("Commune / ward"), *(str(label) for label in context["columns"])],
+        [[row["ward"].name, *row["values"]] for row in context["approved"]],
+    )
+    _heading(sheet, gettext("Wards missing"))
+    _table(
+        sheet,
+        [gettext("Commune / ward"), gettext("Status")],
+        [
+            [row["ward"].name, str(row["status_label"]).capitalize()]
+            for row in context["missing"]
+        ],
+    )
+    _signatures(sheet, gettext("Province's department head"))
+    return _saved(book)
+
+
+def province_response(context: dict) -> HttpResponse:
+    filename = "bao-cao-thang_%s_%s.xlsx" % (
+        context["province"].pk,
+        context["month"].strftime("%Y-%m"),
+    )
+    response = HttpResponse(province_workbook(context), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    return response
 
 
 def monthly_response(context: dict) -> HttpResponse:

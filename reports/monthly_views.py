@@ -37,7 +37,9 @@ from .monthly import (
     report_figures,
     report_is_late,
 )
-from .monthly_export import monthly_response
+from .monthly_export import monthly_response, province_response
+from .monthly_pdf import monthly_pdf_response
+from .monthly_province import WARD_COLUMNS, province_monthly_report
 
 Status = MonthlyReport.Status
 
@@ -90,6 +92,16 @@ def _report_context(report: MonthlyReport | None, ward: Ward, month) -> dict:
         "due": month_due(month),
         "late": report_is_late(report, month, timezone.localdate()),
     }
+
+
+def _exported(request, context: dict):
+    """The ward's report as a file, when ``?export=xlsx`` or ``pdf`` asks."""
+    export = request.GET.get("export")
+    if export == "xlsx":
+        return monthly_response(context)
+    if export == "pdf":
+        return monthly_pdf_response(context, context["ward"].pk)
+    return None
 
 
 def _refused(request, error: Exception) -> None:
@@ -146,8 +158,9 @@ def ward_report(request):
         .first()
     )
     context = _report_context(report, ward, month)
-    if request.GET.get("export") == "xlsx":
-        return monthly_response(context)
+    exported = _exported(request, context)
+    if exported:
+        return exported
     context["editable"] = report is None or report.status in (
         Status.DRAFT,
         Status.RETURNED,
@@ -195,8 +208,39 @@ def province_reports(request):
             "rows": rows,
             "counts": sorted(counts.items()),
             "due": month_due(month),
+            "report_url": "%s?month=%s"
+            % (reverse("reports:monthly_province_report"), month.strftime("%Y-%m")),
         },
     )
+
+
+def province_context(request, month) -> dict:
+    """The province's own report of the month, shaped for the page and files."""
+    province = request.user.province
+    if province is None:
+        raise Http404
+    context = province_monthly_report(user=request.user, province=province, month=month)
+    context["headline"] = headline_rows(context["figures"])
+    context["columns"] = [indicators.BY_CODE[code].label for code in WARD_COLUMNS]
+    for row in context["approved"]:
+        row["values"] = [row["headline"].get(code) for code in WARD_COLUMNS]
+    return context
+
+
+@role_required(Role.PROVINCE)
+def province_report(request):
+    """The province's report: its wards' approved figures added up."""
+    month = month_parse(request.GET.get("month"))
+    context = province_context(request, month)
+    if request.GET.get("export") == "xlsx":
+        return province_response(context)
+    if request.GET.get("export") == "pdf":
+        return monthly_pdf_response(context, context["province"].pk)
+    context["list_url"] = "%s?month=%s" % (
+        reverse("reports:monthly_province"),
+        month.strftime("%Y-%m"),
+    )
+    return render(request, "reports/monthly_province_report.html", context)
 
 
 REVIEW_ACTIONS = {
@@ -241,8 +285,9 @@ def review_report(request, code, month):
             _refused(request, error)
         return redirect(request.path)
     context = _report_context(report, ward, month)
-    if request.GET.get("export") == "xlsx":
-        return monthly_response(context)
+    exported = _exported(request, context)
+    if exported:
+        return exported
     context["list_url"] = "%s?month=%s" % (
         reverse("reports:monthly_province"),
         month.strftime("%Y-%m"),

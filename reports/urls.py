@@ -11,6 +11,11 @@ urlpatterns = [
     path("monthly/", monthly_views.ward_report, name="monthly"),
     path("monthly/wards/", monthly_views.province_reports, name="monthly_province"),
     path(
+        "monthly/province/",
+        monthly_views.province_report,
+        name="monthly_province_report",
+    ),
+    path(
         "monthly/<str:code>/<str:month>/",
         monthly_views.review_report,
         name="monthly_review",

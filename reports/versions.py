@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import translation
 
+from areas.models import MonthLock
+
 from .indicators import Area
 from .models import WardRegistryStat, WardStamp
 
@@ -58,22 +60,27 @@ def figures_version(area: Area, *parts, figures: str = ALL) -> str:
 
 def figures_as_of(area: Area, figures: str = ALL):
     """When the area's figures last changed (a refresh or a recompute), or None."""
-    changed, _wards, refreshed, _registry_wards = _figures_stamps(area, figures)
+    changed, _wards, refreshed, _registry_wards, *_approvals = _figures_stamps(
+        area, figures
+    )
     moments = [moment for moment in (changed, refreshed) if moment is not None]
     return max(moments) if moments else None
 
 
 def _figures_stamps(area: Area, figures: str) -> tuple:
-    """(last change of the rows read, wards stamped, registry's, its wards)."""
-    changed, wards, refreshed, registry_wards, workshops = _kept_stamps(area)
+    """(last change of the rows read, wards stamped, registry's, its wards),
+    and the approvals' for every answer but the training one."""
+    changed, wards, refreshed, registry_wards, workshops, *approvals = _kept_stamps(
+        area
+    )
     if figures == TRAINING:
-        changed = workshops
-    return changed, wards, refreshed, registry_wards
+        return workshops, wards, refreshed, registry_wards
+    return changed, wards, refreshed, registry_wards, *approvals
 
 
 def _kept_stamps(area: Area) -> tuple:
-    # Named for the five stamps kept since the workshops got their own.
-    key = "figures-stamps-5:%s:%s" % (area.level, area.code)
+    # Named for the seven stamps kept since the approvals got theirs.
+    key = "figures-stamps-7:%s:%s" % (area.level, area.code)
     found = cache.get_many([EPOCH, key])
     epoch = found.get(EPOCH)
     if epoch is None:
@@ -95,10 +102,17 @@ def _stamps(area: Area) -> tuple:
     registry = area.filter(WardRegistryStat.objects.all()).aggregate(
         refreshed=Max("refreshed_at"), wards=Count("pk")
     )
+    # An approval adds a lock newer than any; a reopen removes one: the two
+    # together name the approved ward-months (a figure's ``approved``).
+    locks = area.filter(MonthLock.objects.all()).aggregate(
+        latest=Max("locked_at"), count=Count("pk")
+    )
     return (
         stamps["changed"],
         stamps["wards"],
         registry["refreshed"],
         registry["wards"],
         stamps["workshops"],
+        locks["latest"],
+        locks["count"],
     )

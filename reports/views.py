@@ -27,12 +27,15 @@ from assistance.selectors import campaign_list
 
 from . import indicators
 from .alerts import KINDS, alerts_by_ward, alerts_kept, wards_short_of_support
+from .approvals import months_of
 from .areas import area_in_scope
 from .coverage import coverage, coverage_row, team_coverage
 from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_table
 from .exports import table_response
 from .indicators import Area
 from .kept import kept, page_kept
+from .models import MonthlyReport
+from .monthly import month_end
 from .reminders import ward_report_missing
 from .tables import (
     coverage_table,
@@ -143,6 +146,8 @@ def _ward_page(request, ward: Ward):
         .filter(starts_on__lte=period.end, ends_on__gte=period.start)
     )
     current = scope_for(request.user)
+    common = _common(area, period)
+    months = _months_approval(request, ward, period, common["tiles"])
     up = None
     if current.level in (Level.NATIONAL, Level.PROVINCE):
         up = {
@@ -150,10 +155,11 @@ def _ward_page(request, ward: Ward):
             "url": reverse("reports:province", args=[ward.province_id]),
         }
     context = {
-        **_common(area, period),
+        **common,
         **_ward_alerts(request, area),
         "area": area,
         "up": up,
+        "months_approval": months,
         **{
             name: builders[name]()
             for name in (
@@ -176,6 +182,47 @@ def _ward_page(request, ward: Ward):
         and ward_report_missing(ward_id=ward.pk, today=timezone.localdate()),
     }
     return render(request, "reports/ward.html", context)
+
+
+# The headline's figures of the period itself; the others (shares, members)
+# are the registry's now, which an approved month's snapshot took then.
+PERIOD_FIGURES = {
+    name for sums in indicators.activity_sums().values() for name in sums
+} | {"sessions_per_member_day"}
+
+
+def _months_approval(request, ward: Ward, period, tiles: list[dict]) -> list[dict]:
+    """Each month of the period, approved or provisional.
+
+    When the period is exactly one approved month, a headline tile of the
+    period whose live figure differs from the approved snapshot's gets it
+    (``approved_value``) to show beside the live one.
+    """
+    months = months_of(period.start, period.end)
+    reports = {
+        report.month: report
+        for report in scope(MonthlyReport.objects.all(), request.user).filter(
+            ward=ward, month__in=months
+        )
+    }
+    lines = []
+    for month in months:
+        report = reports.get(month)
+        approved = report is not None and report.status == MonthlyReport.Status.APPROVED
+        lines.append({"month": month, "approved": approved})
+    only = reports.get(period.start)
+    whole_month = len(months) == 1 and (period.start, period.end) == (
+        months[0],
+        month_end(months[0]),
+    )
+    if whole_month and lines[0]["approved"] and only.snapshot:
+        snapshot = only.snapshot.get("headline", {})
+        for tile in tiles:
+            code = tile["code"]
+            shown = code in PERIOD_FIGURES and code in snapshot
+            if shown and snapshot[code] != tile["value"]:
+                tile["approved_value"] = snapshot[code]
+    return lines
 
 
 def _ward_alerts(request, area: Area) -> dict:

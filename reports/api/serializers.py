@@ -48,6 +48,7 @@ class StatsRowOutput(serializers.Serializer):
         help_text=_("Distinct households helped within the row's days."),
     )
     priority_sessions = serializers.IntegerField(allow_null=True)
+    approved = serializers.BooleanField()
 
 
 class StatsOutput(AnswerOutput):
@@ -145,6 +146,7 @@ class SummaryOutput(AnswerOutput, ActivityOutput):
     members_trained_share = serializers.FloatField(allow_null=True)
     courses_completed = serializers.IntegerField()
     open_follow_ups = serializers.IntegerField()
+    approved = serializers.BooleanField()
     previous = ActivityOutput(
         help_text=_("The same activity over the period just before, to compare.")
     )

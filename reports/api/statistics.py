@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from areas.models import Hamlet, Province, Ward
 from assistance.models import ServiceType
 
+from ..approvals import Approvals
 from ..indicators import Area, activity_sums, workshop_mix
 from ..models import (
     DayHousehold,
@@ -73,19 +74,24 @@ def stats_series(area: Area, start: date, end: date, interval: str, group: str):
     # Without a group every period has its row; with one, the cells found.
     keys = [(period, None) for period in bounds] if group == "none" else list(cells)
     labels = _labels(group, {value for _period, value in keys})
+    approvals = Approvals(area, start, end, by_ward=group == "ward")
     rows = []
     for period, value in keys:
         first, last = bounds[period]
         group_code, label = labels.get(value, (None, ""))
+        first_day, last_day = max(first, start), min(last, end)
+        # A ward's or province's row is approved with its own wards' months.
+        where = (group, value) if group in ("ward", "province") else area_key(area)
         rows.append(
             {
                 "period": period,
-                "first_day": max(first, start),
-                "last_day": min(last, end),
+                "first_day": first_day,
+                "last_day": last_day,
                 "group": group_code,
                 "label": label,
                 **blank,
                 **cells.get((period, value), {}),
+                "approved": approvals.approved(first_day, last_day, *where),
             }
         )
     rows.sort(key=lambda row: (row["period"], row["label"], row["group"] or ""))
@@ -125,6 +131,10 @@ def stats_page(
         rows += [row for row in found if after is None or row_key(row) > after]
         width *= 2
     return rows[:size], len(rows) > size
+
+
+def area_key(area: Area) -> tuple[str, str | None]:
+    return area.level, area.code
 
 
 def row_key(row: dict) -> tuple[str, str, str]:

@@ -27,6 +27,7 @@ from accounts.scope import scope, scope_for, scoped
 from assistance.models import Campaign
 from core.pagination import parameters_check
 
+from ..approvals import Approvals
 from ..coverage import coverage
 from ..indicators import Area, headline, registry
 from ..kept import Body, kept
@@ -260,7 +261,9 @@ class StatsSummaryApi(StatsApi):
     question = ("date_from", "date_to")
 
     def figures(self, area, start, end):
-        return headline(area, start, end)
+        approvals = Approvals(area, start, end)
+        approved = approvals.approved(start, end, area.level, area.code)
+        return {**headline(area, start, end), "approved": approved}
 
 
 @scoped

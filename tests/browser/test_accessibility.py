@@ -53,6 +53,7 @@ PAGES = [
     ("monthly-report-ward", "phuong.badinh", "/dashboard/monthly/"),
     ("monthly-reports-province", "tinh.hanoi", "/dashboard/monthly/wards/"),
     ("monthly-report-review", "tinh.hanoi", "/dashboard/monthly/00004/{month}/"),
+    ("monthly-report-of-province", "tinh.hanoi", "/dashboard/monthly/province/"),
 ]
 
 

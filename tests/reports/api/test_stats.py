@@ -273,7 +273,7 @@ def test_an_empty_csv_still_has_its_header(with_key, area):
     assert response.content.decode("utf-8-sig").splitlines() == [
         "period,first_day,last_day,group,label,sessions,services_given,"
         "level2_activations,online_filings,cashless_setups,households_reached,"
-        "priority_sessions"
+        "priority_sessions,approved"
     ]
 
 
