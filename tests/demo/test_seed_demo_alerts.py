@@ -24,7 +24,9 @@ def test_the_demo_shows_a_team_behind_a_quiet_member_and_old_follow_ups(capsys):
 
     assert hanoi_alerts() == first
     kinds = {kind for kind, _name in first}
-    assert kinds == {"team_quiet", "member_silent", "follow_ups_old"}
+    # The demo's campaign may also leave a hamlet behind its pace, depending
+    # on the day the demo is seeded; these three it always shows.
+    assert {"team_quiet", "member_silent", "follow_ups_old"} <= kinds
     assert ("team_quiet", "Tổ CNSCĐ Tổ dân phố Quán Thánh") in first
     assert ("follow_ups_old", "Phường Ba Đình") in first
 
