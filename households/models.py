@@ -26,6 +26,19 @@ class Household(models.Model):
         POOR = "poor", _("poor")
 
     WARD_PATH = "ward"
+    # What the register says of a household beyond its place and code: the
+    # columns an import, the API and a phone's resend all compare.
+    PROFILE_FIELDS = (
+        "head_name",
+        "address",
+        "phone",
+        "size",
+        "elderly_alone",
+        "disability",
+        "poverty",
+        "ethnic_minority",
+        "no_smartphone",
+    )
 
     ward = models.ForeignKey(
         Ward, models.PROTECT, related_name="households", verbose_name=_("ward")

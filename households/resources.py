@@ -36,20 +36,7 @@ CODE_COLUMN = "Mã hộ"
 DUPLICATE_CHECK_ROWS = 20_000  # new rows a preview checks for likely duplicates
 
 # The columns of the household import and export template.
-HOUSEHOLD_FIELDS = (
-    "ward",
-    "hamlet",
-    "code",
-    "head_name",
-    "address",
-    "phone",
-    "size",
-    "elderly_alone",
-    "disability",
-    "poverty",
-    "ethnic_minority",
-    "no_smartphone",
-)
+HOUSEHOLD_FIELDS = ("ward", "hamlet", "code", *Household.PROFILE_FIELDS)
 # The household's columns in the staging table, in the order of the tuples
 # HouseholdResource.staged_rows() yields after (row number, bad).
 STAGED_FIELDS = (*HOUSEHOLD_FIELDS, "search_text")

@@ -20,19 +20,7 @@ from .duplicates import Duplicate, household_duplicates
 from .models import Household
 
 # What a household sent by a phone says; a resend must say the same.
-CONTENT_FIELDS = (
-    "ward_id",
-    "hamlet_id",
-    "head_name",
-    "address",
-    "phone",
-    "size",
-    "elderly_alone",
-    "disability",
-    "poverty",
-    "ethnic_minority",
-    "no_smartphone",
-)
+CONTENT_FIELDS = ("ward_id", "hamlet_id", *Household.PROFILE_FIELDS)
 # A phone's household is coded from its UUID: the same code on every resend.
 PHONE_CODE_PREFIX = "DT-"
 
@@ -96,31 +84,32 @@ def household_record(
     household.full_clean(validate_unique=False, validate_constraints=False)
     household.content_digest = _digest(household)
 
-    def store() -> Household:
-        # A resend of a stored household is answered, not checked again: the
-        # stored one would be its own likely duplicate.
-        if (
-            not confirm_duplicate
-            and not Household.objects.filter(client_uuid=client_uuid).exists()
-        ):
-            duplicates = household_duplicates(
-                user=user,
-                ward_id=ward_id,
-                hamlet_id=hamlet_id,
-                head_name=household.head_name,
-                phone=household.phone,
-                address=household.address,
-            )
-            if duplicates:
-                raise LikelyDuplicates(duplicates)
-        return household_save(household=household, user=user)
-
     return capture(
         Household,
         client_uuid=client_uuid,
-        store=store,
+        store=lambda: _household_new(household, user, confirm_duplicate),
         same=lambda stored: _same(stored, household),
     )
+
+
+def _household_new(household: Household, user, confirm_duplicate: bool) -> Household:
+    # A resend of a stored household is answered, not checked again: the
+    # stored one would be its own likely duplicate.
+    if (
+        not confirm_duplicate
+        and not Household.objects.filter(client_uuid=household.client_uuid).exists()
+    ):
+        duplicates = household_duplicates(
+            user=user,
+            ward_id=household.ward_id,
+            hamlet_id=household.hamlet_id,
+            head_name=household.head_name,
+            phone=household.phone,
+            address=household.address,
+        )
+        if duplicates:
+            raise LikelyDuplicates(duplicates)
+    return household_save(household=household, user=user)
 
 
 def _same(stored: Household, household: Household) -> bool:

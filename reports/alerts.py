@@ -103,73 +103,59 @@ class Alert:
             "share": percent(self.share),
             "expected": percent(self.expected),
         }
+        if self.kind == TEAM_QUIET and self.since is None:
+            return gettext("%(name)s has never logged a session.") % values
         if self.kind == HAMLET_BEHIND and self.priority:
-            return (
-                ngettext(
-                    "%(campaign)s: %(name)s reached %(share)s of its priority "
-                    "households against %(expected)s expected by now; "
-                    "%(count)d more household to get back on pace.",
-                    "%(campaign)s: %(name)s reached %(share)s of its priority "
-                    "households against %(expected)s expected by now; "
-                    "%(count)d more households to get back on pace.",
-                    self.count,
-                )
-                % values
-            )
-        if self.kind == HAMLET_BEHIND:
-            return (
-                ngettext(
-                    "%(campaign)s: %(name)s reached %(share)s of its households "
-                    "against %(expected)s expected by now; %(count)d more "
-                    "household to get back on pace.",
-                    "%(campaign)s: %(name)s reached %(share)s of its households "
-                    "against %(expected)s expected by now; %(count)d more "
-                    "households to get back on pace.",
-                    self.count,
-                )
-                % values
-            )
-        if self.kind == TEAM_QUIET:
-            if self.since is None:
-                return gettext("%(name)s has never logged a session.") % values
-            return (
-                ngettext(
-                    "%(name)s: no session for %(count)d day (last on %(since)s).",
-                    "%(name)s: no session for %(count)d days (last on %(since)s).",
-                    self.count,
-                )
-                % values
-            )
-        if self.kind == MEMBER_SILENT:
-            return (
-                ngettext(
-                    "%(name)s: no session for %(count)d day (last on %(since)s).",
-                    "%(name)s: no session for %(count)d days (last on %(since)s).",
-                    self.count,
-                )
-                % values
-            )
-        if self.kind == WORKLOAD_HIGH:
-            return (
-                ngettext(
-                    "%(name)s: %(count)d session in 30 days, the team's median "
-                    "is %(median)d; others could take some households over.",
-                    "%(name)s: %(count)d sessions in 30 days, the team's median "
-                    "is %(median)d; others could take some households over.",
-                    self.count,
-                )
-                % values
-            )
-        return (
-            ngettext(
-                "%(count)d follow-up open for more than 14 days, the oldest "
-                "since %(since)s.",
-                "%(count)d follow-ups open for more than 14 days, the oldest "
-                "since %(since)s.",
-                self.count,
-            )
-            % values
-        )
+            return _hamlet_behind_priority(self.count) % values
+        return MESSAGES[self.kind](self.count) % values
+
+
+def _days_without(count: int) -> str:
+    return ngettext(
+        "%(name)s: no session for %(count)d day (last on %(since)s).",
+        "%(name)s: no session for %(count)d days (last on %(since)s).",
+        count,
+    )
+
+
+def _hamlet_behind_priority(count: int) -> str:
+    return ngettext(
+        "%(campaign)s: %(name)s reached %(share)s of its priority "
+        "households against %(expected)s expected by now; "
+        "%(count)d more household to get back on pace.",
+        "%(campaign)s: %(name)s reached %(share)s of its priority "
+        "households against %(expected)s expected by now; "
+        "%(count)d more households to get back on pace.",
+        count,
+    )
+
+
+# Each kind's sentence, as a function of its count (the plural it takes).
+MESSAGES = {
+    HAMLET_BEHIND: lambda count: ngettext(
+        "%(campaign)s: %(name)s reached %(share)s of its households "
+        "against %(expected)s expected by now; %(count)d more "
+        "household to get back on pace.",
+        "%(campaign)s: %(name)s reached %(share)s of its households "
+        "against %(expected)s expected by now; %(count)d more "
+        "households to get back on pace.",
+        count,
+    ),
+    TEAM_QUIET: _days_without,
+    MEMBER_SILENT: _days_without,
+    WORKLOAD_HIGH: lambda count: ngettext(
+        "%(name)s: %(count)d session in 30 days, the team's median "
+        "is %(median)d; others could take some households over.",
+        "%(name)s: %(count)d sessions in 30 days, the team's median "
+        "is %(median)d; others could take some households over.",
+        count,
+    ),
+    FOLLOW_UPS_OLD: lambda count: ngettext(
+        "%(count)d follow-up open for more than 14 days, the oldest since %(since)s.",
+        "%(count)d follow-ups open for more than 14 days, the oldest since %(since)s.",
+        count,
+    ),
+}
 
 
 def _ward(ward: Ward) -> Subject:
@@ -379,44 +365,11 @@ def hamlets_behind(area: Area, today: date, ward_level: bool = False) -> list[Al
     households that reached under 80 % of that share is behind. The figures
     are the coverage's (the summary tables), from the campaign's first day.
     """
-    found = []
-    for campaign in _campaigns_running(area, today):
-        targets = [
-            target
-            for target in campaign.targets.all()
-            if target.indicator in HOUSEHOLD_TARGETS and target.target > 0
-        ]
-        if not targets:
-            continue
-        elapsed = (today - campaign.starts_on).days
-        days = (campaign.ends_on - campaign.starts_on).days + 1
-        if elapsed <= 0:
-            continue  # nothing is expected on its first day
-        where = campaign_area(campaign)
-        narrow = _narrower(area, where)
-        hamlets = coverage(narrow, campaign.starts_on, today, "hamlet")
-        if (narrow.level, narrow.code) == (where.level, where.code):
-            whole = {
-                name: sum(row[name] for row in hamlets)
-                for name in ("households", "priority_households")
-            }
-        else:
-            whole = coverage(where, campaign.starts_on, today)[0]
-        for target in targets:
-            households, reached, suffix = HOUSEHOLD_TARGETS[target.indicator]
-            if not whole[households]:
-                continue
-            expected = min(target.target / whole[households], 1) * elapsed / days
-            for row in hamlets:
-                if row["group"] is None or row[households] < PACE_MIN_HOUSEHOLDS:
-                    continue
-                share = row[reached] / row[households]
-                if share >= PACE_MARGIN * expected:
-                    continue
-                needed = ceil(expected * row[households] - 1e-9) - row[reached]
-                found.append(
-                    (campaign, suffix, int(row["group"]), share, expected, needed)
-                )
+    found = [
+        behind
+        for campaign in _campaigns_running(area, today)
+        for behind in _campaign_hamlets_behind(area, campaign, today)
+    ]
     places = Hamlet.objects.select_related("ward").in_bulk(
         [hamlet for _c, _s, hamlet, *_rest in found]
     )
@@ -446,6 +399,43 @@ def hamlets_behind(area: Area, today: date, ward_level: bool = False) -> list[Al
         for campaign, suffix, hamlet, share, expected, needed in found
     ]
     return sorted(alerts, key=lambda alert: (alert.ward.name, alert.area.name))
+
+
+def _campaign_hamlets_behind(area: Area, campaign, today: date):
+    """(campaign, suffix, hamlet, share, expected, needed) of each hamlet
+    behind one campaign's pace, for each of its household targets."""
+    targets = [
+        target
+        for target in campaign.targets.all()
+        if target.indicator in HOUSEHOLD_TARGETS and target.target > 0
+    ]
+    elapsed = (today - campaign.starts_on).days
+    if not targets or elapsed <= 0:
+        return  # nothing is expected on its first day
+    days = (campaign.ends_on - campaign.starts_on).days + 1
+    where = campaign_area(campaign)
+    narrow = _narrower(area, where)
+    hamlets = coverage(narrow, campaign.starts_on, today, "hamlet")
+    if (narrow.level, narrow.code) == (where.level, where.code):
+        whole = {
+            name: sum(row[name] for row in hamlets)
+            for name in ("households", "priority_households")
+        }
+    else:
+        whole = coverage(where, campaign.starts_on, today)[0]
+    for target in targets:
+        households, reached, suffix = HOUSEHOLD_TARGETS[target.indicator]
+        if not whole[households]:
+            continue
+        expected = min(target.target / whole[households], 1) * elapsed / days
+        for row in hamlets:
+            if row["group"] is None or row[households] < PACE_MIN_HOUSEHOLDS:
+                continue
+            share = row[reached] / row[households]
+            if share >= PACE_MARGIN * expected:
+                continue
+            needed = ceil(expected * row[households] - 1e-9) - row[reached]
+            yield campaign, suffix, int(row["group"]), share, expected, needed
 
 
 SELECTORS = {

@@ -29,18 +29,31 @@ def _table(sheet, headers: list[str], rows: list[list]) -> None:
 def monthly_workbook(context: dict) -> bytes:
     """The report page's content (see ``monthly_views``) as one sheet."""
     ward, month, figures = context["ward"], context["month"], context["figures"]
+    book, sheet = _book(
+        gettext("Monthly report — %(ward)s, %(month)s")
+        % {"ward": ward.name, "month": month.strftime("%m/%Y")}
+    )
+    sheet.append([gettext("Status"), str(context["status_label"]).capitalize()])
+    _headline(sheet, context["headline"])
+    _ward_tables(sheet, figures)
+    report = context["report"]
+    _heading(sheet, gettext("Difficulties and proposals"))
+    sheet.append([report.difficulties if report else ""])
+    _signatures(sheet, gettext("Head of the commune / ward"))
+    return _saved(book)
+
+
+def _book(title: str):
+    """A workbook of one sheet whose first line is ``title``, in bold."""
     book = Workbook()
     sheet = book.active
     sheet.title = gettext("Monthly report")[:31]
-    sheet.append(
-        [
-            gettext("Monthly report — %(ward)s, %(month)s")
-            % {"ward": ward.name, "month": month.strftime("%m/%Y")}
-        ]
-    )
+    sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([gettext("Status"), str(context["status_label"]).capitalize()])
-    _headline(sheet, context["headline"])
+    return book, sheet
+
+
+def _ward_tables(sheet, figures: dict) -> None:
     _heading(sheet, gettext("By team"))
     _table(
         sheet,
@@ -90,11 +103,6 @@ def monthly_workbook(context: dict) -> bytes:
                     target["target"],
                 ]
             )
-    report = context["report"]
-    _heading(sheet, gettext("Difficulties and proposals"))
-    sheet.append([report.difficulties if report else ""])
-    _signatures(sheet, gettext("Head of the commune / ward"))
-    return _saved(book)
 
 
 def _headline(sheet, rows: list[dict]) -> None:
@@ -126,16 +134,10 @@ def _saved(book) -> bytes:
 def province_workbook(context: dict) -> bytes:
     """The province's own report (``monthly_views.province_context``)."""
     province, month = context["province"], context["month"]
-    book = Workbook()
-    sheet = book.active
-    sheet.title = gettext("Monthly report")[:31]
-    sheet.append(
-        [
-            gettext("Monthly report — %(province)s, %(month)s")
-            % {"province": province.name, "month": month.strftime("%m/%Y")}
-        ]
+    book, sheet = _book(
+        gettext("Monthly report — %(province)s, %(month)s")
+        % {"province": province.name, "month": month.strftime("%m/%Y")}
     )
-    sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(
         [
             gettext("Wards approved"),
@@ -163,20 +165,18 @@ def province_workbook(context: dict) -> bytes:
 
 
 def province_response(context: dict) -> HttpResponse:
-    filename = "bao-cao-thang_%s_%s.xlsx" % (
-        context["province"].pk,
-        context["month"].strftime("%Y-%m"),
-    )
-    response = HttpResponse(province_workbook(context), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
-    return response
+    return _attachment(province_workbook(context), context["province"], context)
 
 
 def monthly_response(context: dict) -> HttpResponse:
+    return _attachment(monthly_workbook(context), context["ward"], context)
+
+
+def _attachment(content: bytes, area, context: dict) -> HttpResponse:
     filename = "bao-cao-thang_%s_%s.xlsx" % (
-        context["ward"].pk,
+        area.pk,
         context["month"].strftime("%Y-%m"),
     )
-    response = HttpResponse(monthly_workbook(context), content_type=XLSX)
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="%s"' % filename
     return response

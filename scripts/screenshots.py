@@ -214,6 +214,58 @@ SCENES = [
 ]
 
 
+def _shots(role: str, size: str, only: str, tmp: Path) -> list:
+    """(name, act) of each picture of ``role`` at ``size`` whose name starts
+    with ``only``: a page to open, or a scene to play."""
+    shots = [
+        (name, lambda page, path=path: _open(page, path))
+        for name, path in PAGES[role]
+        if ("%s-%s-%s" % (role, name, size)).startswith(only)
+    ]
+    shots += [
+        (name, lambda page, play=play: play(page, tmp))
+        for scene_role, name, scene_size, play in SCENES
+        if (scene_role, scene_size) == (role, size)
+        and ("%s-%s-%s" % (role, name, size)).startswith(only)
+    ]
+    return shots
+
+
+def _open(page, path) -> None:
+    """A page's path, or a function of the signed-in page that finds it."""
+    visit(page, path if isinstance(path, str) else path(page))
+
+
+def _role_shots(browser, base: str, out: Path, where: tuple, shots, written, failed):
+    """Sign in as the role, in a window of the size, and take its pictures."""
+    role, size = where
+    width, height = SIZES[size]
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        base_url=base,
+        timezone_id="Asia/Ho_Chi_Minh",
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        if LOGINS[role]:
+            sign_in(page, LOGINS[role])
+        for name, act in shots:
+            target = out / ("%s-%s-%s.png" % (role, name, size))
+            try:
+                act(page)
+                shoot(page, target, size)
+            except (PageFailed, PlaywrightError) as error:
+                failed.append("%s: %s" % (target.name, error))
+                continue
+            written.append(target)
+            print(target)
+    except PageFailed as error:
+        failed.append("%s (%s): %s" % (role, size, error))
+    finally:
+        context.close()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", nargs="?", default="http://127.0.0.1:8000")
@@ -232,58 +284,12 @@ def main(argv=None) -> int:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            for size, (width, height) in SIZES.items():
-                for role, pages in PAGES.items():
-                    wanted = [
-                        (name, path)
-                        for name, path in pages
-                        if ("%s-%s-%s" % (role, name, size)).startswith(options.only)
-                    ]
-                    scenes = [
-                        scene
-                        for scene in SCENES
-                        if scene[0] == role
-                        and scene[2] == size
-                        and ("%s-%s-%s" % scene[:3]).startswith(options.only)
-                    ]
-                    if not wanted and not scenes:
-                        continue
-                    context = browser.new_context(
-                        viewport={"width": width, "height": height},
-                        base_url=base,
-                        timezone_id="Asia/Ho_Chi_Minh",
-                    )
-                    page = context.new_page()
-                    page.set_default_timeout(30_000)
-                    try:
-                        if LOGINS[role]:
-                            sign_in(page, LOGINS[role])
-                        for name, path in wanted:
-                            target = out / ("%s-%s-%s.png" % (role, name, size))
-                            try:
-                                visit(
-                                    page, path if isinstance(path, str) else path(page)
-                                )
-                                shoot(page, target, size)
-                            except (PageFailed, PlaywrightError) as error:
-                                failed.append("%s: %s" % (target.name, error))
-                                continue
-                            written.append(target)
-                            print(target)
-                        for _role, name, _size, play in scenes:
-                            target = out / ("%s-%s-%s.png" % (role, name, size))
-                            try:
-                                play(page, tmp)
-                                shoot(page, target, size)
-                            except (PageFailed, PlaywrightError) as error:
-                                failed.append("%s: %s" % (target.name, error))
-                                continue
-                            written.append(target)
-                            print(target)
-                    except PageFailed as error:
-                        failed.append("%s (%s): %s" % (role, size, error))
-                    finally:
-                        context.close()
+            for size in SIZES:
+                for role in PAGES:
+                    shots = _shots(role, size, options.only, tmp)
+                    if shots:
+                        where = (role, size)
+                        _role_shots(browser, base, out, where, shots, written, failed)
         finally:
             browser.close()
             shutil.rmtree(tmp, ignore_errors=True)

@@ -60,15 +60,7 @@ class HouseholdOutput(FieldsBuiltOnce, serializers.ModelSerializer):
             "ward",
             "hamlet",
             "hamlet_name",
-            "head_name",
-            "address",
-            "phone",
-            "size",
-            "elderly_alone",
-            "disability",
-            "poverty",
-            "ethnic_minority",
-            "no_smartphone",
+            *Household.PROFILE_FIELDS,
             "registered_on",
         )
 
