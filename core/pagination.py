@@ -1,6 +1,7 @@
 """Incremental pulls: one cursor pagination for every list a client syncs."""
 
 from django.utils.translation import gettext
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
@@ -152,4 +153,25 @@ def pull_list(view, tombstones):
             else next(shown)
             for row in page
         ]
+    )
+
+
+def pull_list_schema(*, summary: str, rows: str, component: str, item):
+    """The schema of a list that :func:`pull_list` answers: live ``rows``
+    (``item``), and with updated_after their tombstones among them."""
+    return extend_schema(
+        summary=summary,
+        description=(
+            "%(rows)s in the caller's scope, newest first, cursor-paged. A pull "
+            "with updated_after also lists the %(lower)s deleted since, as "
+            'tombstones ({"id", "client_uuid", "deleted": true, "updated_at": '
+            "the deletion time}) among the live %(lower)s."
+        )
+        % {"rows": rows.capitalize(), "lower": rows},
+        responses=PolymorphicProxySerializer(
+            component_name=component,
+            serializers=[item, TombstoneOutput],
+            resource_type_field_name=None,
+            many=True,
+        ),
     )

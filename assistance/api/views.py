@@ -10,7 +10,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
-    PolymorphicProxySerializer,
     extend_schema,
 )
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -27,8 +26,12 @@ from core.capture import (
     if_match,
     tagged,
 )
-from core.pagination import PullPagination, parameters_check, pull_list
-from core.serializers import TombstoneOutput
+from core.pagination import (
+    PullPagination,
+    parameters_check,
+    pull_list,
+    pull_list_schema,
+)
 from teams.models import Member
 
 from ..models import SessionService, SessionTombstone
@@ -255,20 +258,11 @@ class SessionListCreateApi(ListAPIView):
     def get_queryset(self):
         return _sessions(self.request.user)
 
-    @extend_schema(
+    @pull_list_schema(
         summary="List assistance sessions",
-        description=(
-            "Sessions in the caller's scope, newest first, cursor-paged. A pull "
-            "with updated_after also lists the sessions deleted since, as "
-            'tombstones ({"id", "client_uuid", "deleted": true, "updated_at": '
-            "the deletion time}) among the live sessions."
-        ),
-        responses=PolymorphicProxySerializer(
-            component_name="SessionListEntry",
-            serializers=[SessionListItem, TombstoneOutput],
-            resource_type_field_name=None,
-            many=True,
-        ),
+        rows="sessions",
+        component="SessionListEntry",
+        item=SessionListItem,
     )
     def get(self, request, *args, **kwargs):
         parameters_check(request, SessionFilter.base_filters)

@@ -9,17 +9,10 @@ answer carries an ETag of its content: an unchanged answer is a 304 with no
 body.
 """
 
-import hashlib
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone, translation
-from django.utils.http import parse_etags
-from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.views import APIView
 
 from accounts.api import INVALID, JSON, REFUSALS, StatisticsAccess
@@ -28,9 +21,9 @@ from core.pagination import parameters_check
 from core.serializers import FieldsBuiltOnce
 
 from ..alerts import KINDS, alerts_kept
-from .params import CODE_LENGTH, CODE_SHAPE, LEVELS, area_resolve
+from .params import LEVELS, AreaCodeField, area_check, area_resolve
 from .serializers import AreaOutput
-from .views import NOT_MODIFIED
+from .views import ETAG_PARAMETERS, NOT_MODIFIED, json_conditional
 
 
 class AlertsQuery(FieldsBuiltOnce, serializers.Serializer):
@@ -42,14 +35,7 @@ class AlertsQuery(FieldsBuiltOnce, serializers.Serializer):
             "no code; province a 2-digit code; ward a 5-digit one."
         ),
     )
-    code = serializers.RegexField(
-        r"^[0-9]{2}([0-9]{3})?\Z",
-        required=False,
-        help_text=_(
-            "Official code of the province (2 digits) or ward (5 digits); "
-            "defaults to the caller's own."
-        ),
-    )
+    code = AreaCodeField()
     kind = serializers.ChoiceField(
         choices=list(KINDS),
         required=False,
@@ -57,13 +43,7 @@ class AlertsQuery(FieldsBuiltOnce, serializers.Serializer):
     )
 
     def validate(self, attrs):
-        level, code = attrs.get("level"), attrs.get("code")
-        if level == "national" and code:
-            raise serializers.ValidationError(
-                {"code": [gettext("The national level takes no code.")]}
-            )
-        if level in CODE_LENGTH and code and len(code) != CODE_LENGTH[level]:
-            raise serializers.ValidationError({"code": [str(CODE_SHAPE[level])]})
+        area_check(attrs)
         return attrs
 
 
@@ -153,19 +133,7 @@ class AlertsOutput(serializers.Serializer):
     tags=["alerts"],
     parameters=[
         AlertsQuery,
-        OpenApiParameter(
-            "If-None-Match",
-            str,
-            OpenApiParameter.HEADER,
-            description="The ETag of an answer kept; an unchanged answer is 304.",
-        ),
-        OpenApiParameter(
-            "ETag",
-            str,
-            OpenApiParameter.HEADER,
-            response=[200, 304],
-            description="Changes when the answer changes.",
-        ),
+        *ETAG_PARAMETERS,
     ],
     responses={
         (200, JSON): AlertsOutput,
@@ -187,18 +155,4 @@ class AlertListApi(StatisticsAccess, APIView):
             area, today, kind=params.get("kind"), ward_level=who.level == Level.WARD
         )
         data = AlertsOutput({"area": area, "today": today, "results": alerts}).data
-        digest = hashlib.sha256(
-            json.dumps(
-                [translation.get_language(), data],
-                cls=DjangoJSONEncoder,
-                sort_keys=True,
-            ).encode()
-        ).hexdigest()[:32]
-        etag = '"alerts-%s"' % digest
-        header = request.headers.get("If-None-Match", "")
-        for tag in parse_etags(header):
-            if tag == "*" or tag.removeprefix("W/") == etag:
-                return Response(
-                    status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag}
-                )
-        return Response(data, headers={"ETag": etag})
+        return json_conditional(request, data, "alerts")

@@ -8,17 +8,12 @@ names the answer's content, so an unchanged pull is a 304.
 """
 
 import datetime
-import hashlib
-import json
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
-from django.utils.http import parse_etags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.views import APIView
 
 from accounts.api import INVALID, JSON, REFUSALS, StatisticsAccess
@@ -29,7 +24,8 @@ from core.serializers import FieldsBuiltOnce
 
 from ..models import MonthlyReport
 from ..monthly import monthly_figures, report_is_late
-from .params import area_resolve
+from .params import AreaCodeField, area_resolve
+from .views import ETAG_PARAMETERS, NOT_MODIFIED, json_conditional
 
 Status = MonthlyReport.Status
 NOT_STARTED = "not_started"
@@ -44,14 +40,7 @@ class MonthlyQuery(FieldsBuiltOnce, serializers.Serializer):
             "caller's own area."
         ),
     )
-    code = serializers.RegexField(
-        r"^[0-9]{2}([0-9]{3})?\Z",
-        required=False,
-        help_text=_(
-            "Official code of the province (2 digits) or ward (5 digits); "
-            "defaults to the caller's own."
-        ),
-    )
+    code = AreaCodeField()
     month = serializers.RegexField(
         r"^20[0-9]{2}-(0[1-9]|1[0-2])\Z",
         required=False,
@@ -136,23 +125,11 @@ class MonthlyReportListApi(StatisticsAccess, APIView):
         tags=["reports"],
         parameters=[
             MonthlyQuery,
-            OpenApiParameter(
-                "If-None-Match",
-                str,
-                OpenApiParameter.HEADER,
-                description="The ETag of an answer kept; unchanged answers 304.",
-            ),
-            OpenApiParameter(
-                "ETag",
-                str,
-                OpenApiParameter.HEADER,
-                response=[200, 304],
-                description="Changes when the answer changes.",
-            ),
+            *ETAG_PARAMETERS,
         ],
         responses={
             (200, JSON): MonthlyListOutput,
-            304: OpenApiResponse(description="Unchanged since the ETag given."),
+            304: NOT_MODIFIED,
             **INVALID,
             **REFUSALS,
         },
@@ -193,15 +170,7 @@ class MonthlyReportListApi(StatisticsAccess, APIView):
                 for ward in wards
             ],
         }
-        data = MonthlyListOutput(answer).data
-        content = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True)
-        etag = '"%s"' % hashlib.sha256(content.encode()).hexdigest()[:32]
-        sent = request.headers.get("If-None-Match", "")
-        if sent.strip() == "*" or etag in {
-            tag.removeprefix("W/") for tag in parse_etags(sent)
-        }:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        return Response(data, headers={"ETag": etag})
+        return json_conditional(request, MonthlyListOutput(answer).data, "monthly")
 
 
 def _in_area(wards, area):

@@ -49,6 +49,32 @@ CODE_MISSING = {
 }
 
 
+class AreaCodeField(serializers.RegexField):
+    """A province's or a ward's official code."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Official code of the province (2 digits) or ward (5 digits); "
+                "defaults to the caller's own."
+            ),
+        )
+        super().__init__(r"^[0-9]{2}([0-9]{3})?\Z", **kwargs)
+
+
+def area_check(attrs: dict) -> None:
+    """Refuse a code that does not fit the level asked for."""
+    level, code = attrs.get("level"), attrs.get("code")
+    if level == "national" and code:
+        raise serializers.ValidationError(
+            {"code": [gettext("The national level takes no code.")]}
+        )
+    if level in CODE_LENGTH and code and len(code) != CODE_LENGTH[level]:
+        raise serializers.ValidationError({"code": [str(CODE_SHAPE[level])]})
+
+
 class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
     level = serializers.ChoiceField(
         choices=LEVELS,
@@ -58,14 +84,7 @@ class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
             "takes no code; province a 2-digit code; ward a 5-digit one."
         ),
     )
-    code = serializers.RegexField(
-        r"^[0-9]{2}([0-9]{3})?\Z",
-        required=False,
-        help_text=_(
-            "Official code of the province (2 digits) or ward (5 digits); "
-            "defaults to the caller's own."
-        ),
-    )
+    code = AreaCodeField()
     date_from = serializers.DateField(
         required=False,
         help_text=_(
@@ -102,13 +121,7 @@ class SummaryQuery(FieldsBuiltOnce, serializers.Serializer):
                     ]
                 }
             )
-        level, code = attrs.get("level"), attrs.get("code")
-        if level == "national" and code:
-            raise serializers.ValidationError(
-                {"code": [gettext("The national level takes no code.")]}
-            )
-        if level in CODE_LENGTH and code and len(code) != CODE_LENGTH[level]:
-            raise serializers.ValidationError({"code": [str(CODE_SHAPE[level])]})
+        area_check(attrs)
         return {**attrs, "date_from": date_from, "date_to": date_to}
 
 

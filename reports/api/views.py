@@ -7,9 +7,13 @@ carries an ETag built from the area's stamps, so an unchanged pull is a 304
 that computes nothing.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponseBase
+from django.utils import translation
 from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
@@ -371,6 +375,39 @@ def _matched(request, etag: str) -> str | None:
         if tag.removeprefix("W/") == etag:
             return tag
     return None
+
+
+def json_conditional(request, data, kind: str) -> Response:
+    """``data`` with an ETag made of it (and the language it is in), or a
+    304 when the client already holds it."""
+    digest = hashlib.sha256(
+        json.dumps(
+            [translation.get_language(), data], cls=DjangoJSONEncoder, sort_keys=True
+        ).encode()
+    ).hexdigest()[:32]
+    etag = '"%s-%s"' % (kind, digest)
+    matched = _matched(request, etag)
+    if matched:
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": matched})
+    return Response(data, headers={"ETag": etag})
+
+
+# The conditional-request headers of an answer made by json_conditional.
+ETAG_PARAMETERS = [
+    OpenApiParameter(
+        "If-None-Match",
+        str,
+        OpenApiParameter.HEADER,
+        description="The ETag of an answer kept; an unchanged answer is 304.",
+    ),
+    OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="Changes when the answer changes.",
+    ),
+]
 
 
 def _conditional(

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiResponse,
-    PolymorphicProxySerializer,
     extend_schema,
 )
 from rest_framework.exceptions import PermissionDenied
@@ -27,8 +26,12 @@ from core.capture import (
     if_match,
     tagged,
 )
-from core.pagination import PullPagination, parameters_check, pull_list
-from core.serializers import TombstoneOutput
+from core.pagination import (
+    PullPagination,
+    parameters_check,
+    pull_list,
+    pull_list_schema,
+)
 
 from ..models import WorkshopTombstone
 from ..selectors import workshop_list
@@ -81,20 +84,11 @@ class WorkshopListCreateApi(ListAPIView):
     def get_queryset(self):
         return workshop_list(user=self.request.user)
 
-    @extend_schema(
+    @pull_list_schema(
         summary="List workshops",
-        description=(
-            "Workshops in the caller's scope, newest first, cursor-paged. A pull "
-            "with updated_after also lists the workshops deleted since, as "
-            'tombstones ({"id", "client_uuid", "deleted": true, "updated_at": '
-            "the deletion time}) among the live workshops."
-        ),
-        responses=PolymorphicProxySerializer(
-            component_name="WorkshopListEntry",
-            serializers=[WorkshopListItem, TombstoneOutput],
-            resource_type_field_name=None,
-            many=True,
-        ),
+        rows="workshops",
+        component="WorkshopListEntry",
+        item=WorkshopListItem,
     )
     def get(self, request, *args, **kwargs):
         parameters_check(request, WorkshopFilter.base_filters)
