@@ -59,11 +59,19 @@ def month_locks_check(
     match = Q()
     for ward_id, month in wanted:
         match |= Q(ward_id=ward_id, month=month)
-    locked = set(MonthLock.objects.filter(match).values_list("ward_id", "month"))
+    locked = months_locked(MonthLock.objects.filter(match))
     for ward_id, month in wanted:
         if (ward_id, month) in locked:
             ward = Ward.objects.get(pk=ward_id)
             raise MonthLocked(month_locked_message(ward, month))
+
+
+def months_locked(locks=None, *, ward_ids=None) -> set[tuple[str, datetime.date]]:
+    """The locked (ward id, first day of the month) pairs, of ``ward_ids``
+    (or among ``locks``), for a writer of many records to skip them."""
+    if locks is None:
+        locks = MonthLock.objects.filter(ward_id__in=ward_ids)
+    return set(locks.values_list("ward_id", "month"))
 
 
 def month_lock_set(*, ward: Ward, month: datetime.date) -> None:

@@ -346,3 +346,64 @@ def test_an_attendance_cannot_be_moved_off_a_locked_months_event(
     assert locked_message(APRIL) in response.content.decode()
     attendance.refresh_from_db()
     assert attendance.event_id == training.ward_event.pk
+
+
+# The rest of the matrix: a workshop changed through the API, and a workshop
+# or a place on a list added in the admin, in a locked month.
+
+
+def test_the_api_refuses_to_change_a_locked_months_workshop_with_409(
+    api, users, stored, held
+):
+    api.force_login(users[Role.WARD])
+
+    response = api.patch(
+        "/api/v1/workshops/%d/" % stored.pk, {"attendees": 31}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "month_locked"
+    assert response.json()["detail"] == locked_message(held)
+    stored.refresh_from_db()
+    assert stored.attendees == 30
+
+
+def test_the_admin_refuses_to_add_a_workshop_of_a_locked_month(official, area, held):
+    response = official.post(
+        ADMIN_WORKSHOPS + "add/",
+        {
+            "team": area.team.pk,
+            "held_on": held.strftime("%d/%m/%Y"),
+            "place": "Nhà văn hóa",
+            "topic": "safety",
+            "audience": "elderly",
+            "attendees": 30,
+            "women": 0,
+            "elderly": 0,
+            "disability": 0,
+            "poor": 0,
+        },
+    )
+
+    assert response.status_code == 200
+    assert locked_message(held) in response.content.decode()
+    assert not Workshop.objects.exists()
+
+
+def test_the_admin_refuses_to_add_an_attendance_of_a_locked_month(
+    official, area, training, members
+):
+    month_lock_set(ward=area.ward, month=APRIL)
+
+    response = official.post(
+        "/admin/training/attendance/add/",
+        {
+            "event": training.ward_event.pk,
+            "member": members.colleague.pk,
+            "status": "attended",
+        },
+    )
+
+    assert response.status_code == 200
+    assert locked_message(APRIL) in response.content.decode()
+    assert not Attendance.objects.filter(member=members.colleague).exists()
