@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from reports.monthly import month_end, monthly_report_approve, monthly_report_reopen
@@ -147,3 +149,30 @@ def test_the_country_shows_each_provinces_share_of_approved_wards(
     assert share.endswith(">50\xa0%")
     share = ranking_row(page, "Thành phố Hồ Chí Minh").split("</td>")[-2]
     assert share.endswith(">0\xa0%")
+
+
+@pytest.mark.parametrize(
+    "role, url", [(Role.PROVINCE, "province"), (Role.NATIONAL, "national")]
+)
+def test_the_reports_are_read_in_one_query_and_kept_with_the_page(
+    client, users, area, month, submitted, province_staff, role, url
+):
+    monthly_report_approve(user=province_staff, report=submitted)
+    approve(area.neighbour_ward, month, province_staff)
+    address = (
+        "/dashboard/province/%s/" % area.province.pk
+        if url == "province"
+        else "/dashboard/national/"
+    )
+    client.force_login(users[role])
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(address, whole(month))
+    with CaptureQueriesContext(connection) as again:
+        client.get(address, whole(month))
+
+    def reads(queries):
+        return [q for q in queries if '"reports_monthlyreport"' in q["sql"]]
+
+    assert len(reads(first.captured_queries)) == 1
+    assert reads(again.captured_queries) == []
