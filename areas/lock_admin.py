@@ -13,7 +13,8 @@ class MonthLockedDeletes:
     official is told which month is locked.
 
     ``lock_of(obj)`` gives the record's (ward id, day); by default its
-    ``ward_id`` and the field named by ``lock_day_field``.
+    ``ward_id`` and the field named by ``lock_day_field``. A record counted in
+    several wards overrides ``lock_check(obj)`` instead.
     """
 
     lock_day_field = ""
@@ -21,10 +22,13 @@ class MonthLockedDeletes:
     def lock_of(self, obj):
         return obj.ward_id, getattr(obj, self.lock_day_field)
 
-    def _lock_refusal(self, obj) -> str | None:
+    def lock_check(self, obj) -> None:
         ward_id, day = self.lock_of(obj)
+        month_lock_check(ward_id=ward_id, day=day)
+
+    def _lock_refusal(self, obj) -> str | None:
         try:
-            month_lock_check(ward_id=ward_id, day=day)
+            self.lock_check(obj)
         except MonthLocked as locked:
             return locked.messages[0]
         return None

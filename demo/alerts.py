@@ -11,6 +11,8 @@ Running again changes nothing.
 
 from datetime import date, timedelta
 
+from django.db.models import Q
+
 from assistance.models import AssistanceSession, SessionService
 from teams.models import Member, SupportStaff
 
@@ -26,9 +28,11 @@ SUPPORT_STAFF = [
 ]
 
 
-def demo_alerts_seed(*, today: date) -> None:
-    _member_silence(today)
-    _follow_ups_waiting(today)
+def demo_alerts_seed(*, today: date, locked=frozenset()) -> None:
+    """``locked``: the (ward, month) pairs approved, whose sessions are left."""
+    frozen = _in_months(locked)
+    _member_silence(today, frozen)
+    _follow_ups_waiting(today, frozen)
     for ward, full_name, organisation, organisation_name, phone in SUPPORT_STAFF:
         if SupportStaff.objects.filter(ward_id=ward, phone=phone).exists():
             continue
@@ -42,7 +46,16 @@ def demo_alerts_seed(*, today: date) -> None:
         )
 
 
-def _member_silence(today: date) -> None:
+def _in_months(locked) -> Q:
+    """The sessions of the locked ward-months; none if none."""
+    found = Q(pk__in=[])
+    for ward_id, month in locked:
+        after = (month + timedelta(days=32)).replace(day=1)
+        found |= Q(ward_id=ward_id, started_on__gte=month, started_on__lt=after)
+    return found
+
+
+def _member_silence(today: date, frozen: Q) -> None:
     """The team's last member (not a login) stops helping 35 days ago."""
     members = list(
         Member.objects.filter(memberships__team__name=SILENT_TEAM, user__isnull=True)
@@ -56,6 +69,8 @@ def _member_silence(today: date) -> None:
     recent = Through.objects.filter(
         member=silent,
         assistancesession__started_on__gt=today - timedelta(days=SILENT_DAYS),
+    ).exclude(
+        assistancesession__in=AssistanceSession.objects.filter(frozen).values("pk")
     )
     helped_too = Through.objects.filter(member=stand_in).values("assistancesession")
     # Where the stand-in helped as well the silent member's line goes; else
@@ -64,13 +79,17 @@ def _member_silence(today: date) -> None:
     recent.update(member=stand_in)
 
 
-def _follow_ups_waiting(today: date) -> None:
-    old = SessionService.objects.filter(
-        session__team__name=WAITING_TEAM,
-        session__started_on__lte=today - timedelta(days=15),
-        session__started_on__gte=today - timedelta(days=30),
-        outcome=SessionService.Outcome.FOLLOW_UP,
-    ).order_by("pk")
+def _follow_ups_waiting(today: date, frozen: Q) -> None:
+    old = (
+        SessionService.objects.filter(
+            session__team__name=WAITING_TEAM,
+            session__started_on__lte=today - timedelta(days=15),
+            session__started_on__gte=today - timedelta(days=30),
+            outcome=SessionService.Outcome.FOLLOW_UP,
+        )
+        .exclude(session__in=AssistanceSession.objects.filter(frozen).values("pk"))
+        .order_by("pk")
+    )
     SessionService.objects.filter(
         pk__in=list(old.values_list("pk", flat=True)[:WAITING])
     ).update(closed_at=None)

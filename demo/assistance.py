@@ -61,12 +61,13 @@ FILING_PREFIX = "G22.99"
 QUIET_TEAMS = {"Tổ CNSCĐ Tổ dân phố Quán Thánh": 20}
 
 
-def demo_assistance_seed(*, ward_codes, today: date) -> None:
+def demo_assistance_seed(*, ward_codes, today: date, locked=frozenset()) -> None:
+    """``locked``: the (ward, month) pairs approved, whose sessions are left."""
     catalogue_load(ServiceType)  # reference data, like the areas
     catalogue = {service.code: service for service in ServiceType.objects.all()}
     teams = Team.objects.filter(ward__in=ward_codes).order_by("pk")
     for team in teams:
-        _seed_team(team, catalogue, today)
+        _seed_team(team, catalogue, today, locked)
     _seed_campaigns(today)
 
 
@@ -82,7 +83,7 @@ def demo_assistance_counts(ward_codes) -> dict[str, int]:
     }
 
 
-def _seed_team(team: Team, catalogue: dict, today: date) -> None:
+def _seed_team(team: Team, catalogue: dict, today: date, locked) -> None:
     rng = random.Random("%s/%s" % (SEED, team.pk))  # noqa: S311 - demo data
     members = list(Member.objects.filter(memberships__team=team).order_by("pk"))
     if not members:
@@ -100,13 +101,13 @@ def _seed_team(team: Team, catalogue: dict, today: date) -> None:
         )
     )
     sessions, lines, helpers = [], [], []
-    for (_day, _number, start), client_uuid in zip(planned, client_uuids, strict=True):
+    for (day, _number, start), client_uuid in zip(planned, client_uuids, strict=True):
         # Draw every choice even for stored sessions: the stream stays the same.
         session = _session(rng, team, start, client_uuid, households, residents)
         session_lines, team_helpers = _service_and_helpers(
             rng, session, points, catalogue, members
         )
-        if client_uuid in existing:
+        if client_uuid in existing or (team.ward_id, day.replace(day=1)) in locked:
             continue
         sessions.append(session)
         lines.append(session_lines)

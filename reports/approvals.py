@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from areas.models import MonthLock, Ward
 
-from .indicators import Area
+from .indicators import Area, activity_sums
+from .models import MonthlyReport
+from .monthly import month_end
 
 
 def months_of(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -89,3 +93,80 @@ class Approvals:
             for province in provinces
             for month in months
         )
+
+
+def summable_codes() -> tuple[str, ...]:
+    """The headline figures of a period that add up across wards."""
+    return tuple(name for sums in activity_sums().values() for name in sums)
+
+
+def overview_approvals(
+    area: Area, start: datetime.date, end: datetime.date, wards: Counter
+) -> dict:
+    """What a province's or the country's dashboard says is approved.
+
+    ``wards`` counts the wards under each child row (a province's ward: 1;
+    the country's province: its wards). One query on the approved monthly
+    reports gives, per month, how many of the area's wards are approved, per
+    child row whether all its ward-months are (and their share), and, for a
+    period of one whole month, the approved figures of each child and of the
+    area (only once all their wards are) to show beside the live ones.
+    """
+    months = months_of(start, end)
+    whole_month = len(months) == 1 and (start, end) == (
+        months[0],
+        month_end(months[0]),
+    )
+    by_ward = area.level == "province"
+    child = "ward_id" if by_ward else "ward__province_id"
+    reports = area.filter(
+        MonthlyReport.objects.filter(
+            status=MonthlyReport.Status.APPROVED, month__in=months
+        )
+    )
+    codes = summable_codes() if whole_month else ()
+    sums = {
+        code: Sum(Cast(KT("snapshot__headline__%s" % code), IntegerField()))
+        for code in codes
+    }
+    rows = (
+        reports.values(child, "month").annotate(approved=Count("pk"), **sums).order_by()
+    )
+    approved: Counter = Counter()
+    figures: dict[str, dict] = {}
+    total: dict[str, int] = {}
+    for row in rows:
+        approved[row[child], row["month"]] += row["approved"]
+        if codes:
+            figures[row[child]] = {code: row[code] or 0 for code in codes}
+    all_wards = sum(wards.values())
+    lines = []
+    for month in months:
+        count = sum(approved[code, month] for code in wards)
+        lines.append(
+            {
+                "month": month,
+                "approved": count,
+                "wards": all_wards,
+                "complete": bool(all_wards) and count >= all_wards,
+            }
+        )
+    children = {}
+    for code, count in wards.items():
+        done = sum(min(approved[code, month], count) for month in months)
+        whole = count * len(months)
+        children[code] = {
+            "approved": bool(whole) and done >= whole,
+            "share": done / whole if whole else None,
+            "figures": None,
+        }
+        if codes and children[code]["approved"]:
+            children[code]["figures"] = figures[code]
+            for name, value in figures[code].items():
+                total[name] = total.get(name, 0) + value
+    complete = bool(lines) and all(line["complete"] for line in lines)
+    return {
+        "lines": lines,
+        "children": children,
+        "headline": total if codes and complete else None,
+    }

@@ -68,6 +68,8 @@ class Table:
                     "value": row.get(column.key),
                     "kind": column.kind,
                     "url": row.get("url") if index == 0 else None,
+                    # The approved figure, where it differs from the live one.
+                    "approved": row.get("approved_values", {}).get(column.key),
                 }
                 for index, column in enumerate(self.columns)
             ]
@@ -214,6 +216,11 @@ def ranking_columns(level: str) -> list[Column]:
         Column("level2_share", _label("level2_share"), "share"),
         Column("hamlet_coverage", _label("hamlet_coverage"), "share"),
         Column("members_trained_share", _label("members_trained_share"), "share"),
+        # Whether the row's figures are approved: a ward's own, a province's
+        # share of its wards' months.
+        Column("approval", _("Figures"), "text")
+        if level == "province"
+        else Column("approved_share", _("Wards approved"), "share"),
     ]
 
 

@@ -8,9 +8,10 @@ table as an Excel file.
 
 import functools
 import hashlib
+from collections import Counter
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -27,7 +28,7 @@ from assistance.selectors import campaign_list
 
 from . import indicators
 from .alerts import KINDS, alerts_by_ward, alerts_kept, wards_short_of_support
-from .approvals import months_of
+from .approvals import months_of, overview_approvals
 from .areas import area_in_scope
 from .coverage import coverage, coverage_row, team_coverage
 from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_table
@@ -216,13 +217,18 @@ def _months_approval(request, ward: Ward, period, tiles: list[dict]) -> list[dic
         month_end(months[0]),
     )
     if whole_month and lines[0]["approved"] and only.snapshot:
-        snapshot = only.snapshot.get("headline", {})
-        for tile in tiles:
-            code = tile["code"]
-            shown = code in PERIOD_FIGURES and code in snapshot
-            if shown and snapshot[code] != tile["value"]:
-                tile["approved_value"] = snapshot[code]
+        _approved_beside(tiles, only.snapshot.get("headline", {}))
     return lines
+
+
+def _approved_beside(tiles: list[dict], approved: dict) -> None:
+    """Give each tile of the period whose approved figure differs from the
+    live one that figure (``approved_value``), to show beside it."""
+    for tile in tiles:
+        code = tile["code"]
+        shown = code in PERIOD_FIGURES and code in approved
+        if shown and approved[code] != tile["value"]:
+            tile["approved_value"] = approved[code]
 
 
 def _ward_alerts(request, area: Area) -> dict:
@@ -277,11 +283,15 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
     _none, sort, descending = sort_rows([], columns, request.GET)
 
     @functools.cache
-    def ranked():
+    def rows_and_approvals():
         rows = indicators.ranking(area, period.start, period.end)
+        approvals = _overview_approvals(area, period, rows)
         for row in rows:
             row["url"] = "%s?%s" % (reverse(child_url, args=[row["code"]]), query)
-        return sort_rows(rows, columns, request.GET)[0]
+        return sort_rows(rows, columns, request.GET)[0], approvals
+
+    def ranked():
+        return rows_and_approvals()[0]
 
     span = (area, period.start, period.end)
     builders = {
@@ -300,10 +310,15 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
 
     def content():
         lagging = builders["lagging"]()
+        common = _common(area, period)
+        approvals = rows_and_approvals()[1]
+        if approvals["headline"]:
+            _approved_beside(common["tiles"], approvals["headline"])
         context = {
-            **_common(area, period),
+            **common,
             "area": area,
             "up": up,
+            "approval_lines": approvals["lines"],
             "ranking": builders["ranking"](),
             "lagging": lagging,
             "lagging_first": lagging.rows[:LAGGING_SHOWN],
@@ -335,6 +350,35 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
             (version + repr(sorted(alerts.items()))).encode()
         ).hexdigest()[:32]
     return page_kept(request, page_version, page)
+
+
+def _overview_approvals(area: Area, period, rows: list[dict]) -> dict:
+    """Mark each ranking row approved or provisional (a province's share of
+    approved wards), with its approved figures where they differ."""
+    if area.level == "province":
+        wards = Counter({row["code"]: 1 for row in rows})
+    else:
+        wards = Counter(
+            dict(
+                Ward.objects.values_list("province_id")
+                .annotate(count=Count("pk"))
+                .order_by()
+                .values_list("province_id", "count")
+            )
+        )
+    approvals = overview_approvals(area, period.start, period.end, wards)
+    for row in rows:
+        child = approvals["children"].get(row["code"], {})
+        row["approved"] = child.get("approved", False)
+        row["approved_share"] = child.get("share")
+        row["approval"] = (
+            gettext("approved") if row["approved"] else gettext("provisional")
+        )
+        figures = child.get("figures") or {}
+        row["approved_values"] = {
+            code: value for code, value in figures.items() if value != row.get(code)
+        }
+    return approvals
 
 
 def _hamlet_coverage(area: Area, period):

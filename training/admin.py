@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import (
@@ -100,10 +101,24 @@ class CourseAdmin(AreaOwnedAdmin):
     autocomplete_fields = ("province", "ward")
 
 
+class AttendanceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # A deleted row's form is not validated: its month is checked here,
+        # as stored, the same way as a delete on the attendance's own page.
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                attendance = Attendance.objects.select_related("event", "member").get(
+                    pk=form.instance.pk
+                )
+                attendance.lock_check()
+
+
 class AttendanceInline(RunByOnly, ScopedTabularInline):
     """The event's list; kept by those who run the event (``obj`` here)."""
 
     model = Attendance
+    formset = AttendanceFormSet
     edit_roles = (Role.PROVINCE, Role.WARD)
     extra = 0
     fields = ("member", "status", "score", "certificate_date")
@@ -133,7 +148,7 @@ class TrainingEventForm(AreaOwnedForm):
 
 
 @admin.register(TrainingEvent)
-class TrainingEventAdmin(AreaOwnedAdmin):
+class TrainingEventAdmin(MonthLockedDeletes, AreaOwnedAdmin):
     form = TrainingEventForm
     inlines = [AttendanceInline]
     list_display = (
@@ -161,6 +176,9 @@ class TrainingEventAdmin(AreaOwnedAdmin):
             kwargs["queryset"] = course_list(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def lock_check(self, event):
+        event.delete_check()
+
     @admin.display(description=_("where"), ordering="place")
     def where(self, event):
         return _("online") if event.is_online and not event.place else event.place
@@ -172,6 +190,11 @@ class AttendanceForm(forms.ModelForm):
     class Meta:
         model = Attendance
         fields = ("event", "member", "status", "score", "certificate_date")
+
+    def clean(self):
+        if self.instance.pk:  # still as stored: a locked month's stays there
+            self.instance.lock_check()
+        return super().clean()
 
     def clean_event(self):
         event = self.cleaned_data.get("event")
@@ -193,8 +216,8 @@ class AttendanceAdmin(
 ):
     """Each member's place on a list; ward officials keep their members'."""
 
-    def lock_of(self, attendance):
-        return attendance.member.ward_id, attendance.event.starts_on
+    def lock_check(self, attendance):
+        attendance.lock_check()
 
     resource_classes = [AttendanceResource]
     edit_roles = (Role.PROVINCE, Role.WARD)

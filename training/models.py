@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import Level, Scope
-from areas.locks import month_lock_check
+from areas.locks import month_lock_check, month_locks_check
 from areas.models import Province, Ward
 from assistance.models import ServiceType
 from core.text import text_normalise
@@ -207,6 +207,41 @@ class TrainingEvent(models.Model):
                 ) % {"ward": course.ward}
         if errors:
             raise ValidationError(errors)
+        self.lock_check()
+
+    def record_wards(self, ward_id=None) -> set:
+        """The wards whose training records the event is: its own (or
+        ``ward_id``) and those of the members on its list, as stored."""
+        ward_id = self.ward_id if ward_id is None else ward_id
+        wards = {ward_id} if ward_id else set()
+        if self.pk:
+            wards.update(
+                Attendance.objects.filter(event_id=self.pk)
+                .values_list("member__ward_id", flat=True)
+                .distinct()
+            )
+        return wards
+
+    def lock_check(self) -> None:
+        """Refuse an event added to, or moved into or out of, a ward's
+        approved month (its date or its ward changed)."""
+        stored = self.pk and (
+            TrainingEvent.objects.filter(pk=self.pk)
+            .values_list("starts_on", "ward_id")
+            .first()
+        )
+        if stored == (self.starts_on, self.ward_id):
+            return
+        members = self.record_wards(ward_id="")
+        records = [(ward, self.starts_on) for ward in members | {self.ward_id}]
+        if stored:
+            day, ward_id = stored
+            records += [(ward, day) for ward in members | {ward_id}]
+        month_locks_check(records)
+
+    def delete_check(self) -> None:
+        """Refuse deleting an event, and its list with it, in an approved month."""
+        month_locks_check((ward, self.starts_on) for ward in self.record_wards())
 
 
 class AttendanceQuerySet(models.QuerySet):
@@ -327,7 +362,11 @@ class Attendance(models.Model):
         if errors:
             raise ValidationError(errors)
         if event is not None and member is not None:
-            month_lock_check(ward_id=member.ward_id, day=event.starts_on)
+            self.lock_check()
+
+    def lock_check(self) -> None:
+        """Refuse a place on a list of a member's ward's approved month."""
+        month_lock_check(ward_id=self.member.ward_id, day=self.event.starts_on)
 
 
 class Workshop(models.Model):

@@ -1,11 +1,13 @@
 """A team leader logs a workshop on a phone without a connection."""
 
+import datetime
 import io
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from tests.browser.conftest import horizontal_overflow, sign_in, wait_until
@@ -85,3 +87,39 @@ def test_a_workshop_logged_offline_is_sent_once_when_the_connection_returns(
     assert (workshop.topic, workshop.audience) == ("safety", "elderly")
     assert (workshop.attendees, workshop.women, workshop.elderly) == (31, 16, 25)
     assert workshop.place == "Nhà văn hóa tổ dân phố số 1"
+
+
+def test_a_queued_workshop_of_an_approved_month_is_refused_by_name(demo, phone_page):
+    # The demo's Ba Đình report of the month before last is approved.
+    month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(
+        day=1
+    )
+    locked = (month - datetime.timedelta(days=1)).replace(day=15)
+    sign_in(phone_page, LEADER, "demo1234")
+    phone_page.goto(WORKSHOP)
+    wait_for_offline_copy(phone_page)
+    phone_page.context.set_offline(True)
+    phone_page.goto(WORKSHOP)
+    phone_page.locator("#held-on").fill(locked.isoformat())
+    phone_page.locator("#place").fill("Nhà văn hóa tổ dân phố số 1")
+    phone_page.locator("label:has([name=topic][value=safety])").click()
+    phone_page.locator("label:has([name=audience][value=elderly])").click()
+    phone_page.locator("#count-attendees").fill("20")
+    phone_page.locator("#workshop-form [type=submit]").click()
+    phone_page.locator("#log-done").wait_for(state="visible")
+
+    phone_page.context.set_offline(False)
+    wait_until(
+        phone_page,
+        """window.fieldQueue.mine().then((items) =>
+            items.length === 1 && items[0].status === "refused")""",
+    )
+
+    reason = (
+        "Tháng %s của Phường Ba Đình đã được phê duyệt: không thể thêm, sửa hay "
+        "xóa hồ sơ của tháng này nữa." % locked.strftime("%m/%Y")
+    )
+    refused = phone_page.locator("#queue-status .queue-refused")
+    refused.wait_for(state="visible")
+    assert reason in refused.inner_text()
+    assert not Workshop.objects.filter(recorded_by=demo).exists()

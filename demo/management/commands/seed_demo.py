@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import TEAM_ROLES, Role, User
+from areas.locks import months_locked
 from areas.models import Hamlet, Ward
 from areas.services import areas_load
 from demo.alerts import demo_alerts_seed
@@ -124,6 +125,9 @@ class Command(BaseCommand):
         if options["sessions"] is not None or options["seed"] is not None:
             raise CommandError("--sessions and --seed go with --scale.")
         areas_load()
+        # A month approved since the last run is frozen: its records are left
+        # as they are (the phones' and the admin's writes are refused too).
+        locked = months_locked(ward_ids=list(HAMLETS))
         with transaction.atomic():
             hamlets = self._seed_hamlets()
             teams = self._seed_teams(hamlets)
@@ -134,13 +138,33 @@ class Command(BaseCommand):
                 users=users,
                 today=timezone.localdate(),
             )
-            demo_assistance_seed(ward_codes=list(HAMLETS), today=timezone.localdate())
-            demo_training_seed(ward_codes=list(HAMLETS), today=timezone.localdate())
-            demo_alerts_seed(today=timezone.localdate())
+            demo_assistance_seed(
+                ward_codes=list(HAMLETS), today=timezone.localdate(), locked=locked
+            )
+            demo_training_seed(
+                ward_codes=list(HAMLETS), today=timezone.localdate(), locked=locked
+            )
+            demo_alerts_seed(today=timezone.localdate(), locked=locked)
         # Bulk inserts send no signals: the summary tables are built once here.
         stats_rebuild()
         # Drafted from the summary tables, so after they are built.
         demo_monthly_seed(today=timezone.localdate())
+        if locked:
+            names = dict(
+                Ward.objects.filter(code__in=list(HAMLETS)).values_list("code", "name")
+            )
+            self.stdout.write(
+                gettext(
+                    "Approved months left unchanged (their records are locked): "
+                    "%(months)s."
+                )
+                % {
+                    "months": ", ".join(
+                        "%s %s" % (month.strftime("%m/%Y"), names[ward])
+                        for ward, month in sorted(locked, key=lambda pair: pair[::-1])
+                    )
+                }
+            )
         self.stdout.write(self.style.SUCCESS(gettext("Demo data ready. Logins:")))
         for line in login_lines(users):
             self.stdout.write(line)
