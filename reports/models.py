@@ -232,6 +232,8 @@ class ProvinceDayStat(RollupFigures):
                 fields=["province", "day"], name="province_day_stat_bucket"
             )
         ]
+        # The nation's day is re-summed from its provinces' rows of the day.
+        indexes = [models.Index(fields=["day"], name="province_day_stat_day")]
 
     def __str__(self):
         return "%s %s" % (self.province_id, self.day)
@@ -252,6 +254,7 @@ class ProvinceDayServiceStat(RollupServices):
                 name="province_day_service_stat_bucket",
             )
         ]
+        indexes = [models.Index(fields=["day"], name="province_day_service_stat_day")]
 
     def __str__(self):
         return "%s %s %s" % (self.province_id, self.day, self.service_type_id)

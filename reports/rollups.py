@@ -109,9 +109,9 @@ def rollups_refresh(
     if ward_ids is not None:
         provinces = sorted(
             set(
-                Ward.objects.filter(pk__in=ward_ids).values_list(
-                    "province_id", flat=True
-                )
+                Ward.objects.filter(pk__in=ward_ids)
+                .order_by()
+                .values_list("province_id", flat=True)
             )
         )
         if not provinces:
