@@ -43,6 +43,8 @@ from .models import (
 # pg_advisory_xact_lock(LOCK_SPACE, day's ordinal); ordinal 0 is "all days".
 LOCK_SPACE = 0x524F4C4C  # "ROLL"
 ALL_DAYS = 0
+# Memory for grouping every ward row in a rebuild of the rollups.
+GROUPING_MEMORY = "64MB"
 # Spans longer than this take the lock for all days.
 DAYS_LOCKED_ONE_BY_ONE = 62
 
@@ -120,6 +122,9 @@ def rollups_refresh(
     with connection.cursor() as cursor:
         everything = provinces is None and day_from is None and day_to is None
         if everything and connection.vendor == "postgresql":
+            # Every ward row grouped into a few thousand days: in memory, a
+            # hash of the groups, not a sort of the rows spilled to disk.
+            cursor.execute("SET LOCAL work_mem = %s", [GROUPING_MEMORY])
             # Deleted rows would stay in the indexes until vacuumed.
             cursor.execute(
                 "TRUNCATE %s" % ", ".join(_quote(t._meta.db_table) for t in ROLLUPS)
