@@ -150,8 +150,9 @@ def replica_serving() -> bool:
 # Read-your-writes ------------------------------------------------------------
 
 
-def _pin_key(user_id) -> str:
-    return "replica-pin:%s" % user_id
+def _pin_key(user) -> str:
+    # An API key and an account may share an id: each is pinned apart.
+    return "replica-pin:%s:%s" % (type(user).__name__, user.pk)
 
 
 def pin_after_write(request, response) -> None:
@@ -160,7 +161,7 @@ def pin_after_write(request, response) -> None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         try:
-            cache.set(_pin_key(user.pk), 1, seconds)
+            cache.set(_pin_key(user), 1, seconds)
         except Exception as exc:  # the cookie still pins a browser
             logger.warning("replica pin not kept (%s)", type(exc).__name__)
     response.set_cookie(
@@ -179,7 +180,7 @@ def pinned(request=None, user=None) -> bool:
     if user is None or not user.is_authenticated:
         return False
     try:
-        return cache.get(_pin_key(user.pk)) is not None
+        return cache.get(_pin_key(user)) is not None
     except Exception:  # no cache, no proof the user did not just write
         return True
 
