@@ -18,6 +18,7 @@ from accounts.models import Role
 from areas.lock_admin import MonthLockedDeletes
 from areas.locks import month_lock_check
 from core.exports import changelist_queryset, csv_chunks, export_filename
+from core.replica import replica_rows
 
 from .models import (
     AssistanceSession,
@@ -192,7 +193,10 @@ class AssistanceSessionAdmin(MonthLockedDeletes, ScopedHistoryAdmin, ScopedModel
             changelist = reverse("admin:assistance_assistancesession_changelist")
             return HttpResponseRedirect("%s?%s=1" % (changelist, ERROR_FLAG))
         response = StreamingHttpResponse(
-            csv_chunks(SESSION_EXPORT_HEADERS, session_export_rows(sessions=sessions)),
+            csv_chunks(
+                SESSION_EXPORT_HEADERS,
+                replica_rows(session_export_rows(sessions=sessions), request),
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="%s"' % (

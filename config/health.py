@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.scope import no_area_data
 from config.celery import app as celery_app
+from core.replica import replica_check, replica_configured
 
 logger = logging.getLogger(__name__)
 
@@ -72,4 +73,9 @@ def healthz(request):
     body = {"status": "ok" if not down else "unavailable", "checks": checks}
     if down:
         body["down"] = down
+    if replica_configured():
+        # Stated, never failing: without the replica the primary serves all.
+        state = replica_check()
+        body["replica"] = state.status
+        body["replica_lag_seconds"] = state.lag
     return JsonResponse(body, status=503 if down else 200)

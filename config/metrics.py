@@ -36,6 +36,7 @@ from accounts.models import ExportJob, network_or_none
 from accounts.scope import no_area_data
 from config.celery import app as celery_app
 from config.health import broker_status, cache_status
+from core.replica import replica_check, replica_configured
 from reports.models import PendingRefresh, ScheduledRun
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,18 @@ class PlatformCollector:
         yield gauge(
             "tcns_broker_up", "1 when the Celery broker answers", _up(broker_status())
         )
+        if replica_configured():
+            state = replica_check()
+            yield gauge(
+                "tcns_replica_up",
+                "1 when the read replica answers and keeps up (reads go to it)",
+                1 if state.status == "ok" else 0,
+            )
+            yield gauge(
+                "tcns_replica_lag_seconds",
+                "Seconds the read replica's replay is behind (-1 when it is down)",
+                -1 if state.lag is None else state.lag,
+            )
         yield gauge(
             "tcns_celery_workers",
             "Celery workers that answered a ping (asked every 30 s)",

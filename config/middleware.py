@@ -12,7 +12,7 @@ from django.urls import Resolver404, resolve
 from django.utils.functional import SimpleLazyObject, empty
 
 from accounts.models import User
-from core import metrics
+from core import metrics, replica
 from core.logging import redact, request_context
 from core.throttling import rate_limit_headers, rate_limit_of
 
@@ -161,3 +161,24 @@ class RequestLogMiddleware:
                 "duration_ms": round(duration * 1000, 1),
             },
         )
+
+
+class ReplicaPinMiddleware:
+    """After a user's write, their reads stay on the primary for a while.
+
+    The replica replays the write a moment later; until the pin runs out the
+    user's dashboards and statistics come from the primary, so they see what
+    they just saved. API keys are pinned by their user, browsers also by a
+    cookie (a sign-in or a cache that is down still pins them).
+    """
+
+    UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method in self.UNSAFE and replica.replica_configured():
+            replica.pin_after_write(request, response)
+        return response

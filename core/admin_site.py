@@ -34,6 +34,7 @@ from .exports import (
     export_rows,
 )
 from .import_messages import read_error_message
+from .replica import replica_rows
 from .resources import PREVIEW_ROWS
 
 
@@ -162,7 +163,10 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         except IncorrectLookupParameters:
             return self._filters_refused()
         response = StreamingHttpResponse(
-            csv_chunks(resource.template_headers(), export_rows(resource, queryset)),
+            csv_chunks(
+                resource.template_headers(),
+                replica_rows(export_rows(resource, queryset), request),
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="%s"' % (

@@ -37,3 +37,10 @@ REQUEST_DURATION = Histogram(
 
 def capture_stored(label: str) -> None:
     CAPTURES_STORED.labels(record=label).inc()
+
+
+REPLICA_READS = Counter(
+    "tcns_replica_routed_reads",
+    "Reads allowed on the read replica, by the database that served them",
+    ["database"],
+)

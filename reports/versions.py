@@ -22,11 +22,13 @@ from django.db.models import Count, Max
 from django.utils import translation
 
 from areas.models import MonthLock
+from core.replica import replica_serving
 
 from .indicators import Area
 from .models import WardRegistryStat, WardStamp
 
 KEPT = 3600  # seconds a cached answer or page stays after it was made
+REPLICA_STAMPS_KEPT = 5  # seconds stamps read on the replica are kept
 
 
 EPOCH = "figures-epoch"  # cache key: moves whenever any ward's figures move
@@ -81,6 +83,13 @@ def _figures_stamps(area: Area, figures: str) -> tuple:
 def _kept_stamps(area: Area) -> tuple:
     # Named for the seven stamps kept since the approvals got theirs.
     key = "figures-stamps-7:%s:%s" % (area.level, area.code)
+    kept = KEPT
+    if replica_serving():
+        # The replica's stamps may be older than the epoch: kept apart, and
+        # briefly, so the primary's never take their place. An answer from
+        # the replica is named, and dated (as_of), by the figures it read.
+        key += ":replica"
+        kept = REPLICA_STAMPS_KEPT
     found = cache.get_many([EPOCH, key])
     epoch = found.get(EPOCH)
     if epoch is None:
@@ -89,7 +98,7 @@ def _kept_stamps(area: Area) -> tuple:
     kept_epoch, stamps = found.get(key, (None, None))
     if kept_epoch != epoch or not isinstance(stamps, tuple):
         stamps = _stamps(area)
-        cache.set(key, (epoch, stamps), KEPT)
+        cache.set(key, (epoch, stamps), kept)
     return stamps
 
 

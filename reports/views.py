@@ -25,6 +25,7 @@ from accounts.models import Role
 from accounts.scope import Level, may_use_admin, scope, scope_for
 from areas.models import Hamlet, Province, Ward
 from assistance.selectors import campaign_list
+from core.replica import replica_reads
 
 from . import indicators
 from .alerts import KINDS, alerts_by_ward, alerts_kept, wards_short_of_support
@@ -59,6 +60,7 @@ LAGGING_SHOWN = 10
 
 
 @role_required(Role.WARD, Role.PROVINCE)
+@replica_reads
 def dashboard(request):
     """The landing page: the official's own ward or province."""
     current = scope_for(request.user)
@@ -72,12 +74,14 @@ def dashboard(request):
 
 
 @role_required(*DASHBOARD_ROLES)
+@replica_reads
 def ward_dashboard(request, code):
     wards = scope(Ward.objects.select_related("province"), request.user)
     return _ward_page(request, get_object_or_404(wards, pk=code))
 
 
 @role_required(*DASHBOARD_ROLES)
+@replica_reads
 def province_dashboard(request, code):
     who = scope_for(request.user)
     if who.level not in (Level.NATIONAL, Level.PROVINCE):
@@ -89,6 +93,7 @@ def province_dashboard(request, code):
 
 
 @role_required(*DASHBOARD_ROLES)
+@replica_reads
 def national_dashboard(request):
     if not scope_for(request.user).is_national:
         raise Http404

@@ -30,6 +30,7 @@ from accounts.api import INVALID, JSON, REFUSALS, StatisticsAccess
 from accounts.scope import scope, scope_for, scoped
 from assistance.models import Campaign
 from core.pagination import parameters_check
+from core.replica import replica_reads
 
 from ..approvals import Approvals
 from ..coverage import coverage
@@ -169,6 +170,7 @@ class StatsApi(StatisticsAccess, APIView):
         """Read the page asked for; return what names it in the ETag."""
         return ()
 
+    @replica_reads
     def get(self, request):
         parameters_check(request, self.query_class().fields, extra={"format"})
         query = self.query_class(data=request.query_params)

@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from tests.config.replica import real_replica  # noqa: F401
+
 
 def _free_port() -> int:
     with socket.socket() as probe:

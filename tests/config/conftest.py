@@ -1,0 +1,1 @@
+from tests.config.replica import real_replica  # noqa: F401
