@@ -56,10 +56,18 @@ def worker_environment(environ: dict, number: int) -> dict:
             changes[name] = redis_url_for_worker(url, number)
     var_dir = Path(environ.get("VAR_DIR") or ROOT / "var")
     changes["VAR_DIR"] = str(var_dir / ("xdist-gw%d" % number))
-    # The static files are collected once, before the run (scripts/test.sh),
-    # and only read by the tests: every worker reads the same ones.
-    changes["STATIC_ROOT"] = environ.get("STATIC_ROOT") or str(var_dir / "static")
     return changes
+
+
+def static_files_shared(var_dir: Path) -> None:
+    """The worker's var/static is the run's: collected once, before the run
+    (scripts/test.sh), and only read by the tests. A link rather than
+    STATIC_ROOT, which the processes a test starts with a VAR_DIR of their own
+    would inherit."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    static = var_dir / "static"
+    if not static.is_symlink() and not static.exists():
+        static.symlink_to(Path("..") / "static")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -69,3 +77,5 @@ def pytest_load_initial_conftests(early_config, parser, args):
         # What the run was given, for tests/config/test_parallel_workers.py.
         os.environ["TESTS_REDIS_URL_OF_RUN"] = os.environ.get("REDIS_URL", "")
         os.environ.update(worker_environment(os.environ, number))
+        if "STATIC_ROOT" not in os.environ:
+            static_files_shared(Path(os.environ["VAR_DIR"]))

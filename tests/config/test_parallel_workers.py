@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from config.celery import app as celery_app
 from tests.conftest import pytest_collection_modifyitems
-from tests.parallel import redis_database, worker_environment
+from tests.parallel import redis_database, static_files_shared, worker_environment
 
 
 def test_each_worker_takes_the_next_redis_database_and_a_folder_of_its_own():
@@ -29,8 +29,6 @@ def test_each_worker_takes_the_next_redis_database_and_a_folder_of_its_own():
         "/srv/tcns/var/xdist-gw0",
         "/srv/tcns/var/xdist-gw1",
     )
-    # Collected once before the run, read by all.
-    assert first["STATIC_ROOT"] == second["STATIC_ROOT"] == "/srv/tcns/var/static"
 
 
 def test_a_redis_url_without_a_database_starts_at_database_zero():
@@ -39,16 +37,20 @@ def test_a_redis_url_without_a_database_starts_at_database_zero():
     assert changes["REDIS_URL"] == "redis://localhost/2"
 
 
-def test_the_file_system_broker_and_a_set_static_root_are_left_alone():
-    environ = {
-        "CELERY_BROKER_URL": "filesystem://localhost/",
-        "STATIC_ROOT": "/srv/static",
-    }
-
-    changes = worker_environment(environ, 1)
+def test_the_file_system_broker_is_left_alone():
+    changes = worker_environment({"CELERY_BROKER_URL": "filesystem://localhost/"}, 1)
 
     assert "CELERY_BROKER_URL" not in changes
-    assert changes["STATIC_ROOT"] == "/srv/static"
+
+
+def test_a_worker_reads_the_static_files_collected_for_the_run(tmp_path):
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text("{}")
+
+    static_files_shared(tmp_path / "xdist-gw1")
+    static_files_shared(tmp_path / "xdist-gw1")  # a second run finds it there
+
+    assert (tmp_path / "xdist-gw1" / "static" / "staticfiles.json").read_text() == "{}"
 
 
 def test_a_worker_past_the_last_redis_database_is_refused_with_a_reason():
@@ -69,6 +71,7 @@ def test_this_worker_uses_its_own_redis_database_for_cache_and_broker():
     assert client.connection_pool.connection_kwargs["db"] == database
     assert celery_app.conf.broker_url.endswith("/%d" % database)
     assert settings.VAR_DIR.name == "xdist-gw%d" % number
+    assert (settings.STATIC_ROOT / "staticfiles.json").is_file()
 
 
 class Item:
