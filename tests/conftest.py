@@ -115,6 +115,18 @@ def users(area):
     }
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # The replica tests stop and start the one second PostgreSQL cluster of
+    # the machine: under pytest-xdist (--dist loadgroup) they all go to one
+    # worker, one after another. tryfirst: xdist reads the group after this.
+    for item in items:
+        if item.get_closest_marker("replica") or item.path.name.startswith(
+            "test_replica"
+        ):
+            item.add_marker(pytest.mark.xdist_group("replica"))
+
+
 def pytest_sessionfinish(session, exitstatus):
     # A run in which no test passed (nothing collected, everything skipped or
     # deselected) proves nothing: make it fail instead of reporting success.
