@@ -15,6 +15,7 @@ from collections import Counter
 from django.db.models import Count, IntegerField, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.utils.translation import gettext
 
 from areas.models import MonthLock, Ward
 
@@ -138,7 +139,10 @@ def overview_approvals(
     for row in rows:
         approved[row[child], row["month"]] += row["approved"]
         if codes:
-            figures[row[child]] = {code: row[code] or 0 for code in codes}
+            # A figure an older snapshot lacks is not compared.
+            figures[row[child]] = {
+                code: row[code] for code in codes if row[code] is not None
+            }
     all_wards = sum(wards.values())
     lines = []
     for month in months:
@@ -165,8 +169,47 @@ def overview_approvals(
             for name, value in figures[code].items():
                 total[name] = total.get(name, 0) + value
     complete = bool(lines) and all(line["complete"] for line in lines)
+    # A sum is the area's only where every child's snapshot has the figure.
+    total = {
+        name: value
+        for name, value in total.items()
+        if all(name in figures[code] for code in figures)
+    }
     return {
         "lines": lines,
         "children": children,
         "headline": total if codes and complete else None,
     }
+
+
+def ranking_approvals(
+    area: Area, start: datetime.date, end: datetime.date, rows: list[dict]
+) -> dict:
+    """Mark each ranking row approved or provisional (a province's share of
+    approved wards), with its approved figures where they differ."""
+    if area.level == "province":
+        wards = Counter({row["code"]: 1 for row in rows})
+    else:
+        wards = Counter(
+            dict(
+                Ward.objects.values_list("province_id")
+                .annotate(count=Count("pk"))
+                .order_by()
+                .values_list("province_id", "count")
+            )
+        )
+    approvals = overview_approvals(area, start, end, wards)
+    for row in rows:
+        child = approvals["children"].get(row["code"], {})
+        row["approved"] = child.get("approved", False)
+        row["approved_share"] = child.get("share")
+        row["approval"] = (
+            gettext("approved") if row["approved"] else gettext("provisional")
+        )
+        figures = child.get("figures") or {}
+        row["approved_values"] = {
+            code: value
+            for code, value in figures.items()
+            if code in row and value != row[code]
+        }
+    return approvals

@@ -8,10 +8,9 @@ table as an Excel file.
 
 import functools
 import hashlib
-from collections import Counter
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -29,7 +28,7 @@ from core.replica import replica_reads
 
 from . import indicators
 from .alerts import KINDS, alerts_by_ward, alerts_kept, wards_short_of_support
-from .approvals import months_of, overview_approvals
+from .approvals import months_of, ranking_approvals
 from .areas import area_in_scope
 from .coverage import coverage, coverage_row, team_coverage
 from .dashboards import INTERVAL_LABELS, headline_tiles, period_parse, trend_table
@@ -290,7 +289,7 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
     @functools.cache
     def rows_and_approvals():
         rows = indicators.ranking(area, period.start, period.end)
-        approvals = _overview_approvals(area, period, rows)
+        approvals = ranking_approvals(area, period.start, period.end, rows)
         for row in rows:
             row["url"] = "%s?%s" % (reverse(child_url, args=[row["code"]]), query)
         return sort_rows(rows, columns, request.GET)[0], approvals
@@ -355,35 +354,6 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
             (version + repr(sorted(alerts.items()))).encode()
         ).hexdigest()[:32]
     return page_kept(request, page_version, page)
-
-
-def _overview_approvals(area: Area, period, rows: list[dict]) -> dict:
-    """Mark each ranking row approved or provisional (a province's share of
-    approved wards), with its approved figures where they differ."""
-    if area.level == "province":
-        wards = Counter({row["code"]: 1 for row in rows})
-    else:
-        wards = Counter(
-            dict(
-                Ward.objects.values_list("province_id")
-                .annotate(count=Count("pk"))
-                .order_by()
-                .values_list("province_id", "count")
-            )
-        )
-    approvals = overview_approvals(area, period.start, period.end, wards)
-    for row in rows:
-        child = approvals["children"].get(row["code"], {})
-        row["approved"] = child.get("approved", False)
-        row["approved_share"] = child.get("share")
-        row["approval"] = (
-            gettext("approved") if row["approved"] else gettext("provisional")
-        )
-        figures = child.get("figures") or {}
-        row["approved_values"] = {
-            code: value for code, value in figures.items() if value != row.get(code)
-        }
-    return approvals
 
 
 def _hamlet_coverage(area: Area, period):
