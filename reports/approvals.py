@@ -101,6 +101,51 @@ def summable_codes() -> tuple[str, ...]:
     return tuple(name for sums in activity_sums().values() for name in sums)
 
 
+def _approved_counts(area: Area, months: list, codes) -> tuple[Counter, dict]:
+    """Approved reports per (child row, month), and each child row's summed
+    approved ``codes`` figures, in one query."""
+    child = "ward_id" if area.level == "province" else "ward__province_id"
+    reports = area.filter(
+        MonthlyReport.objects.filter(
+            status=MonthlyReport.Status.APPROVED, month__in=months
+        )
+    )
+    sums = {
+        code: Sum(Cast(KT("snapshot__headline__%s" % code), IntegerField()))
+        for code in codes
+    }
+    rows = (
+        reports.values(child, "month").annotate(approved=Count("pk"), **sums).order_by()
+    )
+    approved: Counter = Counter()
+    figures: dict[str, dict] = {}
+    for row in rows:
+        approved[row[child], row["month"]] += row["approved"]
+        if codes:
+            # A figure an older snapshot lacks is not compared.
+            figures[row[child]] = {
+                code: row[code] for code in codes if row[code] is not None
+            }
+    return approved, figures
+
+
+def _month_lines(months: list, wards: Counter, approved: Counter) -> list[dict]:
+    """Per month, how many of the area's wards are approved."""
+    all_wards = sum(wards.values())
+    lines = []
+    for month in months:
+        count = sum(approved[code, month] for code in wards)
+        lines.append(
+            {
+                "month": month,
+                "approved": count,
+                "wards": all_wards,
+                "complete": bool(all_wards) and count >= all_wards,
+            }
+        )
+    return lines
+
+
 def overview_approvals(
     area: Area, start: datetime.date, end: datetime.date, wards: Counter
 ) -> dict:
@@ -118,43 +163,10 @@ def overview_approvals(
         months[0],
         month_end(months[0]),
     )
-    by_ward = area.level == "province"
-    child = "ward_id" if by_ward else "ward__province_id"
-    reports = area.filter(
-        MonthlyReport.objects.filter(
-            status=MonthlyReport.Status.APPROVED, month__in=months
-        )
-    )
     codes = summable_codes() if whole_month else ()
-    sums = {
-        code: Sum(Cast(KT("snapshot__headline__%s" % code), IntegerField()))
-        for code in codes
-    }
-    rows = (
-        reports.values(child, "month").annotate(approved=Count("pk"), **sums).order_by()
-    )
-    approved: Counter = Counter()
-    figures: dict[str, dict] = {}
+    approved, figures = _approved_counts(area, months, codes)
+    lines = _month_lines(months, wards, approved)
     total: dict[str, int] = {}
-    for row in rows:
-        approved[row[child], row["month"]] += row["approved"]
-        if codes:
-            # A figure an older snapshot lacks is not compared.
-            figures[row[child]] = {
-                code: row[code] for code in codes if row[code] is not None
-            }
-    all_wards = sum(wards.values())
-    lines = []
-    for month in months:
-        count = sum(approved[code, month] for code in wards)
-        lines.append(
-            {
-                "month": month,
-                "approved": count,
-                "wards": all_wards,
-                "complete": bool(all_wards) and count >= all_wards,
-            }
-        )
     children = {}
     for code, count in wards.items():
         done = sum(min(approved[code, month], count) for month in months)

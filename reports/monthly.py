@@ -111,7 +111,20 @@ def monthly_figures(*, ward: Ward, month: datetime.date) -> dict:
         }
         for row in indicators.workshop_mix(area, start, end)
     ]
-    campaigns = [
+    return {
+        "month": start.isoformat(),
+        "headline": headline,
+        "teams": teams,
+        "hamlets": hamlets,
+        "services": services,
+        "workshops": workshops,
+        "campaigns": _campaign_figures(ward, start, end),
+    }
+
+
+def _campaign_figures(ward: Ward, start, end) -> list[dict]:
+    """Each campaign of the ward's month, with its targets' progress."""
+    return [
         {
             "campaign": campaign.name,
             "targets": [
@@ -127,15 +140,6 @@ def monthly_figures(*, ward: Ward, month: datetime.date) -> dict:
         }
         for campaign in _campaigns(ward, start, end)
     ]
-    return {
-        "month": start.isoformat(),
-        "headline": headline,
-        "teams": teams,
-        "hamlets": hamlets,
-        "services": services,
-        "workshops": workshops,
-        "campaigns": campaigns,
-    }
 
 
 def _campaigns(ward: Ward, start, end):

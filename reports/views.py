@@ -11,7 +11,7 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -297,17 +297,7 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
     def ranked():
         return rows_and_approvals()[0]
 
-    span = (area, period.start, period.end)
-    builders = {
-        "ranking": lambda: ranking_table(
-            area.level, ranked(), sort=sort, descending=descending, query=period.query
-        ),
-        "lagging": lambda: lagging_table(area.level, indicators.lagging(ranked())),
-        "services": lambda: service_table(indicators.service_mix(*span)),
-        "workshops": lambda: workshop_table(indicators.workshop_mix(*span)),
-        "trend": lambda: _trend(area, period)[0],
-        "coverage": lambda: _child_coverage(area, period, child_url),
-    }
+    builders = _overview_builders(area, period, child_url, ranked, (sort, descending))
     exported = _export(request, builders, area.code or "VN", period)
     if exported:
         return exported
@@ -340,6 +330,28 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
     version = figures_version(
         area, "overview", period.query, sort, descending, up and up["url"]
     )
+
+    return _overview_kept(request, area, version, content, alerts)
+
+
+def _overview_builders(area: Area, period, child_url: str, ranked, order) -> dict:
+    """The overview's tables by name, each built when asked (page or export)."""
+    sort, descending = order
+    span = (area, period.start, period.end)
+    return {
+        "ranking": lambda: ranking_table(
+            area.level, ranked(), sort=sort, descending=descending, query=period.query
+        ),
+        "lagging": lambda: lagging_table(area.level, indicators.lagging(ranked())),
+        "services": lambda: service_table(indicators.service_mix(*span)),
+        "workshops": lambda: workshop_table(indicators.workshop_mix(*span)),
+        "trend": lambda: _trend(area, period)[0],
+        "coverage": lambda: _child_coverage(area, period, child_url),
+    }
+
+
+def _overview_kept(request, area: Area, version: str, content, alerts) -> HttpResponse:
+    """The overview page, its figures kept under ``version`` for everyone."""
 
     def page():
         html = kept("dashboard:%s" % version, content)
