@@ -7,10 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from areas.models import Province, Ward
-from core.audit import WardHistory
+from core.audit import AuditedHistory, WardHistory
 from households.models import Household, Resident
 from teams.models import Member, ServicePoint, Team, Tombstone
 
@@ -199,7 +198,7 @@ class AssistanceSession(models.Model):
     objects = SessionQuerySet.as_manager()
     # The trail is read one session at a time (by id) in a ward: the indexes
     # copied from the session's own fields would only slow every new session.
-    history = HistoricalRecords(
+    history = AuditedHistory(
         bases=[WardHistory],
         excluded_fields=["content_digest"],
         cascade_delete_history=False,
@@ -416,7 +415,7 @@ class HouseholdAssignment(models.Model):
         verbose_name=_("assigned by"),
     )
 
-    history = HistoricalRecords(bases=[WardHistory], cascade_delete_history=False)
+    history = AuditedHistory(bases=[WardHistory], cascade_delete_history=False)
 
     class Meta:
         verbose_name = _("visit assignment")

@@ -183,7 +183,7 @@ def main():
         session = login(server, logins["member"])
         me = load(server, ME, label="me (member)", headers=session)
         # Warm the workers on the write path, away from the counted run.
-        capture(server, session, body, households, label="warm-up", seconds=1)
+        capture(server, session, body, households, label="warm-up", seconds=3)
         alone, tag = capture(server, session, body, households, label="capture")
         sent = alone.extra["sent"]
         found = rows_settled(tag, sent)

@@ -5,12 +5,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.scope import Level, Scope
 from areas.locks import month_lock_check, month_locks_check
 from areas.models import Province, Ward
 from assistance.models import ServiceType
+from core.audit import AuditedHistory
 from core.text import text_normalise
 from teams.models import Member, Team, Tombstone
 
@@ -301,7 +301,7 @@ class Attendance(models.Model):
 
     objects = AttendanceQuerySet.as_manager()
     # Members' training records are personal data: changes are audited.
-    history = HistoricalRecords(bases=[MemberWardHistory], cascade_delete_history=False)
+    history = AuditedHistory(bases=[MemberWardHistory], cascade_delete_history=False)
 
     class Meta:
         verbose_name = _("attendance")

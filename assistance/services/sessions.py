@@ -7,9 +7,10 @@ import hashlib
 import json
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from uuid import UUID
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 from accounts.scope import Level, scope_for
@@ -258,7 +259,7 @@ def _line(row: SessionService, line: ServiceLine) -> SessionService:
 
 
 def _insert(session: AssistanceSession, content: dict, refs: References) -> None:
-    """Store a new session: its row, then its members and lines, one insert each.
+    """Store a new session: its row, then its members and lines together.
 
     The session's own save is what the reports follow (its bucket holds the
     members and lines too) and what the audit trail records; the members and
@@ -267,17 +268,90 @@ def _insert(session: AssistanceSession, content: dict, refs: References) -> None
     _fill(session, content, refs)
     session.save()
     member_ids = list(dict.fromkeys(map(reference_id, content["members"])))
-    through = AssistanceSession.members.through
-    through.objects.bulk_create(
-        through(assistancesession_id=session.pk, member_id=member_id)
-        for member_id in member_ids
-    )
     lines = {line.service_type.pk: line for line in content["services"]}
-    rows = SessionService.objects.bulk_create(
-        _line(SessionService(session=session), line) for line in lines.values()
-    )
+    rows = [_line(SessionService(session=session), line) for line in lines.values()]
+    _members_lines_insert(session, member_ids, rows)
     session_lines_follow(session, rows, open_follow_ups=refs.open_follow_ups)
     _answer_data(session, member_ids, rows)
+
+
+def _members_lines_insert(
+    session: AssistanceSession, member_ids: list, rows: list[SessionService]
+) -> None:
+    """Insert a new session's members and lines: one statement on PostgreSQL.
+
+    Neither sends a signal (the session's own save stands for them, as in a
+    bulk create); the lines come back with their ids.
+    """
+    through = AssistanceSession.members.through
+    using = session._state.db
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        through.objects.using(using).bulk_create(
+            through(assistancesession_id=session.pk, member_id=member_id)
+            for member_id in member_ids
+        )
+        SessionService.objects.using(using).bulk_create(rows)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _members_lines_sql(using),
+            [
+                session.pk,
+                member_ids,
+                session.pk,
+                [row.service_type_id for row in rows],
+                [row.outcome for row in rows],
+                [row.reason for row in rows],
+                [row.dossier_ref for row in rows],
+                [row.closed_at for row in rows],
+            ],
+        )
+        ids = dict(cursor.fetchall())  # by service, one line each
+    for row in rows:
+        row.pk = ids[row.service_type_id]
+        row._state.adding = False
+        row._state.db = using
+
+
+@cache
+def _members_lines_sql(using: str) -> str:
+    # Built from the models' own tables and columns, once per database.
+    connection = connections[using]
+
+    def table(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def columns(model, names):
+        fields = [model._meta.get_field(name) for name in names]
+        quoted = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        arrays = ", ".join("%%s::%s[]" % f.cast_db_type(connection) for f in fields[1:])
+        return quoted, arrays
+
+    through = AssistanceSession.members.through
+    member_columns, member_arrays = columns(through, ["assistancesession", "member"])
+    line_columns, line_arrays = columns(
+        SessionService,
+        ["session", "service_type", "outcome", "reason", "dossier_ref", "closed_at"],
+    )
+    service = connection.ops.quote_name(
+        SessionService._meta.get_field("service_type").column
+    )
+    # Tables and columns from the models' metadata; values are parameters.
+    return (
+        "WITH members AS (INSERT INTO %s (%s) SELECT %%s, * FROM unnest(%s)) "  # noqa: S608
+        "INSERT INTO %s (%s) SELECT %%s, * FROM unnest(%s) RETURNING %s, %s"
+        % (
+            table(through),
+            member_columns,
+            member_arrays,
+            table(SessionService),
+            line_columns,
+            line_arrays,
+            service,
+            connection.ops.quote_name(SessionService._meta.pk.column),
+        )
+    )
 
 
 def _save(session: AssistanceSession, content: dict, refs: References) -> None:
