@@ -13,6 +13,8 @@ import threading
 import pytest
 from django.db import connection
 
+from assistance.catalogue import catalogue_load
+from assistance.models import ServiceType
 from reports import services
 from reports.models import NationDayStat, ProvinceDayStat
 from reports.services import bucket_refresh
@@ -31,6 +33,9 @@ def _postgresql_only():
 
 
 def test_wards_refreshed_at_once_all_count(area, monkeypatch):
+    # A transactional test's database may have been flushed by an earlier
+    # one, taking the seeded catalogue with it.
+    catalogue_load(ServiceType)
     day = days_ago(1)
     teams = [area.team, area.neighbour_team, area.other_team]
     for count, team in zip((2, 3, 4), teams, strict=True):
