@@ -107,6 +107,7 @@ def test_a_lagging_replica_sends_reads_to_the_primary(
         assert until_status("lagging"), "the replica never lagged"
         lagging = replica_reads(api, SUMMARY)
         health = api.get("/healthz").json()
+        metrics = api.get("/metrics").content.decode()
     finally:
         replica_sql("SELECT pg_wal_replay_resume()")
     assert until_status("ok")
@@ -115,6 +116,7 @@ def test_a_lagging_replica_sends_reads_to_the_primary(
     assert lagging == (200, 0)
     assert health["replica"] == "lagging"
     assert health["status"] == "ok"
+    assert "tcns_replica_up 0.0" in metrics
     assert caught_up[0] == 200 and caught_up[1] > 0
 
 
