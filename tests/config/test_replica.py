@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from core import replica
+from tests.assistance.factories import SessionFactory
 from tests.config.replica import replayed, replica_sql
 from tests.reports.api.conftest import SUMMARY
 
@@ -140,3 +141,18 @@ def test_a_replica_failing_mid_read_is_answered_from_the_primary(
 
     assert response.status_code == 200
     assert replica.replica_state().status == "down"
+
+
+def test_a_streamed_csv_export_reads_its_rows_on_the_replica(
+    real_replica, client, users, area
+):
+    session = SessionFactory(team=area.team)
+    client.force_login(users[Role.WARD])
+    replayed()
+    with CaptureQueriesContext(connections[replica.REPLICA]) as queries:
+        response = client.get("/admin/assistance/assistancesession/export.csv")
+        body = b"".join(response.streaming_content).decode()
+
+    assert response.status_code == 200
+    assert "\n%d," % session.pk in body
+    assert any("assistance_assistancesession" in query for query in served(queries))
