@@ -8,10 +8,12 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role
+from accounts.export_jobs import export_job_run
+from accounts.models import ExportJob, Role
 from core import replica
 from tests.assistance.factories import SessionFactory
 from tests.config.replica import replayed, replica_sql
+from tests.households.factories import HouseholdFactory
 from tests.reports.api.conftest import SUMMARY
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -156,3 +158,22 @@ def test_a_streamed_csv_export_reads_its_rows_on_the_replica(
     assert response.status_code == 200
     assert "\n%d," % session.pk in body
     assert any("assistance_assistancesession" in query for query in served(queries))
+
+
+def test_an_excel_export_job_reads_its_rows_on_the_replica(
+    real_replica, users, area, settings, tmp_path
+):
+    settings.EXPORTS_DIR = tmp_path
+    HouseholdFactory(ward=area.ward)
+    job = ExportJob.objects.create(
+        owner=users[Role.WARD], model_label="households.household"
+    )
+    replayed()
+    with CaptureQueriesContext(connections[replica.REPLICA]) as queries:
+        export_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.row_count) == (ExportJob.Status.DONE, 1)
+    assert any("households_household" in query for query in served(queries))
+    # The job's own row is read and written on the primary.
+    assert not any("accounts_exportjob" in query for query in served(queries))
