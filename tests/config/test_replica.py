@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.export_jobs import export_job_run
 from accounts.models import ExportJob, Role
+from assistance.catalogue import catalogue_load
+from assistance.models import ServiceType
 from core import replica
 from tests.assistance.factories import SessionFactory
 from tests.config.replica import replayed, replica_sql
@@ -148,6 +150,7 @@ def test_a_replica_failing_mid_read_is_answered_from_the_primary(
 def test_a_streamed_csv_export_reads_its_rows_on_the_replica(
     real_replica, client, users, area
 ):
+    catalogue_load(ServiceType)  # a transactional test before this flushed it
     session = SessionFactory(team=area.team)
     client.force_login(users[Role.WARD])
     replayed()
