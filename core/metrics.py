@@ -41,6 +41,7 @@ def capture_stored(label: str) -> None:
 
 REPLICA_READS = Counter(
     "tcns_replica_routed_reads",
-    "Reads allowed on the read replica, by the database that served them",
+    "Queries that could read on the replica, by where the router sent them "
+    "(a request answered again after the replica failed counts once more)",
     ["database"],
 )

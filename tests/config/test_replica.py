@@ -8,9 +8,14 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role
+from accounts.export_jobs import export_job_run
+from accounts.models import ExportJob, Role
+from assistance.catalogue import catalogue_load
+from assistance.models import ServiceType
 from core import replica
+from tests.assistance.factories import SessionFactory
 from tests.config.replica import replayed, replica_sql
+from tests.households.factories import HouseholdFactory
 from tests.reports.api.conftest import SUMMARY
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -107,6 +112,7 @@ def test_a_lagging_replica_sends_reads_to_the_primary(
         assert until_status("lagging"), "the replica never lagged"
         lagging = replica_reads(api, SUMMARY)
         health = api.get("/healthz").json()
+        metrics = api.get("/metrics").content.decode()
     finally:
         replica_sql("SELECT pg_wal_replay_resume()")
     assert until_status("ok")
@@ -115,6 +121,7 @@ def test_a_lagging_replica_sends_reads_to_the_primary(
     assert lagging == (200, 0)
     assert health["replica"] == "lagging"
     assert health["status"] == "ok"
+    assert "tcns_replica_up 0.0" in metrics
     assert caught_up[0] == 200 and caught_up[1] > 0
 
 
@@ -138,3 +145,38 @@ def test_a_replica_failing_mid_read_is_answered_from_the_primary(
 
     assert response.status_code == 200
     assert replica.replica_state().status == "down"
+
+
+def test_a_streamed_csv_export_reads_its_rows_on_the_replica(
+    real_replica, client, users, area
+):
+    catalogue_load(ServiceType)  # a transactional test before this flushed it
+    session = SessionFactory(team=area.team)
+    client.force_login(users[Role.WARD])
+    replayed()
+    with CaptureQueriesContext(connections[replica.REPLICA]) as queries:
+        response = client.get("/admin/assistance/assistancesession/export.csv")
+        body = b"".join(response.streaming_content).decode()
+
+    assert response.status_code == 200
+    assert "\n%d," % session.pk in body
+    assert any("assistance_assistancesession" in query for query in served(queries))
+
+
+def test_an_excel_export_job_reads_its_rows_on_the_replica(
+    real_replica, users, area, settings, tmp_path
+):
+    settings.EXPORTS_DIR = tmp_path
+    HouseholdFactory(ward=area.ward)
+    job = ExportJob.objects.create(
+        owner=users[Role.WARD], model_label="households.household"
+    )
+    replayed()
+    with CaptureQueriesContext(connections[replica.REPLICA]) as queries:
+        export_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.row_count) == (ExportJob.Status.DONE, 1)
+    assert any("households_household" in query for query in served(queries))
+    # The job's own row is read and written on the primary.
+    assert not any("accounts_exportjob" in query for query in served(queries))
