@@ -49,6 +49,7 @@ MODULES = [
     ("b4_dashboards", "full", ("B4a", "B4b", "B4c", "B4d")),
     ("b11_coverage", "full", ("B11a", "B11b")),
     ("b9_stats_year", "full", ("B9a", "B9b")),
+    ("b12_cold_figures", "full", ("B12a", "B12b", "B12c", "B12d")),
     ("b5_capture", "full", ("B5", "B8c")),
     ("b7_page_weight", "full", ("B7",)),
     ("b10_daily_tasks", "full", ("B10a", "B10b", "B10c")),

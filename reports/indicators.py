@@ -26,6 +26,10 @@ from .models import (
     DayServiceStat,
     DayTeamStat,
     DayWorkshopStat,
+    NationDayServiceStat,
+    NationDayStat,
+    ProvinceDayServiceStat,
+    ProvinceDayStat,
     TeamRegistryStat,
     WardRegistryStat,
 )
@@ -45,6 +49,31 @@ class Area:
         if self.level == "ward":
             return queryset.filter(**{"%s_id" % ward_field: self.code})
         return queryset
+
+
+# The rows above the ward that sum each ward table's figures, under the same
+# column names: (a province's day, the nation's day).
+ROLLUPS = {
+    DayTeamStat: (ProvinceDayStat, NationDayStat),
+    DayServiceStat: (ProvinceDayServiceStat, NationDayServiceStat),
+}
+
+
+def narrowest(area: Area, table, *, by_province: bool = False):
+    """The rows of the narrowest table that holds ``table``'s figures for the
+    area: a ward's own rows, a province's days, or the nation's days (the
+    provinces' days when the answer is split ``by_province``).
+
+    The rollups keep the ward tables' column names, so the same sums apply;
+    a table without a rollup (households reached, which do not add up across
+    days or wards) is read by ward.
+    """
+    if area.level == "ward" or table not in ROLLUPS:
+        return area.filter(table.objects.all())
+    province, nation = ROLLUPS[table]
+    if area.level == "province":
+        return province.objects.filter(province_id=area.code)
+    return (province if by_province else nation).objects.all()
 
 
 @dataclass(frozen=True)
@@ -215,12 +244,33 @@ def activity_sums() -> dict:
 def activity(area: Area, start: date, end: date) -> dict:
     """Every activity indicator over the days ``start`` to ``end``."""
     days = {"day__gte": start, "day__lte": end}
-    figures = {}
-    for table, sums in activity_sums().items():
-        figures.update(area.filter(table.objects.filter(**days)).aggregate(**sums))
-    members = area.filter(DayMemberStat.objects.filter(**days)).aggregate(
-        helped=Coalesce(Sum("sessions"), 0), member_days=Count("pk")
-    )
+    sums = activity_sums()
+    if area.level == "ward":
+        figures = {}
+        for table, table_sums in sums.items():
+            figures.update(
+                area.filter(table.objects.filter(**days)).aggregate(**table_sums)
+            )
+        members = area.filter(DayMemberStat.objects.filter(**days)).aggregate(
+            helped=Coalesce(Sum("sessions"), 0), member_days=Count("pk")
+        )
+    else:
+        # One row a day holds the sessions', members' and workshops' figures.
+        figures = (
+            narrowest(area, DayTeamStat)
+            .filter(**days)
+            .aggregate(
+                **sums[DayTeamStat],
+                **sums[DayWorkshopStat],
+                helped=Sum("member_sessions", default=0),
+                member_days=Sum("member_days", default=0),
+            )
+        )
+        members = {name: figures.pop(name) for name in ("helped", "member_days")}
+        for table in (DayServiceStat, DayHousehold):
+            figures.update(
+                narrowest(area, table).filter(**days).aggregate(**sums[table])
+            )
     figures["sessions_per_member_day"] = _ratio(
         members["helped"], members["member_days"]
     )
@@ -252,7 +302,7 @@ def registry(area: Area) -> dict:
 
 
 def open_follow_ups(area: Area) -> int:
-    return area.filter(DayServiceStat.objects.all()).aggregate(
+    return narrowest(area, DayServiceStat).aggregate(
         total=Coalesce(Sum("open_follow_up"), 0)
     )["total"]
 
@@ -277,7 +327,8 @@ def trend(area: Area, start: date, end: date, interval: str = "day") -> list[dic
     days = {"day__gte": start, "day__lte": end}
     sessions = {
         row["period"]: row["sessions"]
-        for row in area.filter(DayTeamStat.objects.filter(**days))
+        for row in narrowest(area, DayTeamStat)
+        .filter(**days)
         .annotate(period=period)
         .values("period")
         .annotate(sessions=Sum("sessions"))
@@ -285,7 +336,8 @@ def trend(area: Area, start: date, end: date, interval: str = "day") -> list[dic
     }
     by_category = {}
     for row in (
-        area.filter(DayServiceStat.objects.filter(**days))
+        narrowest(area, DayServiceStat)
+        .filter(**days)
         .annotate(period=period)
         .values("period", "category")
         .annotate(given=Sum(F("done") + F("follow_up") + F("failed")))
@@ -306,7 +358,8 @@ def trend(area: Area, start: date, end: date, interval: str = "day") -> list[dic
 def _period_sums(area: Area, model, start: date, end: date, group, names):
     """The sums of the named columns over the period, one row per ``group``."""
     return (
-        area.filter(model.objects.filter(day__gte=start, day__lte=end))
+        narrowest(area, model)
+        .filter(day__gte=start, day__lte=end)
         .values(*group)
         .annotate(**{name: Sum(name) for name in names})
         .order_by()
@@ -440,15 +493,26 @@ def ranking(area: Area, start: date, end: date) -> list[dict]:
     child = "ward" if area.level == "province" else "ward__province"
     days = {"day__gte": start, "day__lte": end}
 
-    def grouped(queryset, **sums):
-        rows = area.filter(queryset).values(child).annotate(**sums).order_by()
+    def grouped(queryset, child=child, **sums):
+        rows = queryset.values(child).annotate(**sums).order_by()
         return {row[child]: row for row in rows}
 
+    def summed(table):
+        """The days of the children: the provinces' own rows for the nation."""
+        if area.level == "national":
+            rows = narrowest(area, table, by_province=True).filter(**days)
+            return grouped(rows, "province", **sums[table])
+        return grouped(area.filter(table.objects.filter(**days)), **sums[table])
+
     sums = activity_sums()
-    teams = grouped(DayTeamStat.objects.filter(**days), **sums[DayTeamStat])
-    services = grouped(DayServiceStat.objects.filter(**days), **sums[DayServiceStat])
-    households = grouped(DayHousehold.objects.filter(**days), **sums[DayHousehold])
-    registry_rows = grouped(WardRegistryStat.objects.all(), **REGISTRY_SUMS)
+    teams = summed(DayTeamStat)
+    services = summed(DayServiceStat)
+    households = grouped(
+        area.filter(DayHousehold.objects.filter(**days)), **sums[DayHousehold]
+    )
+    registry_rows = grouped(
+        area.filter(WardRegistryStat.objects.all()), **REGISTRY_SUMS
+    )
     if area.level == "province":
         children = Ward.objects.filter(province_id=area.code).order_by("code")
     else:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Hamlet, Ward
+from areas.models import Hamlet, Province, Ward
 from assistance.models import ServiceType
 from core.audit import ward_history
 from households.models import Household
@@ -171,6 +171,124 @@ class DayWorkshopStat(models.Model):
 
     def __str__(self):
         return "%s %s %s %s" % (self.ward_id, self.day, self.topic, self.audience)
+
+
+class RollupFigures(models.Model):
+    """What a province's or the nation's day adds up from its wards' rows.
+
+    Only what adds up across wards: sessions and their groups (the team
+    rows), the member-days and their sessions (the member rows, for sessions
+    per member per duty day) and the workshops. Households reached do not
+    add up (one household helped on two days, or by two wards, is counted
+    once): they are read from the household-day rows.
+    """
+
+    sessions = models.PositiveIntegerField(default=0)
+    walk_ins = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+    elderly = models.PositiveIntegerField(default=0)
+    disability = models.PositiveIntegerField(default=0)
+    poor = models.PositiveIntegerField(default=0)
+    priority = models.PositiveIntegerField(default=0)
+    # Rows of DayMemberStat (a member's day in a team) and their sessions.
+    member_days = models.PositiveIntegerField(default=0)
+    member_sessions = models.PositiveIntegerField(default=0)
+    workshops = models.PositiveIntegerField(default=0)
+    attendees = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class RollupServices(models.Model):
+    """Services given by type and outcome, summed over wards."""
+
+    service_type = derived_key(ServiceType, models.CASCADE)
+    category = models.CharField(max_length=20)
+    done = models.PositiveIntegerField(default=0)
+    follow_up = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    open_follow_up = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ProvinceDayStat(RollupFigures):
+    """A province's day, the sum of its wards' rows (reports.services).
+
+    Recomputed from the ward rows of the day whenever one of its wards'
+    buckets is, never incremented.
+    """
+
+    province = derived_key(Province, models.CASCADE)
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("figures by province and day")
+        verbose_name_plural = _("figures by province and day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "day"], name="province_day_stat_bucket"
+            )
+        ]
+        # The nation's day is re-summed from its provinces' rows of the day.
+        indexes = [models.Index(fields=["day"], name="province_day_stat_day")]
+
+    def __str__(self):
+        return "%s %s" % (self.province_id, self.day)
+
+
+class ProvinceDayServiceStat(RollupServices):
+    """A province's services of a day by type, the sum of its wards' rows."""
+
+    province = derived_key(Province, models.CASCADE)
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("services by province and day")
+        verbose_name_plural = _("services by province and day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "day", "service_type"],
+                name="province_day_service_stat_bucket",
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="province_day_service_stat_day")]
+
+    def __str__(self):
+        return "%s %s %s" % (self.province_id, self.day, self.service_type_id)
+
+
+class NationDayStat(RollupFigures):
+    """The nation's day, the sum of the provinces' rows of that day."""
+
+    day = models.DateField(unique=True)
+
+    class Meta:
+        verbose_name = _("national figures by day")
+        verbose_name_plural = _("national figures by day")
+
+    def __str__(self):
+        return str(self.day)
+
+
+class NationDayServiceStat(RollupServices):
+    """The nation's services of a day by type, the sum of the provinces'."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("national services by day")
+        verbose_name_plural = _("national services by day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "service_type"], name="nation_day_service_stat_bucket"
+            )
+        ]
+
+    def __str__(self):
+        return "%s %s" % (self.day, self.service_type_id)
 
 
 class WardRegistryStat(models.Model):

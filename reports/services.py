@@ -59,6 +59,7 @@ from .models import (
     WardRegistryStat,
     WardStamp,
 )
+from .rollups import rollups_refresh
 from .versions import figures_moved
 
 BATCH = 2000
@@ -184,6 +185,7 @@ def stats_recompute(
         with transaction.atomic():
             now = timezone.now()
             stamps, _created = _lock_wards(None)
+            rollups_refresh()
             stamps.update(changed_at=now, workshops_changed_at=now)
             # Everything owed before the rebuild began is settled by it.
             PendingRefresh.objects.filter(since__lt=started).delete()
@@ -193,6 +195,7 @@ def stats_recompute(
         stamps, created = _lock_wards(ward_ids)
         before = None if whole else _digests(ward_ids, day_from, day_to)
         _tables_refill(fills, ward_ids, day_from, day_to, whole=whole)
+        rollups_refresh(ward_ids=ward_ids, day_from=day_from, day_to=day_to)
         if ward_ids is None and day_from is None and day_to is None:
             PendingRefresh.objects.filter(since__lt=started).delete()
         if whole:

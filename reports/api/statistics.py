@@ -20,7 +20,7 @@ from areas.models import Hamlet, Province, Ward
 from assistance.models import ServiceType
 
 from ..approvals import Approvals
-from ..indicators import Area, activity_sums, workshop_mix
+from ..indicators import ROLLUPS, Area, activity_sums, narrowest, workshop_mix
 from ..models import (
     DayHousehold,
     DayServiceStat,
@@ -58,6 +58,15 @@ KEYS = {
 }
 TRAINING_GROUPS = ("none", "topic", "audience")
 WORKSHOP_FIGURES = ("workshops", "attendees", "women", "elderly", "disability", "poor")
+# The groups the rows above the ward can split, and their key there: a
+# province's or the nation's answer by province, category or service reads
+# the province's or the nation's days, not a year of ward rows.
+ROLLUP_KEYS = {
+    None: None,
+    "ward__province": "province",
+    "category": "category",
+    "service_type": "service_type",
+}
 PERIOD = {"day": F("day"), "week": TruncWeek("day"), "month": TruncMonth("day")}
 
 
@@ -208,10 +217,15 @@ def stats_etag(area: Area, *parts, figures: str = ALL) -> str:
 
 
 def _grouped(table, area, start, end, interval, key):
-    fields = ["period"] if key is None else ["period", key]
     sums = {"n_" + name: expression for name, expression in SUMS[table].items()}
+    if area.level != "ward" and table in ROLLUPS and key in ROLLUP_KEYS:
+        key = ROLLUP_KEYS[key]
+        rows = narrowest(area, table, by_province=key == "province")
+    else:
+        rows = area.filter(table.objects.all())
+    fields = ["period"] if key is None else ["period", key]
     rows = (
-        area.filter(table.objects.filter(day__gte=start, day__lte=end))
+        rows.filter(day__gte=start, day__lte=end)
         .annotate(period=PERIOD[interval])
         .values(*fields)
         .annotate(**sums)

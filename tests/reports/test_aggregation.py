@@ -5,7 +5,9 @@ assistance services. Each change queues its bucket's refresh after commit
 through the real receivers; Celery runs the task eagerly here. The tables are
 then compared with counts made in plain Python over the raw rows, after the
 incremental refreshes and after a full rebuild, and a second refresh must
-change nothing.
+change nothing. The rollups above the ward (province by day, nation by day)
+must equal the sums of their wards' rows after each of those, and after a
+reconcile of the recent days.
 """
 
 import datetime
@@ -21,8 +23,19 @@ from hypothesis import strategies as st
 from assistance.models import AssistanceSession, ServiceType, SessionService
 from assistance.services import ServiceLine, session_record, session_update
 from config.celery import app as celery_app
-from reports.models import DayHousehold, DayMemberStat, DayServiceStat, DayTeamStat
+from reports.models import (
+    DayHousehold,
+    DayMemberStat,
+    DayServiceStat,
+    DayTeamStat,
+    DayWorkshopStat,
+    NationDayServiceStat,
+    NationDayStat,
+    ProvinceDayServiceStat,
+    ProvinceDayStat,
+)
 from reports.services import bucket_refresh, stats_recompute
+from reports.tasks import stats_reconcile_task
 from tests.assistance.factories import MembershipFactory
 from tests.households.factories import HouseholdFactory, ResidentFactory
 
@@ -35,7 +48,8 @@ DAYS = 4
 
 class World:
     def __init__(self, area):
-        self.teams = [area.team, area.neighbour_team]
+        # Two wards of one province, and a ward of another.
+        self.teams = [area.team, area.neighbour_team, area.other_team]
         self.members = {
             team.pk: [
                 MembershipFactory(member__ward=team.ward, team=team).member
@@ -91,7 +105,7 @@ line_strategy = st.lists(
 )
 create = st.tuples(
     st.just("create"),
-    st.integers(0, 1),  # team
+    st.integers(0, 2),  # team
     st.integers(0, DAYS - 1),  # day
     st.integers(-1, 2),  # household, or -1 for a walk-in
     line_strategy,
@@ -225,6 +239,80 @@ def actual():
     return teams, services, members, households
 
 
+FIGURES = (
+    "sessions",
+    "walk_ins",
+    "minutes",
+    "elderly",
+    "disability",
+    "poor",
+    "priority",
+    "member_days",
+    "member_sessions",
+    "workshops",
+    "attendees",
+)
+SERVICE_FIGURES = ("done", "follow_up", "failed", "open_follow_up")
+
+
+def rollups_summed():
+    """The rollups, summed in plain Python over the wards' rows."""
+    provinces, nation = defaultdict(Counter), defaultdict(Counter)
+    province_services, nation_services = defaultdict(Counter), defaultdict(Counter)
+
+    def add(province, day, **figures):
+        provinces[(province, day)].update(figures)
+        nation[day].update(figures)
+
+    for row in DayTeamStat.objects.select_related("ward"):
+        add(
+            row.ward.province_id,
+            row.day,
+            **{name: getattr(row, name) for name in FIGURES[:7]},
+        )
+    for row in DayMemberStat.objects.select_related("ward"):
+        add(row.ward.province_id, row.day, member_days=1, member_sessions=row.sessions)
+    for row in DayWorkshopStat.objects.select_related("ward"):
+        add(
+            row.ward.province_id,
+            row.day,
+            workshops=row.workshops,
+            attendees=row.attendees,
+        )
+    for row in DayServiceStat.objects.select_related("ward"):
+        figures = {name: getattr(row, name) for name in SERVICE_FIGURES}
+        key = (row.day, row.service_type_id, row.category)
+        province_services[(row.ward.province_id, *key)].update(figures)
+        nation_services[key].update(figures)
+    return tuple(
+        {key: dict(+row) for key, row in table.items()}
+        for table in (provinces, nation, province_services, nation_services)
+    )
+
+
+def rollups_stored():
+    def figures(row, names):
+        return dict(+Counter({name: getattr(row, name) for name in names}))
+
+    return (
+        {
+            (row.province_id, row.day): figures(row, FIGURES)
+            for row in ProvinceDayStat.objects.all()
+        },
+        {row.day: figures(row, FIGURES) for row in NationDayStat.objects.all()},
+        {
+            (row.province_id, row.day, row.service_type_id, row.category): figures(
+                row, SERVICE_FIGURES
+            )
+            for row in ProvinceDayServiceStat.objects.all()
+        },
+        {
+            (row.day, row.service_type_id, row.category): figures(row, SERVICE_FIGURES)
+            for row in NationDayServiceStat.objects.all()
+        },
+    )
+
+
 @settings(
     max_examples=25,
     deadline=None,
@@ -240,14 +328,20 @@ def test_summary_tables_equal_direct_counts(
             with django_capture_on_commit_callbacks(execute=True):
                 apply(world, step)
         assert actual() == expected()  # after the incremental refreshes
+        assert rollups_stored() == rollups_summed()
+
+        stats_reconcile_task(days=DAYS)
+        assert actual() == expected()  # after a reconcile of the recent days
+        assert rollups_stored() == rollups_summed()
 
         stats_recompute()
         assert actual() == expected()  # after a rebuild
+        assert rollups_stored() == rollups_summed()
 
-        before = actual()
+        before = actual(), rollups_stored()
         for ward_id, day in DayTeamStat.objects.values_list("ward_id", "day"):
             bucket_refresh(ward_id=ward_id, day=day)
-        assert actual() == before  # a refresh run again changes nothing
+        assert (actual(), rollups_stored()) == before  # a refresh again: no change
     finally:
         transaction.savepoint_rollback(savepoint)
 

@@ -116,7 +116,9 @@ def test_reads_the_summary_tables_never_the_sessions(with_key, area, figures):
 
     assert response.status_code == 200
     tables = " ".join(query["sql"] for query in queries.captured_queries)
-    assert "reports_dayservicestat" in tables
+    # The nation's days, not a year of every ward's rows (issue #25).
+    assert "reports_nationdayservicestat" in tables
+    assert '"reports_dayservicestat"' not in tables
     assert "assistance_assistancesession" not in tables
     assert "assistance_sessionservice" not in tables
 

@@ -1,0 +1,336 @@
+# ruff: noqa: S608 - SQL built from model metadata; values are parameters
+"""The rollups above the ward: province-by-day and nation-by-day rows.
+
+A province's day is the sum of its wards' rows of that day, the nation's day
+the sum of the provinces' rows. They are recomputed, never incremented,
+whenever a ward's bucket is (reports.services.stats_recompute calls
+:func:`rollups_refresh` in the bucket's transaction, after the ward rows are
+in): the (province, day) and (day) rows of the refreshed buckets are deleted
+and inserted again by one grouped ``INSERT … SELECT`` per table.
+
+Two refreshes of two wards of one province, or of two provinces, on one day
+would each re-sum the day without the other's uncommitted rows, and the later
+commit would win with one ward missing. So a refresh first takes a lock per
+day it rewrites (a transaction-level advisory lock, held until commit): the
+second refresh waits, and its statements, which start after the first has
+committed, read both wards' rows. A refresh of a wider span (the reconcile of
+every ward, a ward's every day) takes one lock for all days instead; the
+per-day locks hold that one shared, so the two exclude each other. Every
+refresh takes the ward stamps first and these locks after, in one order (all
+days, then days ascending), so they cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import connection
+
+from areas.models import Ward
+from core.checks import sql_columns
+
+from .models import (
+    DayMemberStat,
+    DayServiceStat,
+    DayTeamStat,
+    DayWorkshopStat,
+    NationDayServiceStat,
+    NationDayStat,
+    ProvinceDayServiceStat,
+    ProvinceDayStat,
+)
+
+# pg_advisory_xact_lock(LOCK_SPACE, day's ordinal); ordinal 0 is "all days".
+LOCK_SPACE = 0x524F4C4C  # "ROLL"
+ALL_DAYS = 0
+# Spans longer than this take the lock for all days.
+DAYS_LOCKED_ONE_BY_ONE = 62
+
+# The figures of a province's day: each ward table's part, as SQL over its
+# rows (the others' parts are 0 in its branch of the UNION).
+FIGURES = {
+    "sessions": (DayTeamStat, "sessions"),
+    "walk_ins": (DayTeamStat, "walk_ins"),
+    "minutes": (DayTeamStat, "minutes"),
+    "elderly": (DayTeamStat, "elderly"),
+    "disability": (DayTeamStat, "disability"),
+    "poor": (DayTeamStat, "poor"),
+    "priority": (DayTeamStat, "priority"),
+    "member_days": (DayMemberStat, "1"),
+    "member_sessions": (DayMemberStat, "sessions"),
+    "workshops": (DayWorkshopStat, "workshops"),
+    "attendees": (DayWorkshopStat, "attendees"),
+}
+SERVICE_FIGURES = ("done", "follow_up", "failed", "open_follow_up")
+PROVINCE_COLUMNS = sql_columns(
+    ProvinceDayStat,
+    {"province": "province_id", "day": "day", **{name: name for name in FIGURES}},
+    writer=__name__,
+)
+PROVINCE_SERVICE_COLUMNS = sql_columns(
+    ProvinceDayServiceStat,
+    {
+        "province": "province_id",
+        "day": "day",
+        "service_type": "service_type_id",
+        "category": "category",
+        **{name: name for name in SERVICE_FIGURES},
+    },
+    writer=__name__,
+)
+NATION_COLUMNS = sql_columns(
+    NationDayStat, {"day": "day", **{name: name for name in FIGURES}}, writer=__name__
+)
+NATION_SERVICE_COLUMNS = sql_columns(
+    NationDayServiceStat,
+    {
+        "day": "day",
+        "service_type": "service_type_id",
+        "category": "category",
+        **{name: name for name in SERVICE_FIGURES},
+    },
+    writer=__name__,
+)
+ROLLUPS = (ProvinceDayStat, ProvinceDayServiceStat, NationDayStat, NationDayServiceStat)
+
+
+def rollups_refresh(
+    *,
+    ward_ids: list[str] | None = None,
+    day_from: date | None = None,
+    day_to: date | None = None,
+) -> None:
+    """Recompute the rollup rows above the buckets of ``ward_ids`` (all when
+    None) between two days (open when None), from the ward rows as they are.
+
+    Call it inside the transaction that rewrote those buckets, after it did.
+    """
+    provinces = None
+    if ward_ids is not None:
+        provinces = sorted(
+            set(
+                Ward.objects.filter(pk__in=ward_ids)
+                .order_by()
+                .values_list("province_id", flat=True)
+            )
+        )
+        if not provinces:
+            return
+    _lock_days(day_from, day_to)
+    with connection.cursor() as cursor:
+        everything = provinces is None and day_from is None and day_to is None
+        if everything and connection.vendor == "postgresql":
+            # Deleted rows would stay in the indexes until vacuumed.
+            cursor.execute(
+                "TRUNCATE %s" % ", ".join(_quote(t._meta.db_table) for t in ROLLUPS)
+            )
+        for table in (
+            () if everything and connection.vendor == "postgresql" else ROLLUPS
+        ):
+            sql, params = _where(table, provinces, day_from, day_to, rollup=True)
+            cursor.execute(
+                "DELETE FROM %s%s" % (_quote(table._meta.db_table), sql), params
+            )
+        _insert(
+            cursor,
+            ProvinceDayStat,
+            PROVINCE_COLUMNS,
+            *_province_select(provinces, day_from, day_to),
+        )
+        _insert(
+            cursor,
+            ProvinceDayServiceStat,
+            PROVINCE_SERVICE_COLUMNS,
+            *_province_services_select(provinces, day_from, day_to),
+        )
+        _insert(
+            cursor,
+            NationDayStat,
+            NATION_COLUMNS,
+            *_nation_select(ProvinceDayStat, list(FIGURES), ("day",), day_from, day_to),
+        )
+        _insert(
+            cursor,
+            NationDayServiceStat,
+            NATION_SERVICE_COLUMNS,
+            *_nation_select(
+                ProvinceDayServiceStat,
+                list(SERVICE_FIGURES),
+                ("day", "service_type_id", "category"),
+                day_from,
+                day_to,
+            ),
+        )
+
+
+def rollups_rebuild() -> None:
+    """Every rollup row again, from every ward row (within a transaction)."""
+    rollups_refresh()
+
+
+def _lock_days(day_from, day_to) -> None:
+    """The per-day locks of the span, or the one for all days (PostgreSQL;
+    SQLite lets one writer at a time anyway)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if (
+            day_from is None
+            or day_to is None
+            or (day_to - day_from).days >= DAYS_LOCKED_ONE_BY_ONE
+        ):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, ALL_DAYS]
+            )
+            return
+        days = [
+            (day_from + timedelta(days=offset)).toordinal()
+            for offset in range((day_to - day_from).days + 1)
+        ]
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock_shared(%s, %s)", [LOCK_SPACE, ALL_DAYS]
+        )
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, day))"
+            " FROM (SELECT unnest(%s::int[]) AS day ORDER BY 1) AS days",
+            [LOCK_SPACE, days],
+        )
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _column(model, name: str) -> str:
+    return _quote(model._meta.get_field(name).column)
+
+
+def _where(model, provinces, day_from, day_to, *, rollup: bool, ward=None):
+    """`` WHERE …`` of a table's rows in the provinces and days (and params)."""
+    parts, params = [], []
+    if provinces is not None:
+        if rollup:
+            if model in (NationDayStat, NationDayServiceStat):
+                pass
+            else:
+                parts.append(
+                    "%s IN (%s)"
+                    % (_column(model, "province"), ", ".join(["%s"] * len(provinces)))
+                )
+                params.extend(provinces)
+        else:
+            parts.append(
+                "%s IN (SELECT %s FROM %s WHERE %s IN (%s))"
+                % (
+                    _column(model, "ward"),
+                    _quote(Ward._meta.pk.column),
+                    _quote(Ward._meta.db_table),
+                    _quote(Ward._meta.get_field("province").column),
+                    ", ".join(["%s"] * len(provinces)),
+                )
+            )
+            params.extend(provinces)
+    if day_from is not None:
+        parts.append("%s >= %%s" % _column(model, "day"))
+        params.append(day_from)
+    if day_to is not None:
+        parts.append("%s <= %%s" % _column(model, "day"))
+        params.append(day_to)
+    return ((" WHERE " + " AND ".join(parts)) if parts else ""), params
+
+
+def _insert(cursor, table, columns: dict[str, str], select: str, params) -> None:
+    """``INSERT INTO table (columns) SELECT …``: the SELECT names its columns
+    in the order of ``columns``."""
+    targets = ", ".join(_column(table, name) for name in columns)
+    cursor.execute(
+        "INSERT INTO %s (%s) %s" % (_quote(table._meta.db_table), targets, select),
+        params,
+    )
+
+
+def _province_select(provinces, day_from, day_to):
+    """The provinces' days summed over their wards' team, member and
+    workshop rows."""
+    branches, params = [], []
+    for source in (DayTeamStat, DayMemberStat, DayWorkshopStat):
+        values = [
+            (
+                expression
+                if expression == "1"
+                else "%s.%s"
+                % (_quote(source._meta.db_table), _column(source, expression))
+            )
+            if table is source
+            else "0"
+            for name, (table, expression) in FIGURES.items()
+        ]
+        where, found = _where(source, provinces, day_from, day_to, rollup=False)
+        branches.append(
+            "SELECT %s AS ward_id, %s AS day, %s FROM %s%s"
+            % (
+                _column(source, "ward"),
+                _column(source, "day"),
+                ", ".join(
+                    "%s AS %s" % (value, name)
+                    for value, name in zip(values, FIGURES, strict=True)
+                ),
+                _quote(source._meta.db_table),
+                where,
+            )
+        )
+        params.extend(found)
+    ward = _quote(Ward._meta.db_table)
+    sums = ", ".join("SUM(parts.%s)" % name for name in FIGURES)
+    select = (
+        "SELECT w.%s, parts.day, %s FROM (%s) AS parts"
+        " JOIN %s AS w ON w.%s = parts.ward_id GROUP BY w.%s, parts.day"
+    ) % (
+        _quote(Ward._meta.get_field("province").column),
+        sums,
+        " UNION ALL ".join(branches),
+        ward,
+        _quote(Ward._meta.pk.column),
+        _quote(Ward._meta.get_field("province").column),
+    )
+    return select, params
+
+
+def _province_services_select(provinces, day_from, day_to):
+    table = _quote(DayServiceStat._meta.db_table)
+    where, params = _where(DayServiceStat, provinces, day_from, day_to, rollup=False)
+    province = _quote(Ward._meta.get_field("province").column)
+    select = (
+        "SELECT w.%s, s.%s, s.%s, s.%s, %s FROM %s AS s"
+        " JOIN %s AS w ON w.%s = s.%s%s GROUP BY w.%s, s.%s, s.%s, s.%s"
+    ) % (
+        province,
+        _column(DayServiceStat, "day"),
+        _column(DayServiceStat, "service_type"),
+        _column(DayServiceStat, "category"),
+        ", ".join("SUM(s.%s)" % name for name in SERVICE_FIGURES),
+        table,
+        _quote(Ward._meta.db_table),
+        _quote(Ward._meta.pk.column),
+        _column(DayServiceStat, "ward"),
+        where,
+        province,
+        _column(DayServiceStat, "day"),
+        _column(DayServiceStat, "service_type"),
+        _column(DayServiceStat, "category"),
+    )
+    return select, params
+
+
+def _nation_select(source, figures, keys, day_from, day_to):
+    """The nation's days summed over the provinces' rows of ``source``."""
+    where, params = _where(source, None, day_from, day_to, rollup=True)
+    key_columns = ", ".join(_quote(key) for key in keys)
+    select = "SELECT %s, %s FROM %s%s GROUP BY %s" % (
+        key_columns,
+        ", ".join("SUM(%s)" % _quote(name) for name in figures),
+        _quote(source._meta.db_table),
+        where,
+        key_columns,
+    )
+    return select, params
