@@ -137,8 +137,11 @@ def rollups_rebuild_seconds() -> tuple[float | None, str]:
     rebuild = getattr(rollups, "rollups_rebuild", None)
     if rebuild is None:
         return None, "reports.rollups has no rollups_rebuild()"
+    from django.db import transaction
+
     started = time.perf_counter()
-    rebuild()
+    with transaction.atomic():
+        rebuild()
     return time.perf_counter() - started, "reports.rollups.rollups_rebuild()"
 
 

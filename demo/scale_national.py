@@ -56,6 +56,7 @@ from reports.models import (
     TeamRegistryStat,
     WardRegistryStat,
 )
+from reports.rollups import rollups_rebuild
 from teams.models import Team
 
 # Sessions a year for the whole country (DESIGN: about 100 million).
@@ -100,6 +101,7 @@ def national_seed(
     days: int = 365,
     sessions: int | None = None,
     seed: int = 2025,
+    households_per_ward: int = HOUSEHOLDS_PER_WARD,
     progress: Callable[[str, float], None] | None = None,
 ) -> NationalReport:
     """Fill every commune with ``days`` days of summary rows up to yesterday."""
@@ -128,7 +130,7 @@ def national_seed(
     step(_("hamlets"), _HAMLETS)
     step(_("teams"), _TEAMS)
     with indexes_deferred(Household), _references_trusted():
-        step(_("households"), _HOUSEHOLDS, [HOUSEHOLDS_PER_WARD])
+        step(_("households"), _HOUSEHOLDS, [households_per_ward])
     step(_("days"), _DAYS, [report.first, report.last, per_year * days / 365])
     codes, shares = list(SERVICE_SHARES), list(SERVICE_SHARES.values())
     for model, sql, params in (
@@ -141,6 +143,12 @@ def national_seed(
         with _bucket_deferred(model):
             step(str(model._meta.verbose_name_plural), sql, params)
     step(_("registry figures"), _REGISTRY)
+    started = time.perf_counter()
+    with transaction.atomic():
+        rollups_rebuild()  # the provinces' and the nation's days
+    report.timings.append((_("rollups"), time.perf_counter() - started))
+    if progress:
+        progress(_("rollups"), report.timings[-1][1])
     report.users = _users_seed()
     step(_("planner statistics"), "ANALYZE")
     for model in (Hamlet, Team, Household, DayTeamStat, DayServiceStat,
@@ -249,7 +257,7 @@ _WEIGHTS = """
 DROP TABLE IF EXISTS nat_ward;
 CREATE UNLOGGED TABLE nat_ward AS
 SELECT code, province_id,
-       (CASE WHEN kind = 'ward' THEN 1.6 ELSE 0.8 END)
+       (CASE WHEN kind = 'phuong' THEN 1.6 ELSE 0.8 END)
        * (CASE WHEN province_id = ANY(%s) THEN 1.5 ELSE 1.0 END)
        * exp(random() * 0.8 - 0.4) AS weight
 FROM areas_ward;
@@ -261,8 +269,8 @@ UPDATE nat_ward SET hamlets = greatest(4, least(25, round(10 * weight))),
 
 _HAMLETS = """
 INSERT INTO areas_hamlet (name, kind, is_active, ward_id)
-SELECT CASE WHEN w.kind = 'ward' THEN 'Tổ dân phố ' ELSE 'Thôn ' END || n,
-       CASE WHEN w.kind = 'ward' THEN 'to_dan_pho' ELSE 'thon' END, true, w.code
+SELECT CASE WHEN w.kind = 'phuong' THEN 'Tổ dân phố ' ELSE 'Thôn ' END || n,
+       CASE WHEN w.kind = 'phuong' THEN 'to_dan_pho' ELSE 'thon' END, true, w.code
 FROM nat_ward n_w JOIN areas_ward w ON w.code = n_w.code
 CROSS JOIN LATERAL generate_series(1, n_w.hamlets) n
 ORDER BY w.code, n;
