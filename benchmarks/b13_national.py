@@ -109,6 +109,17 @@ def year_path(province_code: str) -> str:
     return PROVINCE_YEAR % (province_code, first.isoformat(), last.isoformat())
 
 
+def span() -> str:
+    """The days of figures the database holds, in words."""
+    from django.db.models import Max, Min
+
+    from reports.models import DayTeamStat
+
+    days = DayTeamStat.objects.aggregate(first=Min("day"), last=Max("day"))
+    count = (days["last"] - days["first"]).days + 1
+    return "figures of %d days (%s to %s)" % (count, days["first"], days["last"])
+
+
 def table_sizes() -> list[tuple[str, int, int]]:
     """(table, rows estimated, bytes with indexes and TOAST), the largest first."""
     from django.db import connection
@@ -168,6 +179,7 @@ def b12(runs: int) -> list[Figure]:
         found["me_key"] = load(server, ME, label="me (API key)", headers=national_key)
         found["stats"] = load(server, STATS, label="stats API", headers=national_key)
     sizes = table_sizes()
+    found["span"] = span()
     return figures(found, sizes, rebuild, rebuild_note, runs)
 
 
@@ -207,7 +219,7 @@ def figures(found, sizes, rebuild, rebuild_note, runs) -> list[Figure]:
     )
     result.append(
         Figure("B13f", "summary tables and households, on disk", total / 2**20,
-               "MB", note=listed)
+               "MB", note="%s; %s" % (found["span"], listed))
     )  # fmt: skip
     if rebuild is not None:
         result.append(

@@ -223,6 +223,10 @@ def national_prepare() -> list[str]:
     seconds += manage("load_areas", database=name)
     lines = ["%s: migrated and areas loaded in %.0f s" % (name, seconds)]
     command = ["seed_demo", "--allow-without-debug", "--scale", "national"]
+    # A year by default; BENCH_NATIONAL_DAYS seeds fewer days (a quicker run).
+    days = os.environ.get("BENCH_NATIONAL_DAYS")
+    if days:
+        command += ["--days", days]
     seconds = manage(*command, database=name)
     lines.append("%s: %s in %.0f s" % (name, " ".join(command), seconds))
     return lines
