@@ -156,7 +156,32 @@ def rollups_rebuild_seconds() -> tuple[float | None, str]:
     return time.perf_counter() - started, "reports.rollups.rollups_rebuild()"
 
 
-def b12(runs: int) -> list[Figure]:
+def refresh_ms(province_code: str, runs: int = 5) -> list[float]:
+    """Milliseconds of one commune-day's refresh, the rollups' re-sum included.
+
+    What a Celery worker spends per refresh at national scale. Rolled back:
+    the seed has no raw sessions, so a refresh kept would empty the bucket.
+    """
+    from django.db import transaction
+
+    from reports.models import DayTeamStat
+    from reports.services import bucket_refresh
+
+    day = DayTeamStat.objects.order_by("-day").values_list("day", flat=True)[0]
+    wards = DayTeamStat.objects.filter(
+        ward__province_id=province_code, day=day
+    ).values_list("ward_id", flat=True)
+    times = []
+    for ward_id in sorted(set(wards))[:runs]:
+        with transaction.atomic():
+            started = time.perf_counter()
+            bucket_refresh(ward_id=ward_id, day=day)
+            times.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+    return times
+
+
+def b13(runs: int) -> list[Figure]:
     import os
 
     logins = accounts()
@@ -178,12 +203,16 @@ def b12(runs: int) -> list[Figure]:
         )
         found["me_key"] = load(server, ME, label="me (API key)", headers=national_key)
         found["stats"] = load(server, STATS, label="stats API", headers=national_key)
+    found["load"] = os.getloadavg()[0]
     sizes = table_sizes()
     found["span"] = span()
+    found["refresh"] = refresh_ms(code)
     return figures(found, sizes, rebuild, rebuild_note, runs)
 
 
 def figures(found, sizes, rebuild, rebuild_note, runs) -> list[Figure]:
+    import os
+
     me, me_key = found["me"], found["me_key"]
     dashboard, stats = found["dashboard"], found["stats"]
 
@@ -199,7 +228,8 @@ def figures(found, sizes, rebuild, rebuild_note, runs) -> list[Figure]:
         Figure(
             "B13a", "national dashboard p50, 20 clients", dashboard.p50, "ms",
             me.p50, "/api/v1/me/ p50 (session)", ("<=", 1.5),
-            note=dashboard.note(),
+            note="%s; load average %.1f on %d cores" % (
+                dashboard.note(), found["load"], os.cpu_count() or 1),
         ),
         Figure(
             "B13b", "stats API national by province p50", stats.p50, "ms",
@@ -221,6 +251,13 @@ def figures(found, sizes, rebuild, rebuild_note, runs) -> list[Figure]:
         Figure("B13f", "summary tables and households, on disk", total / 2**20,
                "MB", note="%s; %s" % (found["span"], listed))
     )  # fmt: skip
+    refresh = found["refresh"]
+    result.append(
+        Figure("B13h", "one commune-day refresh, rollups included",
+               statistics.median(refresh), "ms",
+               note="median of %d communes, rolled back: %s ms" % (
+                   len(refresh), ", ".join("%.0f" % t for t in refresh)))
+    )  # fmt: skip
     if rebuild is not None:
         result.append(
             Figure("B13g", "full rebuild of the rollups", rebuild, "s",
@@ -239,7 +276,7 @@ def main():
     options = parser.parse_args()
     environment_apply()
     django_setup()
-    figures_write(options.out, b12(options.runs))
+    figures_write(options.out, b13(options.runs))
 
 
 if __name__ == "__main__":

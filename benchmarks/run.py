@@ -62,7 +62,7 @@ MODULES = [
 # --scale national: the national pages on a year of every commune's figures.
 NATIONAL_MODULES = [
     ("b13_national", "national",
-     ("B13a", "B13b", "B13c", "B13d", "B13e", "B13f", "B13g")),
+     ("B13a", "B13b", "B13c", "B13d", "B13e", "B13f", "B13g", "B13h")),
 ]  # fmt: skip
 # BENCH_DATABASE_PREFIX lets two runs share one PostgreSQL server.
 PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench")
