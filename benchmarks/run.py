@@ -1,6 +1,7 @@
 """Run the benchmark suite on fresh databases and print one table.
 
-    bash benchmarks/run.sh [--scale small|ward|province] [--only B4,B5] [--strict]
+    bash benchmarks/run.sh [--scale small|ward|province|national] [--only B4,B5]
+        [--strict]
 
 Three PostgreSQL databases are made anew (dropped first if they exist):
 ``bench_scratch`` (migrated, areas loaded, nothing else: imports start from
@@ -9,6 +10,10 @@ it), ``bench_full`` (``seed_demo --scale S``) and ``bench_low`` (the same with
 Each benchmark module runs in its own process with ``DATABASE_URL`` set and
 appends its figures to one JSON-lines file; a module not written yet is
 skipped with a line saying so.
+
+``--scale national`` is a run of its own (CI never runs it): one database,
+``bench_national``, holding a year of summary rows for all 3,321 communes
+(``seed_demo --scale national``), and the national benchmark (B13) alone.
 
 The exit code is non-zero only when a benchmark crashed (or, with
 ``--strict``, when a target is missed too): a missed target is a finding, not
@@ -54,9 +59,16 @@ MODULES = [
     ("b7_page_weight", "full", ("B7",)),
     ("b10_daily_tasks", "full", ("B10a", "B10b", "B10c")),
 ]
+# --scale national: the national pages on a year of every commune's figures.
+NATIONAL_MODULES = [
+    ("b13_national", "national",
+     ("B13a", "B13b", "B13c", "B13d", "B13e", "B13f", "B13g", "B13h")),
+]  # fmt: skip
 # BENCH_DATABASE_PREFIX lets two runs share one PostgreSQL server.
 PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench")
-DATABASES = {kind: "%s_%s" % (PREFIX, kind) for kind in ("scratch", "full", "low")}
+DATABASES = {
+    kind: "%s_%s" % (PREFIX, kind) for kind in ("scratch", "full", "low", "national")
+}
 # How the figures are reached and what moves them: kept beside the code that
 # measures them, and copied under each run's table in its results file.
 NOTES = ROOT / "benchmarks" / "NOTES.md"
@@ -82,14 +94,17 @@ def code_matches(code: str, ask: str) -> bool:
     return code == ask or (code.startswith(ask) and code[len(ask)].isalpha())
 
 
-def selected(only: str | None) -> list[tuple[str, str, tuple[str, ...]]]:
+def selected(
+    only: str | None, scale: str = "small"
+) -> list[tuple[str, str, tuple[str, ...]]]:
     """The modules whose figures ``only`` asks for ("B4,B8c"; all when empty)."""
+    modules = NATIONAL_MODULES if scale == "national" else MODULES
     if not only:
-        return list(MODULES)
+        return list(modules)
     asked = [code.strip().upper() for code in only.split(",") if code.strip()]
     return [
         module
-        for module in MODULES
+        for module in modules
         if any(code_matches(code, ask) for code in module[2] for ask in asked)
     ]
 
@@ -200,6 +215,23 @@ def databases_prepare(scale: str, needed: set[str]) -> list[str]:
     return lines
 
 
+def national_prepare() -> list[str]:
+    """``bench_national`` anew: migrated, areas loaded, every commune seeded."""
+    name = DATABASES["national"]
+    database_create(name)
+    seconds = manage("migrate", "--noinput", "-v0", database=name)
+    seconds += manage("load_areas", database=name)
+    lines = ["%s: migrated and areas loaded in %.0f s" % (name, seconds)]
+    command = ["seed_demo", "--allow-without-debug", "--scale", "national"]
+    # A year by default; BENCH_NATIONAL_DAYS seeds fewer days (a quicker run).
+    days = os.environ.get("BENCH_NATIONAL_DAYS")
+    if days:
+        command += ["--days", days]
+    seconds = manage(*command, database=name)
+    lines.append("%s: %s in %.0f s" % (name, " ".join(command), seconds))
+    return lines
+
+
 def low_sessions(scale: str) -> int:
     from benchmarks.common import django_setup
 
@@ -300,7 +332,9 @@ def report(
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Run the benchmark suite.")
     parser.add_argument(
-        "--scale", default="small", choices=("ward", "small", "province")
+        "--scale",
+        default="small",
+        choices=("ward", "small", "province", "national"),
     )
     parser.add_argument("--only", help="comma-separated codes, e.g. B4,B8c")
     parser.add_argument(
@@ -315,7 +349,7 @@ def main(argv=None) -> int:
     http_load.environment_apply()
     start = time.monotonic()
     started = datetime.now()
-    modules = selected(options.only)
+    modules = selected(options.only, options.scale)
     if not modules:
         parser.error("no benchmark has the codes %s" % options.only)
 
@@ -332,6 +366,8 @@ def main(argv=None) -> int:
     print("==> Databases", flush=True)
     if options.reuse_databases:
         preamble = ["Databases of an earlier run, reused as they are"]
+    elif options.scale == "national":
+        preamble = national_prepare()
     else:
         preamble = databases_prepare(options.scale, needed)
     queues_empty()

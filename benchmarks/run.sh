@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark suite in one command, on fresh PostgreSQL databases:
-#   bash benchmarks/run.sh [--scale small|ward|province] [--only B4,B5] [--strict]
+#   bash benchmarks/run.sh [--scale small|ward|province|national] [--only B4,B5] [--strict]
 # Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/;
 # databases bench_scratch, bench_full, bench_low, or BENCH_DATABASE_PREFIX_…)
 # and Redis (BENCH_REDIS_URL, default db 15 at 127.0.0.1:6379: emptied after the

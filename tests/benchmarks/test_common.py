@@ -130,4 +130,13 @@ def test_the_daily_tasks_are_picked_by_their_family_code():
 
 
 def test_no_only_runs_every_module():
-    assert len(selected(None)) == len(selected("B1,B2,B4,B5,B7,B8,B9,B10,B11"))
+    assert len(selected(None)) == len(selected("B1,B2,B4,B5,B7,B8,B9,B10,B11,B12"))
+
+
+def test_the_national_benchmark_runs_only_at_national_scale():
+    small = [name for name, _database, _codes in selected(None)]
+    national = [name for name, _database, _codes in selected(None, "national")]
+
+    assert "b13_national" not in small
+    assert national == ["b13_national"]
+    assert selected("B13", "national") == selected(None, "national")

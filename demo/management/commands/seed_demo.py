@@ -27,6 +27,7 @@ from demo.scale import (
     ScaleSeedRefused,
     scale_seed,
 )
+from demo.scale_national import national_seed
 from demo.training import demo_training_seed
 from reports.services import stats_rebuild
 from teams.models import Team
@@ -90,9 +91,16 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scale",
-            choices=list(SCALES),
+            choices=[*SCALES, "national"],
             help="Instead of the Hà Nội demo, fill the first wards of a big province "
-            "with a year of work at this size (for benchmarks and load tests).",
+            "with a year of work at this size (for benchmarks and load tests); "
+            "national: a year of summary rows for every commune of the country.",
+        )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=365,
+            help="With --scale national: how many days of figures (default 365).",
         )
         parser.add_argument(
             "--sessions",
@@ -119,6 +127,9 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a public password; it runs only "
                 "with DEBUG on (or --allow-without-debug on a throw-away database)."
             )
+        if options["scale"] == "national":
+            self._seed_national(options)
+            return
         if options["scale"]:
             self._seed_scale(options)
             return
@@ -205,6 +216,42 @@ class Command(BaseCommand):
         except ScaleSeedRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         self._print_scale(report)
+
+    def _seed_national(self, options) -> None:
+        if options["days"] < 1:
+            raise CommandError("--days must be at least 1.")
+        if options["sessions"] is not None and options["sessions"] < 0:
+            raise CommandError("--sessions cannot be negative.")
+
+        def progress(step: str, seconds: float) -> None:
+            self.stdout.write("  %-36s %8.1f s" % (step, seconds), ending="\n")
+            self.stdout.flush()
+
+        seed = DEFAULT_SEED if options["seed"] is None else options["seed"]
+        self.stdout.write(
+            gettext("Seeding the whole country's figures (seed %(seed)d):")
+            % {"seed": seed}
+        )
+        try:
+            report = national_seed(
+                days=options["days"],
+                sessions=options["sessions"],
+                seed=seed,
+                progress=progress,
+            )
+        except ScaleSeedRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+        total = sum(seconds for _step, seconds in report.timings)
+        self.stdout.write("  %-36s %8.1f s" % (gettext("total"), total))
+        self.stdout.write(
+            gettext("Figures from %(first)s to %(last)s:")
+            % {"first": report.first, "last": report.last}
+        )
+        for name, count in report.counts.items():
+            self.stdout.write("  %-36s %12s" % (name, format(count, ",")))
+        self.stdout.write(self.style.SUCCESS(gettext("Scale data ready. Logins:")))
+        for line in login_lines(report.users):
+            self.stdout.write(line)
 
     def _print_scale(self, report: ScaleReport) -> None:
         total = sum(seconds for _step, seconds in report.timings)
