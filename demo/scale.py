@@ -380,9 +380,15 @@ def _points_seed(wards, hamlets) -> dict[str, tuple[int, int]]:
 
 
 def _users_seed(ward: Ward, team: Team) -> list[User]:
+    accounts = [(SCALE_LOGINS[key], *user) for key, user in USERS.items()]
+    return accounts_seed(ward, team, accounts)
+
+
+def accounts_seed(ward: Ward, team: Team, accounts) -> list[User]:
+    """Each (username, role, family name, given name) account, placed in
+    ``ward`` or ``team`` as its role says, with the demo password."""
     users = []
-    for key, (role, family_name, given_name) in USERS.items():
-        username = SCALE_LOGINS[key]
+    for username, role, family_name, given_name in accounts:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role, user.last_name, user.first_name = role, family_name, given_name
         user.province_id = ward.province_id if role == Role.PROVINCE else None

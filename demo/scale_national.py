@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from areas.models import Hamlet, Ward
 from areas.services import areas_load
-from demo.scale import PASSWORD, SCALE_LOGINS, USERS, ScaleSeedRefused
+from demo.scale import SCALE_LOGINS, USERS, ScaleSeedRefused, accounts_seed
 from demo.scale_load import indexes_deferred
 from households.models import Household
 from reports.models import (
@@ -226,19 +226,9 @@ def _users_seed() -> list[User]:
     """The scale seed's logins, in the province with the most communes."""
     ward = Ward.objects.filter(province_id=_biggest_province()).order_by("code").first()
     team = Team.objects.filter(ward=ward).order_by("pk").first()
-    users = []
     accounts = [(SCALE_LOGINS[key], *USERS[key]) for key in SCALE_LOGINS]
     accounts.append((NATIONAL_LOGIN, Role.NATIONAL, "Nguyễn", "Văn Quốc"))
-    for username, role, family_name, given_name in accounts:
-        user = User.objects.filter(username=username).first() or User(username=username)
-        user.role, user.last_name, user.first_name = role, family_name, given_name
-        user.province_id = ward.province_id if role == Role.PROVINCE else None
-        user.ward = ward if role == Role.WARD else None
-        user.team = team if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER) else None
-        user.set_password(PASSWORD)
-        user.save()
-        users.append(user)
-    return users
+    return accounts_seed(ward, team, accounts)
 
 
 def _biggest_province() -> str:

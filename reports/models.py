@@ -39,7 +39,36 @@ def derived_key(to, on_delete, **options):
     )
 
 
-class DayTeamStat(models.Model):
+class SessionCounts(models.Model):
+    """Sessions and how many of them helped each priority group."""
+
+    sessions = models.PositiveIntegerField(default=0)
+    walk_ins = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+    elderly = models.PositiveIntegerField(default=0)
+    disability = models.PositiveIntegerField(default=0)
+    poor = models.PositiveIntegerField(default=0)
+    priority = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ServiceCounts(models.Model):
+    """Services given, by type and outcome."""
+
+    service_type = derived_key(ServiceType, models.CASCADE)
+    category = models.CharField(max_length=20)
+    done = models.PositiveIntegerField(default=0)
+    follow_up = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    open_follow_up = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DayTeamStat(SessionCounts):
     """Sessions of one team on one day."""
 
     WARD_PATH = "ward"
@@ -48,13 +77,6 @@ class DayTeamStat(models.Model):
     day = models.DateField()
     team = derived_key(Team, models.CASCADE)
     hamlet = derived_key(Hamlet, models.SET_NULL, null=True, blank=True)
-    sessions = models.PositiveIntegerField(default=0)
-    walk_ins = models.PositiveIntegerField(default=0)
-    minutes = models.PositiveIntegerField(default=0)
-    elderly = models.PositiveIntegerField(default=0)
-    disability = models.PositiveIntegerField(default=0)
-    poor = models.PositiveIntegerField(default=0)
-    priority = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("sessions by team and day")
@@ -69,19 +91,13 @@ class DayTeamStat(models.Model):
         return "%s %s %s" % (self.ward_id, self.day, self.team_id)
 
 
-class DayServiceStat(models.Model):
+class DayServiceStat(ServiceCounts):
     """Services given in one ward on one day, by outcome."""
 
     WARD_PATH = "ward"
 
     ward = derived_key(Ward, models.CASCADE)
     day = models.DateField()
-    service_type = derived_key(ServiceType, models.CASCADE)
-    category = models.CharField(max_length=20)
-    done = models.PositiveIntegerField(default=0)
-    follow_up = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    open_follow_up = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("services by ward and day")
@@ -173,7 +189,7 @@ class DayWorkshopStat(models.Model):
         return "%s %s %s %s" % (self.ward_id, self.day, self.topic, self.audience)
 
 
-class RollupFigures(models.Model):
+class RollupFigures(SessionCounts):
     """What a province's or the nation's day adds up from its wards' rows.
 
     Only what adds up across wards: sessions and their groups (the team
@@ -183,32 +199,11 @@ class RollupFigures(models.Model):
     once): they are read from the household-day rows.
     """
 
-    sessions = models.PositiveIntegerField(default=0)
-    walk_ins = models.PositiveIntegerField(default=0)
-    minutes = models.PositiveIntegerField(default=0)
-    elderly = models.PositiveIntegerField(default=0)
-    disability = models.PositiveIntegerField(default=0)
-    poor = models.PositiveIntegerField(default=0)
-    priority = models.PositiveIntegerField(default=0)
     # Rows of DayMemberStat (a member's day in a team) and their sessions.
     member_days = models.PositiveIntegerField(default=0)
     member_sessions = models.PositiveIntegerField(default=0)
     workshops = models.PositiveIntegerField(default=0)
     attendees = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        abstract = True
-
-
-class RollupServices(models.Model):
-    """Services given by type and outcome, summed over wards."""
-
-    service_type = derived_key(ServiceType, models.CASCADE)
-    category = models.CharField(max_length=20)
-    done = models.PositiveIntegerField(default=0)
-    follow_up = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    open_follow_up = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -239,7 +234,7 @@ class ProvinceDayStat(RollupFigures):
         return "%s %s" % (self.province_id, self.day)
 
 
-class ProvinceDayServiceStat(RollupServices):
+class ProvinceDayServiceStat(ServiceCounts):
     """A province's services of a day by type, the sum of its wards' rows."""
 
     province = derived_key(Province, models.CASCADE)
@@ -273,7 +268,7 @@ class NationDayStat(RollupFigures):
         return str(self.day)
 
 
-class NationDayServiceStat(RollupServices):
+class NationDayServiceStat(ServiceCounts):
     """The nation's services of a day by type, the sum of the provinces'."""
 
     day = models.DateField()

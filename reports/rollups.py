@@ -120,22 +120,7 @@ def rollups_refresh(
             return
     _lock_days(day_from, day_to)
     with connection.cursor() as cursor:
-        everything = provinces is None and day_from is None and day_to is None
-        if everything and connection.vendor == "postgresql":
-            # Every ward row grouped into a few thousand days: in memory, a
-            # hash of the groups, not a sort of the rows spilled to disk.
-            cursor.execute("SET LOCAL work_mem = %s", [GROUPING_MEMORY])
-            # Deleted rows would stay in the indexes until vacuumed.
-            cursor.execute(
-                "TRUNCATE %s" % ", ".join(_quote(t._meta.db_table) for t in ROLLUPS)
-            )
-        for table in (
-            () if everything and connection.vendor == "postgresql" else ROLLUPS
-        ):
-            sql, params = _where(table, provinces, day_from, day_to, rollup=True)
-            cursor.execute(
-                "DELETE FROM %s%s" % (_quote(table._meta.db_table), sql), params
-            )
+        _rollups_clear(cursor, provinces, day_from, day_to)
         _insert(
             cursor,
             ProvinceDayStat,
@@ -166,6 +151,24 @@ def rollups_refresh(
                 day_to,
             ),
         )
+
+
+def _rollups_clear(cursor, provinces, day_from, day_to) -> None:
+    """Delete the rollup rows about to be summed again (all of them at once,
+    truncated, for a whole rebuild on PostgreSQL)."""
+    everything = provinces is None and day_from is None and day_to is None
+    if everything and connection.vendor == "postgresql":
+        # Every ward row grouped into a few thousand days: in memory, a
+        # hash of the groups, not a sort of the rows spilled to disk.
+        cursor.execute("SET LOCAL work_mem = %s", [GROUPING_MEMORY])
+        # Deleted rows would stay in the indexes until vacuumed.
+        cursor.execute(
+            "TRUNCATE %s" % ", ".join(_quote(t._meta.db_table) for t in ROLLUPS)
+        )
+        return
+    for table in ROLLUPS:
+        sql, params = _where(table, provinces, day_from, day_to, rollup=True)
+        cursor.execute("DELETE FROM %s%s" % (_quote(table._meta.db_table), sql), params)
 
 
 def rollups_rebuild() -> None:

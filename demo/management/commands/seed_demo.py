@@ -161,21 +161,7 @@ class Command(BaseCommand):
         # Drafted from the summary tables, so after they are built.
         demo_monthly_seed(today=timezone.localdate())
         if locked:
-            names = dict(
-                Ward.objects.filter(code__in=list(HAMLETS)).values_list("code", "name")
-            )
-            self.stdout.write(
-                gettext(
-                    "Approved months left unchanged (their records are locked): "
-                    "%(months)s."
-                )
-                % {
-                    "months": ", ".join(
-                        "%s %s" % (month.strftime("%m/%Y"), names[ward])
-                        for ward, month in sorted(locked, key=lambda pair: pair[::-1])
-                    )
-                }
-            )
+            self._locked_report(locked)
         self.stdout.write(self.style.SUCCESS(gettext("Demo data ready. Logins:")))
         for line in login_lines(users):
             self.stdout.write(line)
@@ -192,6 +178,22 @@ class Command(BaseCommand):
                 "open follow-ups; 2 campaigns."
             )
             % demo_assistance_counts(list(HAMLETS))
+        )
+
+    def _locked_report(self, locked) -> None:
+        names = dict(
+            Ward.objects.filter(code__in=list(HAMLETS)).values_list("code", "name")
+        )
+        self.stdout.write(
+            gettext(
+                "Approved months left unchanged (their records are locked): %(months)s."
+            )
+            % {
+                "months": ", ".join(
+                    "%s %s" % (month.strftime("%m/%Y"), names[ward])
+                    for ward, month in sorted(locked, key=lambda pair: pair[::-1])
+                )
+            }
         )
 
     def _seed_scale(self, options) -> None:
