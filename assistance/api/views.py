@@ -365,6 +365,19 @@ class SessionBatchApi(GenericAPIView):
         return result
 
 
+# What a change (PUT or PATCH) takes and answers.
+CHANGE_SCHEMA = {
+    "request": SessionUpdateInput,
+    "examples": CHANGE_EXAMPLES,
+    "responses": {
+        200: SessionOutput,
+        400: OpenApiResponse(),
+        403: OpenApiResponse(),
+        412: OpenApiResponse(description="Changed since the version read."),
+    },
+}
+
+
 @scoped
 class SessionDetailApi(GenericAPIView):
     serializer_class = SessionOutput
@@ -392,14 +405,7 @@ class SessionDetailApi(GenericAPIView):
             "If-Match (the ETag read), a change made on an older version is "
             "refused with 412."
         ),
-        request=SessionUpdateInput,
-        examples=CHANGE_EXAMPLES,
-        responses={
-            200: SessionOutput,
-            400: OpenApiResponse(),
-            403: OpenApiResponse(),
-            412: OpenApiResponse(description="Changed since the version read."),
-        },
+        **CHANGE_SCHEMA,
     )
     def put(self, request, pk):
         return self._update(request, pk, partial=False)
@@ -410,14 +416,7 @@ class SessionDetailApi(GenericAPIView):
             "Only the fields sent change; two changes sent at once both "
             "survive. With If-Match, 412 when the session changed since."
         ),
-        request=SessionUpdateInput,
-        examples=CHANGE_EXAMPLES,
-        responses={
-            200: SessionOutput,
-            400: OpenApiResponse(),
-            403: OpenApiResponse(),
-            412: OpenApiResponse(description="Changed since the version read."),
-        },
+        **CHANGE_SCHEMA,
     )
     def patch(self, request, pk):
         return self._update(request, pk, partial=True)

@@ -76,7 +76,8 @@ def test_a_database_with_hamlets_is_refused_with_a_message(db):
     areas_load()
     Hamlet.objects.create(ward=Ward.objects.first(), name="Thôn 1")
 
-    with pytest.raises(CommandError, match="seed an empty"):
+    # Commands speak the site's language, Vietnamese.
+    with pytest.raises(CommandError, match="cơ sở dữ liệu trống"):
         call_command(
             "seed_demo",
             scale="national",

@@ -197,52 +197,42 @@ class Command(BaseCommand):
         )
 
     def _seed_scale(self, options) -> None:
-        if options["sessions"] is not None and options["sessions"] < 0:
-            raise CommandError("--sessions cannot be negative.")
-
-        def progress(step: str, seconds: float) -> None:
-            self.stdout.write("  %-36s %8.1f s" % (step, seconds))
-
-        seed = DEFAULT_SEED if options["seed"] is None else options["seed"]
+        seed = self._scale_seed_number(options)
         self.stdout.write(
             gettext("Seeding at scale “%(scale)s” (seed %(seed)d):")
             % {"scale": options["scale"], "seed": seed}
         )
+        report = self._seeded(
+            scale_seed, scale=options["scale"], sessions=options["sessions"], seed=seed
+        )
+        self._print_scale(report)
+
+    def _scale_seed_number(self, options) -> int:
+        if options["sessions"] is not None and options["sessions"] < 0:
+            raise CommandError("--sessions cannot be negative.")
+        return DEFAULT_SEED if options["seed"] is None else options["seed"]
+
+    def _seeded(self, seed_function, **arguments):
         try:
-            report = scale_seed(
-                scale=options["scale"],
-                sessions=options["sessions"],
-                seed=seed,
-                progress=progress,
-            )
+            return seed_function(progress=self._progress, **arguments)
         except ScaleSeedRefused as refusal:
             raise CommandError(str(refusal)) from refusal
-        self._print_scale(report)
+
+    def _progress(self, step: str, seconds: float) -> None:
+        self.stdout.write("  %-36s %8.1f s" % (step, seconds))
+        self.stdout.flush()
 
     def _seed_national(self, options) -> None:
         if options["days"] < 1:
             raise CommandError("--days must be at least 1.")
-        if options["sessions"] is not None and options["sessions"] < 0:
-            raise CommandError("--sessions cannot be negative.")
-
-        def progress(step: str, seconds: float) -> None:
-            self.stdout.write("  %-36s %8.1f s" % (step, seconds), ending="\n")
-            self.stdout.flush()
-
-        seed = DEFAULT_SEED if options["seed"] is None else options["seed"]
+        seed = self._scale_seed_number(options)
         self.stdout.write(
             gettext("Seeding the whole country's figures (seed %(seed)d):")
             % {"seed": seed}
         )
-        try:
-            report = national_seed(
-                days=options["days"],
-                sessions=options["sessions"],
-                seed=seed,
-                progress=progress,
-            )
-        except ScaleSeedRefused as refusal:
-            raise CommandError(str(refusal)) from refusal
+        report = self._seeded(
+            national_seed, days=options["days"], sessions=options["sessions"], seed=seed
+        )
         total = sum(seconds for _step, seconds in report.timings)
         self.stdout.write("  %-36s %8.1f s" % (gettext("total"), total))
         self.stdout.write(
