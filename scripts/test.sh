@@ -29,8 +29,7 @@ python manage.py makemigrations --check --dry-run >/dev/null ||
   { echo "Models changed without a migration: run makemigrations." >&2; exit 1; }
 # DEBUG is off, so pages use the hashed static files, as in production.
 python manage.py collectstatic --noinput --verbosity 0
-# Processes side by side (pytest-xdist, one per CPU, at most four): each has its
-# own test database, Redis database and var/ folder (tests/parallel.py); tests
-# marked with an xdist_group run one after another on one worker. Options given
-# after these win: "-n 0" runs in this one process, "-n 3" on three.
-exec python -m pytest -n auto --maxprocesses=4 --dist loadgroup "$@"
+# One process by default. "-n 2" runs the tests in two processes side by side
+# (pytest-xdist): each has its own test database, Redis database and var/
+# folder (tests/parallel.py).
+exec python -m pytest "$@"
