@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from assistance.models import SessionService
@@ -124,7 +125,8 @@ def test_another_team_cannot_close_a_follow_up(client, sister_user, record):
 
 
 def test_home_counts_today_and_shows_the_pending_tile(member_client, record):
-    record()
+    # Logged now: "an hour ago" is yesterday in the first hour of the day.
+    record(started_at=timezone.now())
 
     response = member_client.get("/field/")
 
