@@ -213,19 +213,17 @@ def _column(model, name: str) -> str:
     return _quote(model._meta.get_field(name).column)
 
 
-def _where(model, provinces, day_from, day_to, *, rollup: bool, ward=None):
-    """`` WHERE …`` of a table's rows in the provinces and days (and params)."""
+def _where(model, provinces, day_from, day_to, *, rollup: bool):
+    """`` WHERE …`` of a table's rows in the provinces and days (and params);
+    the nation's rows are of every province."""
     parts, params = [], []
-    if provinces is not None:
+    if provinces is not None and model not in (NationDayStat, NationDayServiceStat):
         if rollup:
-            if model in (NationDayStat, NationDayServiceStat):
-                pass
-            else:
-                parts.append(
-                    "%s IN (%s)"
-                    % (_column(model, "province"), ", ".join(["%s"] * len(provinces)))
-                )
-                params.extend(provinces)
+            parts.append(
+                "%s IN (%s)"
+                % (_column(model, "province"), ", ".join(["%s"] * len(provinces)))
+            )
+            params.extend(provinces)
         else:
             parts.append(
                 "%s IN (SELECT %s FROM %s WHERE %s IN (%s))"
