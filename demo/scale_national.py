@@ -19,7 +19,8 @@ What is written, for all 3,321 communes:
   weekdays busy, Saturdays lighter, Sundays quiet), the services given by
   type (``DayServiceStat``), two members per active team (``DayMemberStat``),
   the households reached (``DayHousehold``: as many as the sessions, distinct
-  within the day) and workshops on about one day in four (``DayWorkshopStat``);
+  within the day, each with the household's previous day) and workshops on
+  about one day in four (``DayWorkshopStat``);
 - the registry figures per commune, hamlet and team, and one figures stamp
   per commune.
 
@@ -369,10 +370,15 @@ FROM reports_dayteamstat t, generate_series(1, 2) m;
 # As many households as sessions, distinct within the day: a run of the
 # commune's households starting where the day's offset falls.
 _DAY_HOUSEHOLDS = """
-INSERT INTO reports_dayhousehold (day, hamlet_id, household_id, ward_id)
-SELECT d.day, NULL, d.first_household
-       + ((d.day - DATE '2000-01-01') * 7919 + k) %% d.households, d.ward_id
-FROM nat_day d, generate_series(0, d.sessions - 1) k;
+INSERT INTO reports_dayhousehold (day, hamlet_id, household_id, ward_id, previous)
+SELECT day, NULL, household_id, ward_id,
+       lag(day) OVER (PARTITION BY ward_id, household_id ORDER BY day)
+FROM (
+  SELECT d.day, d.first_household
+         + ((d.day - DATE '2000-01-01') * 7919 + k) %% d.households AS household_id,
+         d.ward_id
+  FROM nat_day d, generate_series(0, d.sessions - 1) k
+) AS helped;
 """
 
 _DAY_WORKSHOPS = """

@@ -6,11 +6,11 @@ same for the priority households, and the households with a digital focal
 person and the residents with level-2 e-ID. No session is read: the
 denominators are the registry's figures per hamlet
 (:class:`HamletRegistryStat`, recomputed with the wards' registry figures),
-and the households reached are the distinct households of the period's rows
-of :class:`DayHousehold` (one per household and day with a session), each
-looked up once in the register for its hamlet and priority groups. A period
-costs one pass over its days' rows (a province's month: about as many rows
-as it has households) and one lookup per household reached.
+and the households reached are the period's rows of :class:`DayHousehold`
+(one per household and day with a session) that are a household's first day
+in the period (reports.reached), each looked up once in the register for its
+hamlet and priority groups. A period costs one pass over its days' rows and
+one lookup per household reached, with no distinct to take.
 
 A household counts as reached in the hamlet, ward and province it is
 registered in now, and only for sessions its own ward logged: reached never
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -32,11 +32,18 @@ from teams.models import Team
 
 from .indicators import Area
 from .models import DayHousehold, HamletRegistryStat
+from .reached import first_days
 
 # The groups a coverage answer can be split by, and the key each reads.
 COVERAGE_GROUPS = ("none", "hamlet", "ward", "province")
 REGISTRY_KEY = {
     "hamlet": "hamlet_id",
+    "ward": "ward_id",
+    "province": "ward__province_id",
+}
+# The same keys, from a household-day row of the household's own ward.
+REACHED_KEY = {
+    "hamlet": "household__hamlet_id",
     "ward": "ward_id",
     "province": "ward__province_id",
 }
@@ -204,27 +211,27 @@ def _registry(area: Area, group: str) -> dict:
 def _reached(area: Area, start: date, end: date, group: str) -> dict:
     """The area's households with a day of their own ward's in the period.
 
-    Each household is looked up once, however many days it was helped: the
-    days are reduced to distinct households first (a hash of the period's
-    rows), then counted with the register's priority groups. A household that
-    moved is counted where it is registered now, for its new ward's sessions.
+    Each household counts on its first day of the period in its ward (the
+    household-day row whose previous day lies before the period: one row per
+    household, never a distinct over its days), with the register's hamlet
+    and priority groups; a household that moved is counted where it is
+    registered now, for its new ward's sessions.
     """
-    days = area.filter(
+    rows = area.filter(
         DayHousehold.objects.filter(
-            household=OuterRef("pk"),
-            ward=OuterRef("ward"),
+            first_days(start),
             day__gte=start,
             day__lte=end,
+            household__ward=F("ward"),
         )
     )
-    rows = area.filter(Household.objects.filter(Exists(days)))
     counts = {
         "reached": Count("pk"),
-        "priority_reached": Count("pk", filter=priority_household()),
+        "priority_reached": Count("pk", filter=priority_household("household__")),
     }
     if group == "none":
         return {None: rows.aggregate(**counts)}
-    key = REGISTRY_KEY[group]
+    key = REACHED_KEY[group]
     found = rows.values(key).annotate(**counts).order_by()
     return {row[key]: row for row in found}
 

@@ -26,13 +26,16 @@ from .models import (
     DayServiceStat,
     DayTeamStat,
     DayWorkshopStat,
+    NationDayReach,
     NationDayServiceStat,
     NationDayStat,
+    ProvinceDayReach,
     ProvinceDayServiceStat,
     ProvinceDayStat,
     TeamRegistryStat,
     WardRegistryStat,
 )
+from .reached import first_days, reached_sum
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,12 @@ class Area:
 
 
 # The rows above the ward that sum each ward table's figures, under the same
-# column names: (a province's day, the nation's day).
+# column names (households reached: counted by reports.reached.reached_sum):
+# (a province's day, the nation's day).
 ROLLUPS = {
     DayTeamStat: (ProvinceDayStat, NationDayStat),
     DayServiceStat: (ProvinceDayServiceStat, NationDayServiceStat),
+    DayHousehold: (ProvinceDayReach, NationDayReach),
 }
 
 
@@ -64,9 +69,9 @@ def narrowest(area: Area, table, *, by_province: bool = False):
     area: a ward's own rows, a province's days, or the nation's days (the
     provinces' days when the answer is split ``by_province``).
 
-    The rollups keep the ward tables' column names, so the same sums apply;
-    a table without a rollup (households reached, which do not add up across
-    days or wards) is read by ward.
+    The rollups keep the ward tables' column names, so the same sums apply
+    (households reached: :func:`reports.reached.reached_sum` of the model);
+    a table without a rollup is read by ward.
     """
     if area.level == "ward" or table not in ROLLUPS:
         return area.filter(table.objects.all())
@@ -204,11 +209,14 @@ def _ratio(part, whole) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def activity_sums() -> dict:
-    """How each activity indicator adds up over each summary table.
+def activity_sums(since=None) -> dict:
+    """How each activity indicator adds up over each summary table, for the
+    rows on or after ``since`` (a date or an expression: the households
+    reached count each household on its first day since then).
 
     The one definition: the headline, the rankings and the statistics API
-    all aggregate with these.
+    all aggregate with these (households reached over a rollup: with
+    :func:`reports.reached.reached_sum` of its model).
     """
     done = "done"
     return {
@@ -233,7 +241,7 @@ def activity_sums() -> dict:
                 done, filter=Q(category=ServiceType.Category.CASHLESS), default=0
             ),
         },
-        DayHousehold: {"households_reached": Count("household", distinct=True)},
+        DayHousehold: {"households_reached": reached_sum(DayHousehold, since)},
         DayWorkshopStat: {
             "workshops": Sum("workshops", default=0),
             "workshop_attendees": Sum("attendees", default=0),
@@ -244,7 +252,7 @@ def activity_sums() -> dict:
 def activity(area: Area, start: date, end: date) -> dict:
     """Every activity indicator over the days ``start`` to ``end``."""
     days = {"day__gte": start, "day__lte": end}
-    sums = activity_sums()
+    sums = activity_sums(start)
     if area.level == "ward":
         figures = {}
         for table, table_sums in sums.items():
@@ -267,10 +275,15 @@ def activity(area: Area, start: date, end: date) -> dict:
             )
         )
         members = {name: figures.pop(name) for name in ("helped", "member_days")}
-        for table in (DayServiceStat, DayHousehold):
-            figures.update(
-                narrowest(area, table).filter(**days).aggregate(**sums[table])
-            )
+        figures.update(
+            narrowest(area, DayServiceStat)
+            .filter(**days)
+            .aggregate(**sums[DayServiceStat])
+        )
+        reached = narrowest(area, DayHousehold).filter(**days)
+        figures.update(
+            reached.aggregate(households_reached=reached_sum(reached.model, start))
+        )
     figures["sessions_per_member_day"] = _ratio(
         members["helped"], members["member_days"]
     )
@@ -501,15 +514,16 @@ def ranking(area: Area, start: date, end: date) -> list[dict]:
         """The days of the children: the provinces' own rows for the nation."""
         if area.level == "national":
             rows = narrowest(area, table, by_province=True).filter(**days)
-            return grouped(rows, "province", **sums[table])
+            table_sums = sums[table]
+            if table is DayHousehold:
+                table_sums = {"households_reached": reached_sum(rows.model, start)}
+            return grouped(rows, "province", **table_sums)
         return grouped(area.filter(table.objects.filter(**days)), **sums[table])
 
-    sums = activity_sums()
+    sums = activity_sums(start)
     teams = summed(DayTeamStat)
     services = summed(DayServiceStat)
-    households = grouped(
-        area.filter(DayHousehold.objects.filter(**days)), **sums[DayHousehold]
-    )
+    households = summed(DayHousehold)
     registry_rows = grouped(
         area.filter(WardRegistryStat.objects.all()), **REGISTRY_SUMS
     )
@@ -630,7 +644,7 @@ def by_hamlet(area: Area, start: date, end: date) -> list[dict]:
         row["hamlet"]: row["households"]
         for row in area.filter(DayHousehold.objects.filter(**days))
         .values("hamlet")
-        .annotate(households=Count("household", distinct=True))
+        .annotate(households=Count("pk", filter=first_days(start)))
         .order_by()
     }
     hamlets = area.filter(Hamlet.objects.all()).order_by("name")

@@ -145,6 +145,11 @@ class DayHousehold(models.Model):
     day = models.DateField()
     household = derived_key(Household, models.CASCADE)
     hamlet = derived_key(Hamlet, models.SET_NULL, null=True, blank=True)
+    # The household's day before this one in the same ward (None: its first).
+    # A period's households reached are its rows whose previous day lies
+    # before the period: each household counts once, on its first day in it,
+    # so the counts add up across days and wards (reports.reached).
+    previous = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("household reached on a day")
@@ -284,6 +289,52 @@ class NationDayServiceStat(ServiceCounts):
 
     def __str__(self):
         return "%s %s" % (self.day, self.service_type_id)
+
+
+class ReachCounts(models.Model):
+    """Households reached on a day, by the day each was reached before.
+
+    The rows of a day sum the household-day rows of that day by their
+    ``previous`` day: a period's households reached are the sum of its days'
+    rows whose previous day lies before the period (reports.reached).
+    """
+
+    day = models.DateField()
+    previous = models.DateField(null=True, blank=True)
+    households = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ProvinceDayReach(ReachCounts):
+    """A province's households reached on a day, the sum of its wards' rows."""
+
+    province = derived_key(Province, models.CASCADE)
+
+    class Meta:
+        verbose_name = _("households reached by province and day")
+        verbose_name_plural = _("households reached by province and day")
+        indexes = [
+            models.Index(fields=["province", "day"], name="province_day_reach_bucket"),
+            # The nation's day is re-summed from its provinces' rows of the day.
+            models.Index(fields=["day"], name="province_day_reach_day"),
+        ]
+
+    def __str__(self):
+        return "%s %s %s" % (self.province_id, self.day, self.previous)
+
+
+class NationDayReach(ReachCounts):
+    """The nation's households reached on a day, the sum of the provinces'."""
+
+    class Meta:
+        verbose_name = _("national households reached by day")
+        verbose_name_plural = _("national households reached by day")
+        indexes = [models.Index(fields=["day"], name="nation_day_reach_day")]
+
+    def __str__(self):
+        return "%s %s" % (self.day, self.previous)
 
 
 class WardRegistryStat(models.Model):

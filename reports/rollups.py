@@ -30,12 +30,15 @@ from areas.models import Ward
 from core.checks import sql_columns
 
 from .models import (
+    DayHousehold,
     DayMemberStat,
     DayServiceStat,
     DayTeamStat,
     DayWorkshopStat,
+    NationDayReach,
     NationDayServiceStat,
     NationDayStat,
+    ProvinceDayReach,
     ProvinceDayServiceStat,
     ProvinceDayStat,
 )
@@ -93,7 +96,30 @@ NATION_SERVICE_COLUMNS = sql_columns(
     },
     writer=__name__,
 )
-ROLLUPS = (ProvinceDayStat, ProvinceDayServiceStat, NationDayStat, NationDayServiceStat)
+PROVINCE_REACH_COLUMNS = sql_columns(
+    ProvinceDayReach,
+    {
+        "province": "province_id",
+        "day": "day",
+        "previous": "previous",
+        "households": "households",
+    },
+    writer=__name__,
+)
+NATION_REACH_COLUMNS = sql_columns(
+    NationDayReach,
+    {"day": "day", "previous": "previous", "households": "households"},
+    writer=__name__,
+)
+ROLLUPS = (
+    ProvinceDayStat,
+    ProvinceDayServiceStat,
+    ProvinceDayReach,
+    NationDayStat,
+    NationDayServiceStat,
+    NationDayReach,
+)
+NATIONAL = (NationDayStat, NationDayServiceStat, NationDayReach)
 
 
 def rollups_refresh(
@@ -101,9 +127,12 @@ def rollups_refresh(
     ward_ids: list[str] | None = None,
     day_from: date | None = None,
     day_to: date | None = None,
+    reach_days: set[date] = frozenset(),
 ) -> None:
     """Recompute the rollup rows above the buckets of ``ward_ids`` (all when
-    None) between two days (open when None), from the ward rows as they are.
+    None) between two days (open when None), from the ward rows as they are;
+    and the households reached of the wards' provinces on ``reach_days`` too
+    (later days whose rows' previous day the refresh moved).
 
     Call it inside the transaction that rewrote those buckets, after it did.
     """
@@ -118,9 +147,13 @@ def rollups_refresh(
         )
         if not provinces:
             return
-    _lock_days(day_from, day_to)
+    reach_days = sorted(reach_days)
+    _lock_days(day_from, day_to, reach_days)
     with connection.cursor() as cursor:
         _rollups_clear(cursor, provinces, day_from, day_to)
+        _reach_insert(cursor, provinces, day_from, day_to)
+        if reach_days:
+            _reach_refresh(cursor, provinces, reach_days)
         _insert(
             cursor,
             ProvinceDayStat,
@@ -171,21 +204,78 @@ def _rollups_clear(cursor, provinces, day_from, day_to) -> None:
         cursor.execute("DELETE FROM %s%s" % (_quote(table._meta.db_table), sql), params)
 
 
+def _reach_insert(cursor, provinces, day_from, day_to, days=None) -> None:
+    """The provinces' and the nation's households reached on the days, by
+    previous day: the household-day rows counted."""
+    where, params = _where(
+        DayHousehold, provinces, day_from, day_to, rollup=False, days=days
+    )
+    province = _quote(Ward._meta.get_field("province").column)
+    day, previous = _column(DayHousehold, "day"), _column(DayHousehold, "previous")
+    _insert(
+        cursor,
+        ProvinceDayReach,
+        PROVINCE_REACH_COLUMNS,
+        "SELECT w.%s, d.%s, d.%s, COUNT(*) FROM %s AS d JOIN %s AS w"
+        " ON w.%s = d.%s%s GROUP BY w.%s, d.%s, d.%s"
+        % (
+            province,
+            day,
+            previous,
+            _quote(DayHousehold._meta.db_table),
+            _quote(Ward._meta.db_table),
+            _quote(Ward._meta.pk.column),
+            _column(DayHousehold, "ward"),
+            where,
+            province,
+            day,
+            previous,
+        ),
+        params,
+    )
+    _insert(
+        cursor,
+        NationDayReach,
+        NATION_REACH_COLUMNS,
+        *_nation_select(
+            ProvinceDayReach,
+            ["households"],
+            ("day", "previous"),
+            day_from,
+            day_to,
+            days=days,
+        ),
+    )
+
+
+def _reach_refresh(cursor, provinces, days) -> None:
+    """The households reached of the provinces (and the nation) on ``days``
+    again."""
+    for table in (ProvinceDayReach, NationDayReach):
+        sql, params = _where(table, provinces, None, None, rollup=True, days=days)
+        cursor.execute("DELETE FROM %s%s" % (_quote(table._meta.db_table), sql), params)
+    _reach_insert(cursor, provinces, None, None, days=days)
+
+
 def rollups_rebuild() -> None:
     """Every rollup row again, from every ward row (within a transaction)."""
     rollups_refresh()
 
 
-def _lock_days(day_from, day_to) -> None:
-    """The per-day locks of the span, or the one for all days (PostgreSQL;
-    SQLite lets one writer at a time anyway)."""
+def _lock_days(day_from, day_to, later=()) -> None:
+    """The per-day locks of the span and of the ``later`` days, or the one
+    for all days (PostgreSQL; SQLite lets one writer at a time anyway).
+
+    ``later`` days all follow the span: a refresh waits only for days after
+    those it holds, so two refreshes never wait for each other.
+    """
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         if (
             day_from is None
             or day_to is None
-            or (day_to - day_from).days >= DAYS_LOCKED_ONE_BY_ONE
+            or (day_to - day_from).days + len(later) >= DAYS_LOCKED_ONE_BY_ONE
         ):
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, ALL_DAYS]
@@ -194,7 +284,7 @@ def _lock_days(day_from, day_to) -> None:
         days = [
             (day_from + timedelta(days=offset)).toordinal()
             for offset in range((day_to - day_from).days + 1)
-        ]
+        ] + [day.toordinal() for day in later]
         cursor.execute(
             "SELECT pg_advisory_xact_lock_shared(%s, %s)", [LOCK_SPACE, ALL_DAYS]
         )
@@ -213,11 +303,12 @@ def _column(model, name: str) -> str:
     return _quote(model._meta.get_field(name).column)
 
 
-def _where(model, provinces, day_from, day_to, *, rollup: bool):
+def _where(model, provinces, day_from, day_to, *, rollup: bool, days=None):
     """`` WHERE …`` of a table's rows in the provinces and days (and params);
-    the nation's rows are of every province."""
+    the nation's rows are of every province. ``days`` lists the days instead
+    of a span."""
     parts, params = [], []
-    if provinces is not None and model not in (NationDayStat, NationDayServiceStat):
+    if provinces is not None and model not in NATIONAL:
         if rollup:
             parts.append(
                 "%s IN (%s)"
@@ -242,6 +333,11 @@ def _where(model, provinces, day_from, day_to, *, rollup: bool):
     if day_to is not None:
         parts.append("%s <= %%s" % _column(model, "day"))
         params.append(day_to)
+    if days is not None:
+        parts.append(
+            "%s IN (%s)" % (_column(model, "day"), ", ".join(["%s"] * len(days)))
+        )
+        params.extend(days)
     return ((" WHERE " + " AND ".join(parts)) if parts else ""), params
 
 
@@ -328,9 +424,9 @@ def _province_services_select(provinces, day_from, day_to):
     return select, params
 
 
-def _nation_select(source, figures, keys, day_from, day_to):
+def _nation_select(source, figures, keys, day_from, day_to, days=None):
     """The nation's days summed over the provinces' rows of ``source``."""
-    where, params = _where(source, None, day_from, day_to, rollup=True)
+    where, params = _where(source, None, day_from, day_to, rollup=True, days=days)
     key_columns = ", ".join(_quote(key) for key in keys)
     select = "SELECT %s, %s FROM %s%s GROUP BY %s" % (
         key_columns,

@@ -59,6 +59,7 @@ from .models import (
     WardRegistryStat,
     WardStamp,
 )
+from .reached import previous_fix
 from .rollups import rollups_refresh
 from .versions import figures_moved
 
@@ -110,10 +111,11 @@ MEMBER_COLUMNS = sql_columns(
 HOUSEHOLD_COLUMNS = sql_columns(
     DayHousehold,
     {
-        "ward": "ward_id",
-        "day": "started_on",
-        "household": "household_id",
-        "hamlet": "household__hamlet_id",
+        "ward": "r_ward",
+        "day": "r_day",
+        "household": "r_household",
+        "hamlet": "r_hamlet",
+        "previous": "lag(r_day)",
     },
     writer=__name__,
 )
@@ -195,7 +197,10 @@ def stats_recompute(
         stamps, created = _lock_wards(ward_ids)
         before = None if whole else _digests(ward_ids, day_from, day_to)
         _tables_refill(fills, ward_ids, day_from, day_to, whole=whole)
-        rollups_refresh(ward_ids=ward_ids, day_from=day_from, day_to=day_to)
+        later = set() if whole else previous_fix(ward_ids, day_from, day_to)
+        rollups_refresh(
+            ward_ids=ward_ids, day_from=day_from, day_to=day_to, reach_days=later
+        )
         if ward_ids is None and day_from is None and day_to is None:
             PendingRefresh.objects.filter(since__lt=started).delete()
         if whole:
@@ -666,13 +671,17 @@ def _lock_wards(ward_ids):
     return stamps, bool(missing)
 
 
-def _insert_grouped(table, queryset, columns: dict[str, str], whole: bool) -> None:
+def _insert_grouped(
+    table, queryset, columns: dict[str, str], whole: bool, *, outer: str = ""
+) -> None:
     """``INSERT INTO table (columns) SELECT …`` the grouped rows of ``queryset``.
 
     ``columns`` maps the summary table's fields to the names the queryset
-    selects. The grouping is written once, with the ORM; the rows go from the
-    raw tables to the summary table inside the database, never through Python,
-    which is what keeps a full rebuild close to a hand-written GROUP BY.
+    selects; or, with ``outer``, to what that select list (over the
+    queryset's rows as a subquery) computes in their order. The grouping is
+    written once, with the ORM; the rows go from the raw tables to the summary
+    table inside the database, never through Python, which is what keeps a
+    full rebuild close to a hand-written GROUP BY.
 
     The SELECT of an INSERT never runs in parallel. Grouping in parallel into
     a scratch table (CREATE TABLE AS) and copying from it was slower: on two
@@ -682,8 +691,11 @@ def _insert_grouped(table, queryset, columns: dict[str, str], whole: bool) -> No
     """
     quote = connection.ops.quote_name
     targets = ", ".join(quote(table._meta.get_field(name).column) for name in columns)
-    queryset = queryset.values_list(*columns.values()).order_by()
+    if not outer:
+        queryset = queryset.values_list(*columns.values()).order_by()
     sql, params = queryset.query.sql_with_params()
+    if outer:
+        sql = "SELECT %s FROM (%s) AS grouped" % (outer, sql)  # noqa: S608
     insert = "INSERT INTO %s (%s) " % (quote(table._meta.db_table), targets)
     with connection.cursor() as cursor:
         if whole:
@@ -750,13 +762,31 @@ def _member_rows(helpers, whole: bool) -> None:
 
 
 def _household_rows(sessions, whole: bool) -> None:
+    """A row per household and day, with the household's day before in its
+    ward among the rows written (the others': reports.reached.previous_fix).
+
+    The window runs over the distinct rows (a window in the grouping query
+    would see each session), so the grouped rows are its subquery.
+    """
     rows = (
         sessions.filter(household__isnull=False)
-        .values("ward_id", "started_on", "household_id", "household__hamlet_id")
+        .values(
+            r_ward=F("ward_id"),
+            r_day=F("started_on"),
+            r_household=F("household_id"),
+            r_hamlet=F("household__hamlet_id"),
+        )
         .distinct()
         .order_by()
     )
-    _insert_grouped(DayHousehold, rows, HOUSEHOLD_COLUMNS, whole)
+    _insert_grouped(
+        DayHousehold,
+        rows,
+        HOUSEHOLD_COLUMNS,
+        whole,
+        outer="r_ward, r_day, r_household, r_hamlet, lag(r_day) OVER"
+        " (PARTITION BY r_ward, r_household ORDER BY r_day)",
+    )
 
 
 def _workshop_rows(workshops, whole: bool) -> None:

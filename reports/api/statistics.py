@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import F
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import DateField, F, Value
+from django.db.models.functions import Greatest, TruncMonth, TruncWeek
 from django.utils.translation import gettext
 
 from areas.models import Hamlet, Province, Ward
@@ -26,6 +26,7 @@ from ..models import (
     DayServiceStat,
     DayTeamStat,
 )
+from ..reached import reached_sum
 from ..versions import ALL, figures_version
 
 GROUPS = ("none", "category", "service", "hamlet", "ward", "province")
@@ -38,10 +39,10 @@ INDICATORS = (
     "households_reached",
     "priority_sessions",
 )
-# The indicators' own definitions (reports.indicators), split by period.
-SUMS = {
-    table: {name: sum_ for name, sum_ in sums.items() if name in INDICATORS}
-    for table, sums in activity_sums().items()
+# The indicators each table counts (reports.indicators defines them).
+NAMES = {
+    table: [name for name in sums if name in INDICATORS]
+    for table, sums in activity_sums(date.min).items()
 }
 # How each group splits each table; a table missing here cannot be split so.
 KEYS = {
@@ -77,7 +78,7 @@ def stats_series(area: Area, start: date, end: date, interval: str, group: str):
     for table, key in split.items():
         for period, value, figures in _grouped(table, area, start, end, interval, key):
             cells.setdefault((period, value), {}).update(figures)
-    counted = [name for table in split for name in SUMS[table]]
+    counted = [name for table in split for name in NAMES[table]]
     blank = {name: (0 if name in counted else None) for name in INDICATORS}
     bounds = {first: (first, last) for first, last in periods(start, end, interval)}
     # Without a group every period has its row; with one, the cells found.
@@ -217,12 +218,21 @@ def stats_etag(area: Area, *parts, figures: str = ALL) -> str:
 
 
 def _grouped(table, area, start, end, interval, key):
-    sums = {"n_" + name: expression for name, expression in SUMS[table].items()}
+    """Each period's (and key's) figures of ``table``: the indicators' own
+    definitions, households reached counted from each period's first day."""
     if area.level != "ward" and table in ROLLUPS and key in ROLLUP_KEYS:
         key = ROLLUP_KEYS[key]
         rows = narrowest(area, table, by_province=key == "province")
     else:
         rows = area.filter(table.objects.all())
+    since = Greatest(PERIOD[interval], Value(start, output_field=DateField()))
+    sums = {
+        "n_" + name: expression
+        for name, expression in activity_sums(since)[table].items()
+        if name in INDICATORS
+    }
+    if table is DayHousehold:
+        sums = {"n_households_reached": reached_sum(rows.model, since)}
     fields = ["period"] if key is None else ["period", key]
     rows = (
         rows.filter(day__gte=start, day__lte=end)

@@ -7,7 +7,9 @@ then compared with counts made in plain Python over the raw rows, after the
 incremental refreshes and after a full rebuild, and a second refresh must
 change nothing. The rollups above the ward (province by day, nation by day)
 must equal the sums of their wards' rows after each of those, and after a
-reconcile of the recent days.
+reconcile of the recent days. Households reached, counted from the rollups
+and the household-day rows' previous days, must equal the distinct
+households helped by each ward over every period of the days.
 """
 
 import datetime
@@ -23,14 +25,17 @@ from hypothesis import strategies as st
 from assistance.models import AssistanceSession, ServiceType, SessionService
 from assistance.services import ServiceLine, session_record, session_update
 from config.celery import app as celery_app
+from reports.indicators import Area, activity
 from reports.models import (
     DayHousehold,
     DayMemberStat,
     DayServiceStat,
     DayTeamStat,
     DayWorkshopStat,
+    NationDayReach,
     NationDayServiceStat,
     NationDayStat,
+    ProvinceDayReach,
     ProvinceDayServiceStat,
     ProvinceDayStat,
 )
@@ -191,18 +196,24 @@ def expected():
         for member in session.members.all():
             members[(session.ward_id, session.started_on, member.pk)] += 1
         if session.household_id:
-            households.add((session.ward_id, session.started_on, session.household_id))
+            households.add((session.ward_id, session.household_id, session.started_on))
     for line in SessionService.objects.select_related("session"):
         row = services[
             (line.session.ward_id, line.session.started_on, line.service_type_id)
         ]
         row[line.outcome] += 1
         row["open"] += line.outcome == "follow_up" and line.closed_at is None
+    # Each household's day before, in the same ward (None: its first).
+    previous, reached = {}, set()
+    for ward, household, day in sorted(households):
+        earlier = previous.get((ward, household))
+        reached.add((ward, day, household, earlier))
+        previous[(ward, household)] = day
     return (
         {key: dict(+row) for key, row in teams.items()},
         {key: dict(+row) for key, row in services.items()},
         dict(members),
-        households,
+        reached,
     )
 
 
@@ -235,7 +246,9 @@ def actual():
         (row.ward_id, row.day, row.member_id): row.sessions
         for row in DayMemberStat.objects.all()
     }
-    households = set(DayHousehold.objects.values_list("ward_id", "day", "household_id"))
+    households = set(
+        DayHousehold.objects.values_list("ward_id", "day", "household_id", "previous")
+    )
     return teams, services, members, households
 
 
@@ -284,9 +297,17 @@ def rollups_summed():
         key = (row.day, row.service_type_id, row.category)
         province_services[(row.ward.province_id, *key)].update(figures)
         nation_services[key].update(figures)
-    return tuple(
-        {key: dict(+row) for key, row in table.items()}
-        for table in (provinces, nation, province_services, nation_services)
+    province_reach, nation_reach = Counter(), Counter()
+    for row in DayHousehold.objects.select_related("ward"):
+        province_reach[(row.ward.province_id, row.day, row.previous)] += 1
+        nation_reach[(row.day, row.previous)] += 1
+    return (
+        *(
+            {key: dict(+row) for key, row in table.items()}
+            for table in (provinces, nation, province_services, nation_services)
+        ),
+        dict(province_reach),
+        dict(nation_reach),
     )
 
 
@@ -310,7 +331,44 @@ def rollups_stored():
             (row.day, row.service_type_id, row.category): figures(row, SERVICE_FIGURES)
             for row in NationDayServiceStat.objects.all()
         },
+        {
+            (row.province_id, row.day, row.previous): row.households
+            for row in ProvinceDayReach.objects.all()
+        },
+        {
+            (row.day, row.previous): row.households
+            for row in NationDayReach.objects.all()
+        },
     )
+
+
+def reached_checked(world):
+    """Households reached over every period of the days, for a ward, its
+    province and the nation, against the distinct households each ward helped
+    in the period, counted over the raw sessions."""
+    team = world.teams[0]
+    areas = [
+        (Area("ward", team.ward_id), {"ward_id": team.ward_id}),
+        (
+            Area("province", team.ward.province_id),
+            {"ward__province": team.ward.province_id},
+        ),
+        (Area("national"), {}),
+    ]
+    days = sorted(world.days)
+    for index, start in enumerate(days):
+        for end in days[index:]:
+            for area, where in areas:
+                helped = AssistanceSession.objects.filter(
+                    household__isnull=False, started_on__range=(start, end), **where
+                )
+                distinct = set(helped.values_list("ward_id", "household_id"))
+                figures = activity(area, start, end)
+                assert figures["households_reached"] == len(distinct), (
+                    area,
+                    start,
+                    end,
+                )
 
 
 @settings(
@@ -329,6 +387,7 @@ def test_summary_tables_equal_direct_counts(
                 apply(world, step)
         assert actual() == expected()  # after the incremental refreshes
         assert rollups_stored() == rollups_summed()
+        reached_checked(world)
 
         stats_reconcile_task(days=DAYS)
         assert actual() == expected()  # after a reconcile of the recent days
@@ -337,6 +396,7 @@ def test_summary_tables_equal_direct_counts(
         stats_recompute()
         assert actual() == expected()  # after a rebuild
         assert rollups_stored() == rollups_summed()
+        reached_checked(world)
 
         before = actual(), rollups_stored()
         for ward_id, day in DayTeamStat.objects.values_list("ward_id", "day"):

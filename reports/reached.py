@@ -1,0 +1,130 @@
+# ruff: noqa: S608 - SQL built from model metadata; values are parameters
+"""Households reached: each household once in a period, on its first day in it.
+
+Distinct households do not add up: a household helped on two days of a month
+is one household reached in the month, not two. Counting them distinct over
+the period's household-day rows costs a pass and a hash over every row, and
+for a year of the whole country that is tens of millions of rows at every
+cold view. Instead each household-day row (:class:`DayHousehold`) carries the
+household's ``previous`` day with a row in the same ward. A period's
+households reached are then its rows whose previous day lies before the
+period (or that have none): each household's first day in the period, and
+only that one. These counts add up across days, so a province's and the
+nation's days are summed ahead (:class:`ProvinceDayReach`,
+:class:`NationDayReach`, by day and previous day), and a year of the nation
+reads a few thousand rows.
+
+A household counts once per ward: one that moved and was helped by both its
+old and its new ward in the period counts in each, as it does in each ward's
+own figures.
+
+``previous`` is kept by the refresh that rewrites a bucket
+(reports.services): the bucket's rows are inserted with the previous day
+among themselves, then :func:`previous_fix` sets every row of the households
+the buckets held, before or after, to the day before it in its ward, which
+also moves the next row of a household after the buckets. The days of those
+later rows are returned, so their rollups are summed again too.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count, Q, Sum
+
+from .models import DayHousehold
+
+
+def first_days(since) -> Q:
+    """The rows that are a household's first day on or after ``since`` (a
+    date or an expression), given rows on or after it."""
+    return Q(previous__isnull=True) | Q(previous__lt=since)
+
+
+def reached_sum(model, since):
+    """Households reached over ``model``'s rows on or after ``since``: the
+    household-day rows counted, or the rollups' households summed."""
+    if model is DayHousehold:
+        return Count("pk", filter=first_days(since))
+    return Sum("households", filter=first_days(since), default=0)
+
+
+def previous_fix(ward_ids, day_from: date | None, day_to: date | None) -> set[date]:
+    """Set ``previous`` right on the rows of every household that the wards'
+    buckets between the two days hold now or held before their refresh;
+    return the days, outside the buckets, of the rows it changed.
+
+    Call it in the refresh's transaction, after the buckets' rows are in.
+    A household's row after the buckets whose previous day lay within them
+    is how a household that the buckets no longer hold is found.
+    """
+    names = {
+        name: _column(name) for name in ("id", "ward", "household", "day", "previous")
+    }
+    span, span_params = _span(names, ward_ids, day_from, day_to)
+    after, after_params = _after(names, ward_ids, day_from, day_to)
+    sql = (
+        "WITH affected AS ("
+        " SELECT {ward}, {household} FROM {table} WHERE {span}"
+        " UNION SELECT {ward}, {household} FROM {table} WHERE {after}"
+        "), ordered AS ("
+        " SELECT d.{id} AS row_id, lag(d.{day}) OVER (PARTITION BY d.{ward},"
+        " d.{household} ORDER BY d.{day}) AS earlier FROM {table} AS d"
+        " JOIN affected AS a ON a.{ward} = d.{ward} AND a.{household} = d.{household}"
+        ") UPDATE {table} SET {previous} = ordered.earlier FROM ordered"
+        " WHERE {table}.{id} = ordered.row_id"
+        " AND {table}.{previous} IS DISTINCT FROM ordered.earlier"
+        " RETURNING {table}.{day}"
+    ).format(
+        table=connection.ops.quote_name(DayHousehold._meta.db_table),
+        span=span,
+        after=after,
+        **names,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, span_params + after_params)
+        days = {_as_date(day) for (day,) in cursor.fetchall()}
+    return {
+        day
+        for day in days
+        if (day_from is not None and day < day_from)
+        or (day_to is not None and day > day_to)
+    }
+
+
+def _column(name: str) -> str:
+    return connection.ops.quote_name(DayHousehold._meta.get_field(name).column)
+
+
+def _span(names, ward_ids, day_from, day_to) -> tuple[str, list]:
+    parts, params = ["1 = 1"], []
+    if ward_ids is not None:
+        parts.append("%s IN (%s)" % (names["ward"], ", ".join(["%s"] * len(ward_ids))))
+        params.extend(ward_ids)
+    if day_from is not None:
+        parts.append("%s >= %%s" % names["day"])
+        params.append(day_from)
+    if day_to is not None:
+        parts.append("%s <= %%s" % names["day"])
+        params.append(day_to)
+    return " AND ".join(parts), params
+
+
+def _after(names, ward_ids, day_from, day_to) -> tuple[str, list]:
+    """Rows after the buckets whose previous day lies within them."""
+    if day_to is None:
+        return "1 = 0", []  # no day after an open span
+    parts = ["%s > %%s" % names["day"], "%s IS NOT NULL" % names["previous"]]
+    params: list = [day_to]
+    if ward_ids is not None:
+        parts.append("%s IN (%s)" % (names["ward"], ", ".join(["%s"] * len(ward_ids))))
+        params.extend(ward_ids)
+    if day_from is not None:
+        parts.append("%s >= %%s" % names["previous"])
+        params.append(day_from)
+    return " AND ".join(parts), params
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
