@@ -155,8 +155,13 @@ class DayHousehold(models.Model):
         verbose_name = _("household reached on a day")
         verbose_name_plural = _("households reached on a day")
         constraints = [
+            # Holding the previous day too, the bucket's index answers the
+            # households reached of any wards and days without reading the
+            # rows (PostgreSQL; a plain unique index elsewhere).
             models.UniqueConstraint(
-                fields=["ward", "day", "household"], name="day_household_bucket"
+                fields=["ward", "day", "household"],
+                include=["previous"],
+                name="day_household_bucket",
             )
         ]
 

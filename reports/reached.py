@@ -46,7 +46,7 @@ def reached_sum(model, since):
     """Households reached over ``model``'s rows on or after ``since``: the
     household-day rows counted, or the rollups' households summed."""
     if model is DayHousehold:
-        return Count("pk", filter=first_days(since))
+        return Count("day", filter=first_days(since))
     return Sum("households", filter=first_days(since), default=0)
 
 
