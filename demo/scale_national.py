@@ -189,37 +189,22 @@ def _estimate(model) -> int:
 
 
 class _bucket_deferred:
-    """Drop a summary table's bucket constraint while loading; add it back."""
+    """Drop a summary table's bucket constraint while loading; add it back
+    (through the schema editor: one may be a unique index with a non-key
+    column, as the household-day bucket is)."""
 
     def __init__(self, model):
-        self.table = model._meta.db_table
+        self.model = model
         self.constraint = model._meta.constraints[0]
 
     def __enter__(self):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                'ALTER TABLE "%s" DROP CONSTRAINT "%s"'
-                % (self.table, self.constraint.name)
-            )
+        with connection.schema_editor() as editor:
+            editor.remove_constraint(self.model, self.constraint)
 
     def __exit__(self, *exc):
-        columns = ", ".join(
-            '"%s"' % self.table_column(name) for name in self.constraint.fields
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                'ALTER TABLE "%s" ADD CONSTRAINT "%s" UNIQUE (%s)'
-                % (self.table, self.constraint.name, columns)
-            )
+        with connection.schema_editor() as editor:
+            editor.add_constraint(self.model, self.constraint)
         return False
-
-    def table_column(self, name: str) -> str:
-        from django.apps import apps
-
-        for model in apps.get_models():
-            if model._meta.db_table == self.table:
-                return model._meta.get_field(name).column
-        return name
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from areas.models import Hamlet, Ward
 from areas.services import areas_load
 from demo.scale_national import NATIONAL_LOGIN, national_seed
 from households.models import Household
+from reports.indicators import Area, activity
 from reports.models import (
     DayHousehold,
     DayServiceStat,
@@ -65,6 +66,16 @@ def test_every_commune_gets_figures_registry_rollups_and_logins(seeded):
     nation = NationDayStat.objects.aggregate(total=Sum("sessions"))["total"]
     assert communes_sessions > 0
     assert nation == communes_sessions
+
+    # Households reached over the days: each commune's distinct households,
+    # from the previous days the seed wrote and the nation's reach rollup.
+    first, last = seeded.first, seeded.last
+    distinct = DayHousehold.objects.values("ward_id", "household_id").distinct()
+    figures = activity(Area("national"), first, last)
+    assert figures["households_reached"] == distinct.count()
+    figures = activity(Area("national"), last, last)
+    helped_last = DayHousehold.objects.filter(day=last).count()
+    assert figures["households_reached"] == helped_last
 
     # The national official can sign in.
     official = User.objects.get(username=NATIONAL_LOGIN)
