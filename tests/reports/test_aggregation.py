@@ -429,3 +429,47 @@ def test_a_moved_session_leaves_its_old_bucket_empty(
     assert list(DayTeamStat.objects.values_list("day", "sessions")) == [
         (world.days[2], 1)
     ]
+
+
+def test_a_late_session_moves_the_next_days_previous_day_and_its_rollups(
+    world, eager_celery, django_capture_on_commit_callbacks
+):
+    """A phone syncs last week's visit after this week's: the household's
+    later day now follows the late one, in the ward's rows and in the
+    province's and the nation's households reached by previous day."""
+    team = world.teams[0]
+    household = world.households[team.pk][0]
+    early, late = world.days[3], world.days[0]  # the oldest and newest days
+
+    def visit(day):
+        with django_capture_on_commit_callbacks(execute=True):
+            return session_record(
+                client_uuid=uuid.uuid4(),
+                team=team,
+                members=world.members[team.pk][:1],
+                started_at=at(day),
+                place="home",
+                services=lines(world, [(0, "done")]),
+                source="field",
+                household=household,
+            )[0]
+
+    visit(late)
+    earlier = visit(early)  # logged second, for the day before
+
+    rows = dict(
+        DayHousehold.objects.filter(household=household).values_list("day", "previous")
+    )
+    assert rows == {early: None, late: early}
+    reach = ProvinceDayReach.objects.filter(province=team.ward.province_id, day=late)
+    assert list(reach.values_list("previous", "households")) == [(early, 1)]
+    province = Area("province", team.ward.province_id)
+    assert activity(province, early, late)["households_reached"] == 1
+    assert activity(province, late, late)["households_reached"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier.delete()
+
+    assert DayHousehold.objects.get(household=household).previous is None
+    assert list(reach.values_list("previous", "households")) == [(None, 1)]
+    assert activity(province, early, late)["households_reached"] == 1
