@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import DateField, F, Value
+from django.db.models import DateField, F, Min, Value
 from django.db.models.functions import Greatest, TruncMonth, TruncWeek
 from django.utils.translation import gettext
 
@@ -128,10 +128,14 @@ def stats_page(
     is not full (groups without figures leave a period short). A province's
     first 1,000 rows of a year by ward and day count 11 days, not 365.
     """
+    # Periods before the area's first figures hold no row of a grouped
+    # answer: a year asked of figures that begin in its last quarter would
+    # otherwise be counted in ever wider empty chunks.
+    figures_from = start if group == "none" else _first_day(area, start, end) or end
     spans = [
         (first, max(first, start), min(last, end))
         for first, last in periods(start, end, interval)
-        if after is None or first.isoformat() >= after[0]
+        if (after is None or first.isoformat() >= after[0]) and last >= figures_from
     ]
     width = -(-(size + 1) // _keys_most(area, group)) + (after is not None)
     rows: list[dict] = []
@@ -141,6 +145,16 @@ def stats_page(
         rows += [row for row in found if after is None or row_key(row) > after]
         width *= 2
     return rows[:size], len(rows) > size
+
+
+def _first_day(area: Area, start: date, end: date) -> date | None:
+    """The first day between the two with a session in the area (its rows
+    of the narrowest table of sessions: a province's or the nation's days)."""
+    return (
+        narrowest(area, DayTeamStat)
+        .filter(day__gte=start, day__lte=end)
+        .aggregate(first=Min("day"))["first"]
+    )
 
 
 def area_key(area: Area) -> tuple[str, str | None]:

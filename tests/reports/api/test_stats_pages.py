@@ -227,3 +227,21 @@ def test_a_page_counts_only_the_days_it_needs(client, figures):
     eleventh = asked["date_from"] + datetime.timedelta(days=10)
     assert all(str(eleventh) in sql for sql in counted)
     assert not [sql for sql in counted if str(asked["date_to"]) in sql]
+
+
+def test_a_grouped_page_starts_counting_at_the_areas_first_figures(client, figures):
+    """A year asked of figures that begin late: the empty months before them
+    hold no row by ward, and are not counted chunk after chunk."""
+    asked = year()
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(STATS, {**asked, "group": "ward", "page_size": 1}).json()
+
+    assert body["results"][0]["period"] == str(min(figures.days))
+    counted = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "reports_dayhousehold" in query["sql"]
+    ]
+    assert counted
+    assert not [sql for sql in counted if str(asked["date_from"]) in sql]
