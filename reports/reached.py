@@ -64,13 +64,23 @@ def previous_fix(ward_ids, day_from: date | None, day_to: date | None) -> set[da
     }
     span, span_params = _span(names, ward_ids, day_from, day_to)
     after, after_params = _after(names, ward_ids, day_from, day_to)
+    # The wards' own rows, read once from the bucket's index (ward first)
+    # and hashed against the households: no index leads with the household,
+    # and looking each household up in it reads the ward's every day again.
+    wards, ward_params = "1 = 1", []
+    if ward_ids is not None:
+        wards = "d.%s IN (%s)" % (names["ward"], ", ".join(["%s"] * len(ward_ids)))
+        ward_params = list(ward_ids)
     sql = (
         "WITH affected AS ("
         " SELECT {ward}, {household} FROM {table} WHERE {span}"
         " UNION SELECT {ward}, {household} FROM {table} WHERE {after}"
+        "), wards AS MATERIALIZED ("
+        " SELECT d.{id}, d.{ward}, d.{household}, d.{day} FROM {table} AS d"
+        " WHERE {wards}"
         "), ordered AS ("
         " SELECT d.{id} AS row_id, lag(d.{day}) OVER (PARTITION BY d.{ward},"
-        " d.{household} ORDER BY d.{day}) AS earlier FROM {table} AS d"
+        " d.{household} ORDER BY d.{day}) AS earlier FROM wards AS d"
         " JOIN affected AS a ON a.{ward} = d.{ward} AND a.{household} = d.{household}"
         ") UPDATE {table} SET {previous} = ordered.earlier FROM ordered"
         " WHERE {table}.{id} = ordered.row_id"
@@ -80,10 +90,11 @@ def previous_fix(ward_ids, day_from: date | None, day_to: date | None) -> set[da
         table=connection.ops.quote_name(DayHousehold._meta.db_table),
         span=span,
         after=after,
+        wards=wards,
         **names,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, span_params + after_params)
+        cursor.execute(sql, span_params + after_params + ward_params)
         days = {_as_date(day) for (day,) in cursor.fetchall()}
     return {
         day
