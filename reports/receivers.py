@@ -13,6 +13,7 @@ figures are recomputed by the beat's schedule.
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -26,8 +27,10 @@ from django.dispatch import receiver
 from areas.models import Province, Ward
 from assistance.models import AssistanceSession, SessionService
 from assistance.signals import buckets_changed
+from teams.models import SupportStaff, Team
 from training.models import Attendance, TrainingEvent, Workshop
 
+from .alerts import SUPPORT_VERSION
 from .areas import areas_forget
 from .models import PendingRefresh
 from .tasks import (
@@ -221,3 +224,16 @@ def _event_changed(sender, instance, created, **kwargs):
 @receiver(post_delete, sender=Ward)
 def _areas_changed(sender, **kwargs):
     areas_forget()
+
+
+@receiver([post_save, post_delete], sender=SupportStaff)
+@receiver([post_save, post_delete], sender=Team)
+def support_changed(sender, **kwargs) -> None:
+    """The communes short of support are worked out again (reports.alerts),
+    once the change is committed; with the cache down there is nothing kept."""
+    transaction.on_commit(_support_version_move)
+
+
+def _support_version_move() -> None:
+    with contextlib.suppress(Exception):
+        cache.set(SUPPORT_VERSION, time.time_ns(), None)

@@ -27,7 +27,7 @@ from assistance.selectors import campaign_list
 from core.replica import replica_reads
 
 from . import indicators
-from .alerts import KINDS, alerts_by_ward, alerts_kept, wards_short_of_support
+from .alerts import KINDS, alerts_by_ward, alerts_kept, wards_short_kept
 from .approvals import months_of, ranking_approvals
 from .areas import area_in_scope
 from .coverage import coverage, coverage_row, team_coverage
@@ -242,7 +242,7 @@ def _ward_alerts(request, area: Area) -> dict:
         return {}
     today = timezone.localdate()
     ward_level = current.level == Level.WARD
-    short = wards_short_of_support(area, today, ward_level)
+    short = wards_short_kept(area, today, ward_level)
     return {
         "officials": True,
         "alerts": alerts_kept(area, today, ward_level=ward_level),
@@ -256,7 +256,7 @@ def _province_alerts(request, area: Area) -> dict:
     rows = alerts_by_ward(alerts)
     for row in rows:
         row["url"] = reverse("reports:ward", args=[row["code"]]) + "#alerts"
-    short = wards_short_of_support(area, today)
+    short = wards_short_kept(area, today)
     return {
         "alert_kinds": [str(label) for label in KINDS.values()],
         "alert_rows": rows,

@@ -85,6 +85,21 @@ def test_a_ward_short_of_support_staff_gets_a_notice(client, users, area):
     assert "hiện chỉ có 1 cán bộ" in client.get("/dashboard/").text
 
 
+def test_a_second_assignment_lifts_the_kept_notice_at_once(
+    client, users, area, django_capture_on_commit_callbacks
+):
+    """The communes short of support are kept between views, until an
+    assignment changes."""
+    assign(area.ward, 1)
+    client.force_login(users[Role.WARD])
+    assert "hiện chỉ có 1 cán bộ" in client.get("/dashboard/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assign(area.ward, 1)
+
+    assert client.get("/dashboard/").context["support_short"] is None
+
+
 def test_a_ward_with_two_support_staff_has_no_notice(client, users, area):
     assign(area.ward, 2)
     client.force_login(users[Role.WARD])
@@ -143,13 +158,14 @@ def test_the_province_page_kept_for_the_user_follows_the_alerts(
 
 
 def test_the_province_page_kept_for_the_user_follows_the_support_staff(
-    client, users, area
+    client, users, area, django_capture_on_commit_callbacks
 ):
     assign(area.ward, 2)
     client.force_login(users[Role.PROVINCE])
     client.get("/dashboard/")  # sets the CSRF cookie: the page is kept from now
     assert 'data-support-short="1"' in client.get("/dashboard/").text
 
-    assign(area.neighbour_ward, 2)
+    with django_capture_on_commit_callbacks(execute=True):  # as the admin commits
+        assign(area.neighbour_ward, 2)
 
     assert "Mọi xã/phường đều có ít nhất hai" in client.get("/dashboard/").text
