@@ -164,6 +164,10 @@ class DayHousehold(models.Model):
                 name="day_household_bucket",
             )
         ]
+        # A refresh sets the previous days of the bucket's households from
+        # their own rows (reports.reached); by the ward-first index alone it
+        # read the ward's every day.
+        indexes = [models.Index(fields=["household"], name="day_household_household")]
 
     def __str__(self):
         return "%s %s %s" % (self.ward_id, self.day, self.household_id)

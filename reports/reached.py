@@ -64,9 +64,7 @@ def previous_fix(ward_ids, day_from: date | None, day_to: date | None) -> set[da
     }
     span, span_params = _span(names, ward_ids, day_from, day_to)
     after, after_params = _after(names, ward_ids, day_from, day_to)
-    # The wards' own rows, read once from the bucket's index (ward first)
-    # and hashed against the households: no index leads with the household,
-    # and looking each household up in it reads the ward's every day again.
+    # The bucket's households' own rows in the wards, by the household index.
     wards, ward_params = "1 = 1", []
     if ward_ids is not None:
         wards = "d.%s IN (%s)" % (names["ward"], ", ".join(["%s"] * len(ward_ids)))
@@ -75,9 +73,9 @@ def previous_fix(ward_ids, day_from: date | None, day_to: date | None) -> set[da
         "WITH affected AS ("
         " SELECT {ward}, {household} FROM {table} WHERE {span}"
         " UNION SELECT {ward}, {household} FROM {table} WHERE {after}"
-        "), wards AS MATERIALIZED ("
+        "), wards AS ("
         " SELECT d.{id}, d.{ward}, d.{household}, d.{day} FROM {table} AS d"
-        " WHERE {wards}"
+        " WHERE {wards} AND d.{household} IN (SELECT {household} FROM affected)"
         "), ordered AS ("
         " SELECT d.{id} AS row_id, lag(d.{day}) OVER (PARTITION BY d.{ward},"
         " d.{household} ORDER BY d.{day}) AS earlier FROM wards AS d"
