@@ -26,8 +26,9 @@ def derived_key(to, on_delete, **options):
     rebuild write several times what it computes. Deleting the row pointed to
     still cascades (Django does it, reading the rows without an index: deleting
     a member or a household is rare, rebuilding is not). The bucket's unique
-    index (ward, day, …) is the only one: it serves the refreshes and every
-    read, an area's wards over a span of days.
+    index (ward, day, …) serves the refreshes and every read, an area's wards
+    over a span of days; the household-day rows have one more, by household
+    (DayHousehold).
     """
     return models.ForeignKey(
         to,
