@@ -65,10 +65,7 @@ def previous_fix(ward_ids, day_from: date | None, day_to: date | None) -> set[da
     span, span_params = _span(names, ward_ids, day_from, day_to)
     after, after_params = _after(names, ward_ids, day_from, day_to)
     # The bucket's households' own rows in the wards, by the household index.
-    wards, ward_params = "1 = 1", []
-    if ward_ids is not None:
-        wards = "d.%s IN (%s)" % (names["ward"], ", ".join(["%s"] * len(ward_ids)))
-        ward_params = list(ward_ids)
+    wards, ward_params = _in("d." + names["ward"], ward_ids)
     sql = (
         "WITH affected AS ("
         " SELECT {ward}, {household} FROM {table} WHERE {span}"
@@ -106,11 +103,16 @@ def _column(name: str) -> str:
     return connection.ops.quote_name(DayHousehold._meta.get_field(name).column)
 
 
+def _in(column: str, ward_ids) -> tuple[str, list]:
+    """``column IN (…)`` of the wards (and params); always true for None."""
+    if ward_ids is None:
+        return "1 = 1", []
+    return "%s IN (%s)" % (column, ", ".join(["%s"] * len(ward_ids))), list(ward_ids)
+
+
 def _span(names, ward_ids, day_from, day_to) -> tuple[str, list]:
-    parts, params = ["1 = 1"], []
-    if ward_ids is not None:
-        parts.append("%s IN (%s)" % (names["ward"], ", ".join(["%s"] * len(ward_ids))))
-        params.extend(ward_ids)
+    wards, params = _in(names["ward"], ward_ids)
+    parts = [wards]
     if day_from is not None:
         parts.append("%s >= %%s" % names["day"])
         params.append(day_from)
@@ -124,11 +126,9 @@ def _after(names, ward_ids, day_from, day_to) -> tuple[str, list]:
     """Rows after the buckets whose previous day lies within them."""
     if day_to is None:
         return "1 = 0", []  # no day after an open span
-    parts = ["%s > %%s" % names["day"], "%s IS NOT NULL" % names["previous"]]
-    params: list = [day_to]
-    if ward_ids is not None:
-        parts.append("%s IN (%s)" % (names["ward"], ", ".join(["%s"] * len(ward_ids))))
-        params.extend(ward_ids)
+    wards, params = _in(names["ward"], ward_ids)
+    parts = [wards, "%s > %%s" % names["day"], "%s IS NOT NULL" % names["previous"]]
+    params.append(day_to)
     if day_from is not None:
         parts.append("%s >= %%s" % names["previous"])
         params.append(day_from)

@@ -186,10 +186,15 @@ def rollups_refresh(
         )
 
 
-def _rollups_clear(cursor, provinces, day_from, day_to) -> None:
+def _rollups_clear(
+    cursor, provinces, day_from, day_to, *, tables=ROLLUPS, days=None
+) -> None:
     """Delete the rollup rows about to be summed again (all of them at once,
-    truncated, for a whole rebuild on PostgreSQL)."""
-    everything = provinces is None and day_from is None and day_to is None
+    truncated, for a whole rebuild on PostgreSQL); ``days`` lists the days
+    instead of a span."""
+    everything = (
+        provinces is None and day_from is None and day_to is None and days is None
+    )
     if everything and connection.vendor == "postgresql":
         # Every ward row grouped into a few thousand days: in memory, a
         # hash of the groups, not a sort of the rows spilled to disk.
@@ -199,8 +204,8 @@ def _rollups_clear(cursor, provinces, day_from, day_to) -> None:
             "TRUNCATE %s" % ", ".join(_quote(t._meta.db_table) for t in ROLLUPS)
         )
         return
-    for table in ROLLUPS:
-        sql, params = _where(table, provinces, day_from, day_to, rollup=True)
+    for table in tables:
+        sql, params = _where(table, provinces, day_from, day_to, rollup=True, days=days)
         cursor.execute("DELETE FROM %s%s" % (_quote(table._meta.db_table), sql), params)
 
 
@@ -251,9 +256,14 @@ def _reach_insert(cursor, provinces, day_from, day_to, days=None) -> None:
 def _reach_refresh(cursor, provinces, days) -> None:
     """The households reached of the provinces (and the nation) on ``days``
     again."""
-    for table in (ProvinceDayReach, NationDayReach):
-        sql, params = _where(table, provinces, None, None, rollup=True, days=days)
-        cursor.execute("DELETE FROM %s%s" % (_quote(table._meta.db_table), sql), params)
+    _rollups_clear(
+        cursor,
+        provinces,
+        None,
+        None,
+        tables=(ProvinceDayReach, NationDayReach),
+        days=days,
+    )
     _reach_insert(cursor, provinces, None, None, days=days)
 
 

@@ -115,7 +115,7 @@ HOUSEHOLD_COLUMNS = sql_columns(
         "day": "r_day",
         "household": "r_household",
         "hamlet": "r_hamlet",
-        "previous": "lag(r_day)",
+        "previous": "lag(r_day) OVER (PARTITION BY r_ward, r_household ORDER BY r_day)",
     },
     writer=__name__,
 )
@@ -801,8 +801,7 @@ def _household_rows(sessions, whole: bool) -> None:
         rows,
         HOUSEHOLD_COLUMNS,
         whole,
-        outer="r_ward, r_day, r_household, r_hamlet, lag(r_day) OVER"
-        " (PARTITION BY r_ward, r_household ORDER BY r_day)",
+        outer=", ".join(HOUSEHOLD_COLUMNS.values()),
     )
 
 
