@@ -19,7 +19,8 @@ What is written, for all 3,321 communes:
   weekdays busy, Saturdays lighter, Sundays quiet), the services given by
   type (``DayServiceStat``), two members per active team (``DayMemberStat``),
   the households reached (``DayHousehold``: as many as the sessions, distinct
-  within the day, each with the household's previous day) and workshops on
+  within the day, each with the household's previous day and the register's
+  flags: all registered in their commune) and workshops on
   about one day in four (``DayWorkshopStat``);
 - the registry figures per commune, hamlet and team, and one figures stamp
   per commune.
@@ -355,15 +356,21 @@ FROM reports_dayteamstat t, generate_series(1, 2) m;
 # As many households as sessions, distinct within the day: a run of the
 # commune's households starting where the day's offset falls.
 _DAY_HOUSEHOLDS = """
-INSERT INTO reports_dayhousehold (day, hamlet_id, household_id, ward_id, previous)
-SELECT day, NULL, household_id, ward_id,
-       lag(day) OVER (PARTITION BY ward_id, household_id ORDER BY day)
+INSERT INTO reports_dayhousehold (day, hamlet_id, household_id, ward_id, previous,
+  registered, priority)
+SELECT helped.day, NULL, helped.household_id, helped.ward_id,
+       lag(helped.day) OVER (PARTITION BY helped.ward_id, helped.household_id
+                             ORDER BY helped.day),
+       true,
+       h.elderly_alone OR h.disability OR h.poverty IN ('poor', 'near_poor')
+       OR h.ethnic_minority OR h.no_smartphone
 FROM (
   SELECT d.day, d.first_household
          + ((d.day - DATE '2000-01-01') * 7919 + k) %% d.households AS household_id,
          d.ward_id
   FROM nat_day d, generate_series(0, d.sessions - 1) k
-) AS helped;
+) AS helped
+JOIN households_household h ON h.id = helped.household_id;
 """
 
 _DAY_WORKSHOPS = """

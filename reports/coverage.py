@@ -8,21 +8,26 @@ denominators are the registry's figures per hamlet
 (:class:`HamletRegistryStat`, recomputed with the wards' registry figures),
 and the households reached are the period's rows of :class:`DayHousehold`
 (one per household and day with a session) that are a household's first day
-in the period (reports.reached), each looked up once in the register for its
-hamlet and priority groups. A period costs one pass over its days' rows and
-one lookup per household reached, with no distinct to take.
+in the period (reports.reached), with what the register says of each
+household kept on the row (registered in the ward, of a priority group). A
+ward's period costs one pass over its days' index entries, with no distinct
+to take and no look-up of the register; a province's or the nation's, a pass
+over the rollups' days.
 
 A household counts as reached in the hamlet, ward and province it is
 registered in now, and only for sessions its own ward logged: reached never
 exceeds the households of the register, even after a household moved.
-Priority groups are the households' as the register says now.
+Priority groups are the households' as the register says now. "Now" is the
+register as of the registry's last recompute (every quarter of an hour),
+which sets the flags of the households changed since, as it recomputes the
+denominators (reports.services.register_follow).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -30,9 +35,9 @@ from areas.models import Hamlet, Province, Ward
 from households.models import Household, Resident
 from teams.models import Team
 
-from .indicators import Area
+from .indicators import Area, narrowest
 from .models import DayHousehold, HamletRegistryStat
-from .reached import first_days
+from .reached import first_days, priority_household
 
 # The groups a coverage answer can be split by, and the key each reads.
 COVERAGE_GROUPS = ("none", "hamlet", "ward", "province")
@@ -54,19 +59,6 @@ REGISTRY_FIGURES = (
     "residents",
     "residents_level2",
 )
-
-
-def priority_household(prefix: str = "") -> Q:
-    """A household of a priority group: elderly living alone, disability, poor
-    or near-poor, ethnic minority, no smartphone. The one definition for the
-    registry's priority households and for those reached."""
-    return (
-        Q(**{prefix + "elderly_alone": True})
-        | Q(**{prefix + "disability": True})
-        | Q(**{prefix + "poverty__in": ("poor", "near_poor")})
-        | Q(**{prefix + "ethnic_minority": True})
-        | Q(**{prefix + "no_smartphone": True})
-    )
 
 
 def hamlet_registry_rows(ward_ids: list[str] | None) -> list[HamletRegistryStat]:
@@ -213,22 +205,33 @@ def _reached(area: Area, start: date, end: date, group: str) -> dict:
 
     Each household counts on its first day of the period in its ward (the
     household-day row whose previous day lies before the period: one row per
-    household, never a distinct over its days), with the register's hamlet
-    and priority groups; a household that moved is counted where it is
-    registered now, for its new ward's sessions.
+    household, never a distinct over its days), if the register holds it in
+    that ward now (the row's ``registered`` flag; ``priority`` for its
+    priority groups). A province's or the nation's figures, whole or by
+    province, are the sums of the rollups' days; a ward's, or by ward, of the
+    rows themselves, from the bucket's index; by hamlet, of the rows with the
+    register's hamlet of each household.
     """
+    if area.level != "ward" and group in ("none", "province"):
+        rows = narrowest(area, DayHousehold, by_province=group == "province")
+        sums = {
+            "reached": Sum("registered", filter=first_days(start), default=0),
+            "priority_reached": Sum("priority", filter=first_days(start), default=0),
+        }
+        rows = rows.filter(day__gte=start, day__lte=end)
+        if group == "none":
+            return {None: rows.aggregate(**sums)}
+        found = rows.values("province_id").annotate(**sums).order_by()
+        return {row["province_id"]: row for row in found}
     rows = area.filter(
         DayHousehold.objects.filter(
-            first_days(start),
-            day__gte=start,
-            day__lte=end,
-            household__ward=F("ward"),
+            first_days(start), day__gte=start, day__lte=end, registered=True
         )
     )
     # Counting a column of the bucket's index lets the rows be read from it.
     counts = {
         "reached": Count("day"),
-        "priority_reached": Count("day", filter=priority_household("household__")),
+        "priority_reached": Count("day", filter=Q(priority=True)),
     }
     if group == "none":
         return {None: rows.aggregate(**counts)}

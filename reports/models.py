@@ -151,17 +151,25 @@ class DayHousehold(models.Model):
     # before the period: each household counts once, on its first day in it,
     # so the counts add up across days and wards (reports.reached).
     previous = models.DateField(null=True, blank=True)
+    # What the register says of the household now, for coverage: it is
+    # registered in this row's ward, and (registered here) of a priority
+    # group. Set when the row is written and when the household changes
+    # (reports.reached.register_follow), so coverage needs no look-up of the
+    # register and sums up the provinces' and the nation's days ahead.
+    registered = models.BooleanField(default=False)
+    priority = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("household reached on a day")
         verbose_name_plural = _("households reached on a day")
         constraints = [
-            # Holding the previous day too, the bucket's index answers the
-            # households reached of any wards and days without reading the
-            # rows (PostgreSQL; a plain unique index elsewhere).
+            # Holding the previous day and the register's flags too, the
+            # bucket's index answers the households reached and the coverage
+            # of any wards and days without reading the rows (PostgreSQL; a
+            # plain unique index elsewhere).
             models.UniqueConstraint(
                 fields=["ward", "day", "household"],
-                include=["previous"],
+                include=["previous", "registered", "priority"],
                 name="day_household_bucket",
             )
         ]
@@ -312,6 +320,10 @@ class ReachCounts(models.Model):
     day = models.DateField()
     previous = models.DateField(null=True, blank=True)
     households = models.PositiveIntegerField(default=0)
+    # Of those, the households registered now in the ward that helped them,
+    # and those of a priority group: coverage's households reached.
+    registered = models.PositiveIntegerField(default=0)
+    priority = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True

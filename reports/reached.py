@@ -24,16 +24,52 @@ among themselves, then :func:`previous_fix` sets every row of the households
 the buckets held, before or after, to the day before it in its ward, which
 also moves the next row of a household after the buckets. The days of those
 later rows are returned, so their rollups are summed again too.
+
+Coverage counts, of the households reached, those registered now in the ward
+that helped them, and of those the ones of a priority group. Each row keeps
+both as flags (``registered``, ``priority``), set from the register when the
+row is written, and the rollups sum them by day and previous day like the
+households reached: a country's coverage by province reads the rollups, not
+ten million households. When the register changes (a household moves, its
+groups change), :func:`register_fix` sets the flags of that household's rows
+again; the schedule's registry recompute calls it for the households whose
+audit trail moved since its last run (reports.services.register_follow), and
+the rollups of the days it changed are summed again.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 
 from .models import DayHousehold
+
+UPDATE_BATCH = 5000
+
+
+def priority_household(prefix: str = "") -> Q:
+    """A household of a priority group: elderly living alone, disability, poor
+    or near-poor, ethnic minority, no smartphone. The one definition for the
+    registry's priority households and for those reached."""
+    return (
+        Q(**{prefix + "elderly_alone": True})
+        | Q(**{prefix + "disability": True})
+        | Q(**{prefix + "poverty__in": ("poor", "near_poor")})
+        | Q(**{prefix + "ethnic_minority": True})
+        | Q(**{prefix + "no_smartphone": True})
+    )
+
+
+# The register's flags of a row with a ``ward`` and a ``household`` (a
+# session, a household-day row), as the register says now.
+_REGISTERED = Q(household__ward=F("ward"))
+REGISTERED = ExpressionWrapper(_REGISTERED, output_field=BooleanField())
+REGISTERED_PRIORITY = ExpressionWrapper(
+    _REGISTERED & priority_household("household__"), output_field=BooleanField()
+)
 
 
 def first_days(since) -> Q:
@@ -137,3 +173,30 @@ def _after(names, ward_ids, day_from, day_to) -> tuple[str, list]:
 
 def _as_date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def register_fix(households) -> dict[str, set[date]]:
+    """Set the register's flags right on the household-day rows of
+    ``households`` (ids, or a query of them); return the days of the rows it
+    changed, by ward.
+
+    Call it in a transaction that then sums those days' rollups again.
+    """
+    wrong = (
+        DayHousehold.objects.filter(household__in=households)
+        .annotate(now_registered=REGISTERED, now_priority=REGISTERED_PRIORITY)
+        .filter(~Q(registered=F("now_registered")) | ~Q(priority=F("now_priority")))
+        .values_list("pk", "ward_id", "day", "now_registered", "now_priority")
+    )
+    flags: dict[tuple[bool, bool], list[int]] = defaultdict(list)
+    days: dict[str, set[date]] = defaultdict(set)
+    for pk, ward, day, registered, priority in wrong:
+        flags[bool(registered), bool(priority)].append(pk)
+        days[ward].add(_as_date(day))
+    for (registered, priority), pks in flags.items():
+        for start in range(0, len(pks), UPDATE_BATCH):
+            chunk = pks[start : start + UPDATE_BATCH]
+            DayHousehold.objects.filter(pk__in=chunk).update(
+                registered=registered, priority=priority
+            )
+    return dict(days)

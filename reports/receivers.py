@@ -25,6 +25,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from areas.models import Province, Ward
+from households.models import Household
 from assistance.models import AssistanceSession, SessionService
 from assistance.signals import buckets_changed
 from teams.models import SupportStaff, Team
@@ -143,6 +144,10 @@ TRACKED = (
     Tracked(SessionService, ("ward_id", "started_on"), refresh_soon, via="session"),
     Tracked(Workshop, ("ward_id", "held_on"), refresh_soon),
     Tracked(Attendance, ("ward_id",), _wards_soon, via="member"),
+    # The registry's figures and coverage's households reached follow the
+    # register (a household's move: both its wards); bulk imports are
+    # followed by the schedule's recompute.
+    Tracked(Household, ("ward_id",), _wards_soon),
 )
 
 

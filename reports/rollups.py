@@ -67,6 +67,9 @@ FIGURES = {
     "attendees": (DayWorkshopStat, "attendees"),
 }
 SERVICE_FIGURES = ("done", "follow_up", "failed", "open_follow_up")
+# The households reached of a day by previous day: all of them, those the
+# register holds in the ward that helped them, and those of a priority group.
+REACH_FIGURES = ("households", "registered", "priority")
 PROVINCE_COLUMNS = sql_columns(
     ProvinceDayStat,
     {"province": "province_id", "day": "day", **{name: name for name in FIGURES}},
@@ -102,13 +105,13 @@ PROVINCE_REACH_COLUMNS = sql_columns(
         "province": "province_id",
         "day": "day",
         "previous": "previous",
-        "households": "households",
+        **{name: name for name in REACH_FIGURES},
     },
     writer=__name__,
 )
 NATION_REACH_COLUMNS = sql_columns(
     NationDayReach,
-    {"day": "day", "previous": "previous", "households": "households"},
+    {"day": "day", "previous": "previous", **{name: name for name in REACH_FIGURES}},
     writer=__name__,
 )
 ROLLUPS = (
@@ -138,13 +141,7 @@ def rollups_refresh(
     """
     provinces = None
     if ward_ids is not None:
-        provinces = sorted(
-            set(
-                Ward.objects.filter(pk__in=ward_ids)
-                .order_by()
-                .values_list("province_id", flat=True)
-            )
-        )
+        provinces = _provinces(ward_ids)
         if not provinces:
             return
     reach_days = sorted(reach_days)
@@ -211,22 +208,28 @@ def _rollups_clear(
 
 def _reach_insert(cursor, provinces, day_from, day_to, days=None) -> None:
     """The provinces' and the nation's households reached on the days, by
-    previous day: the household-day rows counted."""
+    previous day: the household-day rows counted, and those with the
+    register's flags."""
     where, params = _where(
         DayHousehold, provinces, day_from, day_to, rollup=False, days=days
     )
     province = _quote(Ward._meta.get_field("province").column)
     day, previous = _column(DayHousehold, "day"), _column(DayHousehold, "previous")
+    flagged = ", ".join(
+        "SUM(CASE WHEN d.%s THEN 1 ELSE 0 END)" % _column(DayHousehold, flag)
+        for flag in REACH_FIGURES[1:]
+    )
     _insert(
         cursor,
         ProvinceDayReach,
         PROVINCE_REACH_COLUMNS,
-        "SELECT w.%s, d.%s, d.%s, COUNT(*) FROM %s AS d JOIN %s AS w"
+        "SELECT w.%s, d.%s, d.%s, COUNT(*), %s FROM %s AS d JOIN %s AS w"
         " ON w.%s = d.%s%s GROUP BY w.%s, d.%s, d.%s"
         % (
             province,
             day,
             previous,
+            flagged,
             _quote(DayHousehold._meta.db_table),
             _quote(Ward._meta.db_table),
             _quote(Ward._meta.pk.column),
@@ -244,7 +247,7 @@ def _reach_insert(cursor, provinces, day_from, day_to, days=None) -> None:
         NATION_REACH_COLUMNS,
         *_nation_select(
             ProvinceDayReach,
-            ["households"],
+            list(REACH_FIGURES),
             ("day", "previous"),
             day_from,
             day_to,
@@ -265,6 +268,19 @@ def _reach_refresh(cursor, provinces, days) -> None:
         days=days,
     )
     _reach_insert(cursor, provinces, None, None, days=days)
+
+
+def reach_days_refresh(*, ward_ids: list[str], days: set[date]) -> None:
+    """The households reached of the wards' provinces (and the nation) on
+    ``days`` again, after their household-day rows changed (the register's
+    flags: reports.reached.register_fix), in that transaction."""
+    provinces = _provinces(ward_ids)
+    if not provinces or not days:
+        return
+    days = sorted(days)
+    _lock_days(days[0], days[0], days[1:])
+    with connection.cursor() as cursor:
+        _reach_refresh(cursor, provinces, days)
 
 
 def rollups_rebuild() -> None:
@@ -303,6 +319,16 @@ def _lock_days(day_from, day_to, later=()) -> None:
             " FROM (SELECT unnest(%s::int[]) AS day ORDER BY 1) AS days",
             [LOCK_SPACE, days],
         )
+
+
+def _provinces(ward_ids) -> list[str]:
+    return sorted(
+        set(
+            Ward.objects.filter(pk__in=ward_ids)
+            .order_by()
+            .values_list("province_id", flat=True)
+        )
+    )
 
 
 def _quote(name: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.db import connection, transaction
@@ -43,6 +43,7 @@ from areas.models import Hamlet, Ward
 from assistance.groups import disability, elderly, poor, priority
 from assistance.models import AssistanceSession, SessionService
 from core.checks import sql_columns
+from households.models import Household
 from teams.models import Membership, Team
 from training.models import Attendance, Workshop
 
@@ -55,12 +56,13 @@ from .models import (
     DayWorkshopStat,
     HamletRegistryStat,
     PendingRefresh,
+    ScheduledRun,
     TeamRegistryStat,
     WardRegistryStat,
     WardStamp,
 )
-from .reached import previous_fix
-from .rollups import rollups_refresh
+from .reached import REGISTERED, REGISTERED_PRIORITY, previous_fix, register_fix
+from .rollups import reach_days_refresh, rollups_refresh
 from .versions import figures_moved
 
 BATCH = 2000
@@ -116,6 +118,8 @@ HOUSEHOLD_COLUMNS = sql_columns(
         "household": "r_household",
         "hamlet": "r_hamlet",
         "previous": "lag(r_day) OVER (PARTITION BY r_ward, r_household ORDER BY r_day)",
+        "registered": "r_registered",
+        "priority": "r_priority",
     },
     writer=__name__,
 )
@@ -222,8 +226,24 @@ def stats_rebuild() -> None:
     registry_recompute()
 
 
+# The register's changes re-read by each whole registry recompute reach back
+# this far before the last one finished: a change saved before then whose
+# transaction committed after (a long import) is still followed.
+REGISTER_OVERLAP = timedelta(hours=1)
+# With no recompute on record, the changes of this last while.
+REGISTER_FIRST_SPAN = timedelta(days=1)
+
+
 def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
-    """The registry's figures per ward and members per team, recomputed."""
+    """The registry's figures per ward and members per team, recomputed, and
+    coverage's households reached brought up to the register
+    (:func:`register_follow`): a whole recompute follows every household
+    changed since the last one, a ward's those of its wards changed lately
+    (a saved household queues its wards' recompute: reports.receivers)."""
+    if ward_ids is None:
+        register_follow(_register_since())
+    else:
+        register_follow(timezone.now() - REGISTER_OVERLAP, ward_ids=ward_ids)
     today = timezone.localdate()
     current = Membership.objects.filter(
         team__is_active=True, joined_on__lte=today
@@ -252,6 +272,36 @@ def registry_recompute(*, ward_ids: list[str] | None = None) -> None:
     with transaction.atomic():
         if _registry_write(rows, team_rows, hamlet_rows, ward_ids):
             _figures_moved()
+
+
+def register_follow(since: datetime, ward_ids: list[str] | None = None) -> bool:
+    """Set the register's flags on the household-day rows of the households
+    changed since ``since`` (in ``ward_ids``, before or after the change),
+    found by their audit trail (every change, bulk imports included, writes
+    one), and sum the rollups of the days that changed again; return whether
+    any did."""
+    changed = Household.history.filter(history_date__gte=since)
+    if ward_ids is not None:
+        changed = changed.filter(ward_id__in=ward_ids)
+    households = changed.values("id").distinct()
+    with transaction.atomic():
+        days = register_fix(households)
+        if not days:
+            return False
+        reach_days_refresh(ward_ids=sorted(days), days=set().union(*days.values()))
+        _figures_moved()
+    return True
+
+
+def _register_since() -> datetime:
+    last = (
+        ScheduledRun.objects.filter(job=ScheduledRun.Job.REGISTRY)
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return timezone.now() - REGISTER_FIRST_SPAN
+    return last - REGISTER_OVERLAP
 
 
 # What a ward's and a team's registry rows say (not when they were written).
@@ -780,7 +830,9 @@ def _member_rows(helpers, whole: bool) -> None:
 
 def _household_rows(sessions, whole: bool) -> None:
     """A row per household and day, with the household's day before in its
-    ward among the rows written (the others': reports.reached.previous_fix).
+    ward among the rows written (the others': reports.reached.previous_fix),
+    and what the register says of the household now (registered in the ward,
+    of a priority group: reports.reached.register_follow keeps them so).
 
     The window runs over the distinct rows (a window in the grouping query
     would see each session), so the grouped rows are its subquery.
@@ -792,6 +844,8 @@ def _household_rows(sessions, whole: bool) -> None:
             r_day=F("started_on"),
             r_household=F("household_id"),
             r_hamlet=F("household__hamlet_id"),
+            r_registered=REGISTERED,
+            r_priority=REGISTERED_PRIORITY,
         )
         .distinct()
         .order_by()

@@ -92,7 +92,8 @@ def scheduled_run_finished(job: str) -> None:
     max_retries=5,
 )
 def registry_recompute_task(ward_id: str) -> None:
-    """One ward's registry figures, after its members' training changed."""
+    """One ward's registry figures, after its households or its members'
+    training changed."""
     cache.delete(registry_pending_key(ward_id))
     registry_recompute(ward_ids=[ward_id])
 

@@ -1,5 +1,5 @@
-"""Set each household-day row's previous day, and sum the provinces' and the
-nation's households reached, from the rows already stored.
+"""Set each household-day row's previous day from the rows already stored (the
+provinces' and the nation's households reached are summed by 0019).
 
 The rows are derived: reversing leaves them to the previous migration's
 column and table drops.
@@ -9,12 +9,11 @@ from django.db import migrations
 
 
 def reached_fill(apps, schema_editor):
-    # The live definitions: the rows are derived from the ward tables as they are.
+    # The live definitions: the rows are derived from the ward tables as they
+    # are. The rollups are summed by 0019, once their later columns exist.
     from reports.reached import previous_fix
-    from reports.rollups import rollups_rebuild
 
     previous_fix(None, None, None)
-    rollups_rebuild()
 
 
 class Migration(migrations.Migration):

@@ -266,6 +266,7 @@ FIGURES = (
     "attendees",
 )
 SERVICE_FIGURES = ("done", "follow_up", "failed", "open_follow_up")
+REACH_FIGURES = ("households", "registered", "priority")
 
 
 def rollups_summed():
@@ -297,17 +298,31 @@ def rollups_summed():
         key = (row.day, row.service_type_id, row.category)
         province_services[(row.ward.province_id, *key)].update(figures)
         nation_services[key].update(figures)
-    province_reach, nation_reach = Counter(), Counter()
-    for row in DayHousehold.objects.select_related("ward"):
-        province_reach[(row.ward.province_id, row.day, row.previous)] += 1
-        nation_reach[(row.day, row.previous)] += 1
-    return (
-        *(
-            {key: dict(+row) for key, row in table.items()}
-            for table in (provinces, nation, province_services, nation_services)
-        ),
-        dict(province_reach),
-        dict(nation_reach),
+    province_reach, nation_reach = defaultdict(Counter), defaultdict(Counter)
+    for row in DayHousehold.objects.select_related("ward", "household"):
+        # The register's flags, as the register says now.
+        registered = row.household.ward_id == row.ward_id
+        home = row.household
+        priority = registered and (
+            home.elderly_alone
+            or home.disability
+            or home.poverty in ("poor", "near_poor")
+            or home.ethnic_minority
+            or home.no_smartphone
+        )
+        counts = {"households": 1, "registered": registered, "priority": priority}
+        province_reach[(row.ward.province_id, row.day, row.previous)].update(counts)
+        nation_reach[(row.day, row.previous)].update(counts)
+    return tuple(
+        {key: dict(+row) for key, row in table.items()}
+        for table in (
+            provinces,
+            nation,
+            province_services,
+            nation_services,
+            province_reach,
+            nation_reach,
+        )
     )
 
 
@@ -332,11 +347,11 @@ def rollups_stored():
             for row in NationDayServiceStat.objects.all()
         },
         {
-            (row.province_id, row.day, row.previous): row.households
+            (row.province_id, row.day, row.previous): figures(row, REACH_FIGURES)
             for row in ProvinceDayReach.objects.all()
         },
         {
-            (row.day, row.previous): row.households
+            (row.day, row.previous): figures(row, REACH_FIGURES)
             for row in NationDayReach.objects.all()
         },
     )

@@ -9,8 +9,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from assistance.models import AssistanceSession, Campaign, Indicator
 from households.models import Household
-from reports.coverage import priority_household
 from reports.indicators import campaign_progress
+from reports.reached import priority_household
 
 pytestmark = pytest.mark.django_db
 

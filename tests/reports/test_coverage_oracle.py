@@ -2,10 +2,11 @@
 
 Hypothesis draws a register (households of two wards and three hamlets, with
 random priority groups, residents, focal persons and e-ID levels), sessions
-on random days, households moving after their sessions and a random period;
-the summary tables are rebuilt as the worker and the schedule do, and each
-group's coverage must equal what plain Python counts over the households,
-residents and sessions.
+on random days, households moving and changing their priority groups after
+their sessions, before or after the figures were counted, and a random
+period; the summary tables are rebuilt as the worker and the schedule do, and
+each group's coverage must equal what plain Python counts over the
+households, residents and sessions.
 """
 
 import datetime
@@ -45,6 +46,7 @@ household = st.tuples(
     st.lists(resident, max_size=2),
     st.booleans(),  # the first resident with a smartphone is the focal person
     st.integers(-1, 2),  # the hamlet it moves to after its sessions, if any
+    st.booleans(),  # it gains or loses "no smartphone" after its sessions
 )
 visit = st.tuples(st.integers(0, 30), st.integers(0, DAYS - 1))
 
@@ -84,6 +86,7 @@ def build(register, households, visits):
         residents,
         focal,
         moved_to,
+        flipped,
     ) in households:
         where = register.hamlets[hamlet]
         home = HouseholdFactory(
@@ -107,7 +110,7 @@ def build(register, households, visits):
                 is_focal_person=is_focal,
             )
         stored.append(home)
-        moves.append(moved_to)
+        moves.append((moved_to, flipped))
     for which, offset in visits:
         if not stored:
             break
@@ -118,10 +121,19 @@ def build(register, households, visits):
             started_at=local(on.year, on.month, on.day, 9),
             household=home,
         )
-    for home, moved_to in zip(stored, moves, strict=True):
+    return list(zip(stored, moves, strict=True))
+
+
+def change(register, changes):
+    """Households move and change their priority groups, as the register's
+    officials record it."""
+    for home, (moved_to, flipped) in changes:
         if moved_to >= 0:
             home.hamlet = register.hamlets[moved_to]
             home.ward = home.hamlet.ward
+        if flipped:
+            home.no_smartphone = not home.no_smartphone
+        if moved_to >= 0 or flipped:
             home.save()
 
 
@@ -194,15 +206,24 @@ def actual(area, start, end, group) -> dict:
     visits=st.lists(visit, max_size=10),
     first=st.integers(0, DAYS - 1),
     length=st.integers(1, DAYS),
+    late=st.booleans(),
 )
-def test_coverage_equals_direct_counts(register, households, visits, first, length):
+def test_coverage_equals_direct_counts(
+    register, households, visits, first, length, late
+):
+    """With ``late``, the register changes after the figures were counted:
+    the registry's recompute brings them up to it."""
     area = register.area
     end = day(first)
     start = end - datetime.timedelta(days=length - 1)
     savepoint = transaction.savepoint()
     try:
-        build(register, households, visits)
+        changes = build(register, households, visits)
+        if not late:
+            change(register, changes)
         stats_recompute()
+        if late:
+            change(register, changes)
         registry_recompute()
         province = Area("province", area.province.pk)
         ward = Area("ward", area.ward.pk)
