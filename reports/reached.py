@@ -175,18 +175,29 @@ def _as_date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def register_fix(households) -> dict[str, set[date]]:
-    """Set the register's flags right on the household-day rows of
-    ``households`` (ids, or a query of them); return the days of the rows it
-    changed, by ward.
+def register_wrong(households, ward_ids=None):
+    """The household-day rows of ``households`` (ids, or a query of them), in
+    the wards (all when None), whose register's flags are not the register's
+    now, with the flags they should have (``now_registered``,
+    ``now_priority``)."""
+    rows = DayHousehold.objects.filter(household__in=households)
+    if ward_ids is not None:
+        rows = rows.filter(ward__in=ward_ids)
+    return rows.annotate(
+        now_registered=REGISTERED, now_priority=REGISTERED_PRIORITY
+    ).filter(~Q(registered=F("now_registered")) | ~Q(priority=F("now_priority")))
 
-    Call it in a transaction that then sums those days' rollups again.
+
+def register_fix(households, ward_ids) -> dict[str, set[date]]:
+    """Set the register's flags right on the household-day rows of
+    ``households`` in the wards; return the days of the rows it changed, by
+    ward.
+
+    Call it in a transaction that holds the wards' stamps (no refresh of
+    theirs runs meanwhile) and then sums those days' rollups again.
     """
-    wrong = (
-        DayHousehold.objects.filter(household__in=households)
-        .annotate(now_registered=REGISTERED, now_priority=REGISTERED_PRIORITY)
-        .filter(~Q(registered=F("now_registered")) | ~Q(priority=F("now_priority")))
-        .values_list("pk", "ward_id", "day", "now_registered", "now_priority")
+    wrong = register_wrong(households, ward_ids).values_list(
+        "pk", "ward_id", "day", "now_registered", "now_priority"
     )
     flags: dict[tuple[bool, bool], list[int]] = defaultdict(list)
     days: dict[str, set[date]] = defaultdict(set)

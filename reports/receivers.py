@@ -25,9 +25,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from areas.models import Province, Ward
-from households.models import Household
 from assistance.models import AssistanceSession, SessionService
 from assistance.signals import buckets_changed
+from households.models import Household
 from teams.models import SupportStaff, Team
 from training.models import Attendance, TrainingEvent, Workshop
 

@@ -61,7 +61,13 @@ from .models import (
     WardRegistryStat,
     WardStamp,
 )
-from .reached import REGISTERED, REGISTERED_PRIORITY, previous_fix, register_fix
+from .reached import (
+    REGISTERED,
+    REGISTERED_PRIORITY,
+    previous_fix,
+    register_fix,
+    register_wrong,
+)
 from .rollups import reach_days_refresh, rollups_refresh
 from .versions import figures_moved
 
@@ -278,17 +284,29 @@ def register_follow(since: datetime, ward_ids: list[str] | None = None) -> bool:
     """Set the register's flags on the household-day rows of the households
     changed since ``since`` (in ``ward_ids``, before or after the change),
     found by their audit trail (every change, bulk imports included, writes
-    one), and sum the rollups of the days that changed again; return whether
-    any did."""
+    one); sum the rollups of the days that changed again and move their
+    wards' stamps (kept answers and ETags); return whether any did.
+
+    The wards whose rows are wrong are found first, then their stamps locked
+    as a refresh locks them, before any row is written: a refresh of theirs
+    waits, and the two take their locks in one order.
+    """
     changed = Household.history.filter(history_date__gte=since)
     if ward_ids is not None:
         changed = changed.filter(ward_id__in=ward_ids)
     households = changed.values("id").distinct()
+    wards = sorted(
+        set(register_wrong(households).values_list("ward_id", flat=True).order_by())
+    )
+    if not wards:
+        return False
     with transaction.atomic():
-        days = register_fix(households)
+        _lock_wards(wards)
+        days = register_fix(households, wards)
         if not days:
             return False
         reach_days_refresh(ward_ids=sorted(days), days=set().union(*days.values()))
+        WardStamp.objects.filter(ward__in=days).update(changed_at=timezone.now())
         _figures_moved()
     return True
 

@@ -304,3 +304,56 @@ def test_reads_the_summary_tables_never_the_sessions(with_key, area, figures):
     assert "reports_dayhousehold" in sql
     assert "reports_hamletregistrystat" in sql
     assert "assistance_assistancesession" not in sql
+
+
+def test_a_household_moved_to_another_province_moves_the_answer_and_its_etag(
+    with_key, area, figures
+):
+    """Coverage by province reads the rollups: after the registry recompute
+    follows the move, the kept answer is stale and the figures are new."""
+    client = with_key("national")
+    before = get(client, level="national", group="province")
+    rows = {row["group"]: row for row in before.json()["results"]}
+    assert (rows["01"]["households"], rows["01"]["reached"]) == (3, 3)
+
+    figures.elderly.ward, figures.elderly.hamlet = area.other_ward, area.other_hamlet
+    figures.elderly.save()
+    registry_recompute()
+    after = get(client, level="national", group="province")
+
+    assert after["ETag"] != before["ETag"]
+    rows = {row["group"]: row for row in after.json()["results"]}
+    assert (rows["01"]["households"], rows["01"]["reached"]) == (2, 2)
+    # Helped by Ba Đình only: not reached in its new ward's province.
+    far = rows[area.other_ward.province_id]
+    assert (far["households"], far["reached"]) == (2, 1)
+
+
+def test_priority_groups_traded_between_two_households_move_the_etag(
+    with_key, area, figures
+):
+    """The register's totals stay as they were (one priority household for
+    another), so only the households reached say the figures moved."""
+    unvisited = HouseholdFactory(ward=area.ward, hamlet=area.hamlet, disability=True)
+    registry_recompute()
+    client = with_key("national")
+    before = get(client, level="national", group="province")
+    rows = {row["group"]: row for row in before.json()["results"]}
+    assert (rows["01"]["priority_households"], rows["01"]["priority_reached"]) == (
+        3,
+        2,
+    )
+
+    unvisited.disability = False
+    unvisited.save()
+    figures.plain.no_smartphone = True
+    figures.plain.save()
+    registry_recompute()
+    after = get(client, level="national", group="province")
+
+    assert after["ETag"] != before["ETag"]
+    rows = {row["group"]: row for row in after.json()["results"]}
+    assert (rows["01"]["priority_households"], rows["01"]["priority_reached"]) == (
+        3,
+        3,
+    )
