@@ -10,6 +10,7 @@ import functools
 import hashlib
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -27,7 +28,16 @@ from assistance.selectors import campaign_list
 from core.replica import replica_reads
 
 from . import indicators
-from .alerts import KINDS, alerts_by_ward, alerts_kept, wards_short_kept
+from .alerts import (
+    ALERTS_KEPT,
+    KINDS,
+    SUPPORT_VERSION,
+    alert_list,
+    alerts_by_ward,
+    alerts_kept,
+    wards_short_kept,
+    wards_short_of_support,
+)
 from .approvals import months_of, ranking_approvals
 from .areas import area_in_scope
 from .coverage import coverage, coverage_row, team_coverage
@@ -251,19 +261,42 @@ def _ward_alerts(request, area: Area) -> dict:
 
 
 def _province_alerts(request, area: Area) -> dict:
+    """The province's alerts by ward and its communes short of support staff,
+    kept as the page shows them.
+
+    Kept whole, a province's alerts are hundreds of objects: reading them
+    back, counting them by ward and naming the page by them cost a warm page
+    six times what ``/me`` costs. The counts by ward are kept instead, under
+    the alerts' version, the day and the support staff's version, and for as
+    long as the alerts are; ``digest`` names their content for the page.
+    """
     today = timezone.localdate()
-    alerts = alerts_kept(area, today)
-    rows = alerts_by_ward(alerts)
+    version = figures_version(
+        area, "province-alerts", today, cache.get(SUPPORT_VERSION, 0)
+    )
+    return kept(
+        "province-alerts:%s" % version,
+        lambda: _province_alerts_build(area, today),
+        ALERTS_KEPT,
+    )
+
+
+def _province_alerts_build(area: Area, today) -> dict:
+    # Computed afresh, not from the alerts and the list kept on their own,
+    # so that these are never older than either would be.
+    rows = alerts_by_ward(alert_list(area, today))
     for row in rows:
         row["url"] = reverse("reports:ward", args=[row["code"]]) + "#alerts"
-    short = wards_short_kept(area, today)
-    return {
+    short = wards_short_of_support(area, today)
+    context = {
         "alert_kinds": [str(label) for label in KINDS.values()],
         "alert_rows": rows,
         "support_short": short,
         "support_first": short[:LAGGING_SHOWN],
         "support_rest": short[LAGGING_SHOWN:],
     }
+    digest = hashlib.sha256(repr(sorted(context.items())).encode()).hexdigest()
+    return {**context, "digest": digest[:32]}
 
 
 def _province_page(request, province: Province):
@@ -363,7 +396,7 @@ def _overview_kept(request, area: Area, version: str, content, alerts) -> HttpRe
     page_version = version
     if alerts:
         page_version = hashlib.sha256(
-            (version + repr(sorted(alerts.items()))).encode()
+            (version + alerts["digest"]).encode()
         ).hexdigest()[:32]
     return page_kept(request, page_version, page)
 
