@@ -163,8 +163,11 @@ def _after(names, ward_ids, day_from, day_to) -> tuple[str, list]:
     if day_to is None:
         return "1 = 0", []  # no day after an open span
     wards, params = _in(names["ward"], ward_ids)
-    parts = [wards, "%s > %%s" % names["day"], "%s IS NOT NULL" % names["previous"]]
-    params.append(day_to)
+    # A later row whose previous day lies after the buckets keeps it; one
+    # whose previous day lies before them belongs to a household they hold
+    # now, if its previous day is to move.
+    parts = [wards, "%s > %%s" % names["day"], "%s <= %%s" % names["previous"]]
+    params += [day_to, day_to]
     if day_from is not None:
         parts.append("%s >= %%s" % names["previous"])
         params.append(day_from)
