@@ -154,7 +154,7 @@ class DayHousehold(models.Model):
     # What the register says of the household now, for coverage: it is
     # registered in this row's ward, and (registered here) of a priority
     # group. Set when the row is written and when the household changes
-    # (reports.reached.register_follow), so coverage needs no look-up of the
+    # (reports.services.register_follow), so coverage needs no look-up of the
     # register and sums up the provinces' and the nation's days ahead.
     registered = models.BooleanField(default=False)
     priority = models.BooleanField(default=False)
@@ -165,8 +165,8 @@ class DayHousehold(models.Model):
         constraints = [
             # Holding the previous day and the register's flags too, the
             # bucket's index answers the households reached and the coverage
-            # of any wards and days without reading the rows (PostgreSQL; a
-            # plain unique index elsewhere).
+            # of any wards and days without reading the rows (PostgreSQL;
+            # SQLite cannot build it, and goes without: config.settings).
             models.UniqueConstraint(
                 fields=["ward", "day", "household"],
                 include=["previous", "registered", "priority"],

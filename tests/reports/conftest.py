@@ -57,3 +57,18 @@ def visit(area):
         "source": "field",
         "household": household,
     }
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """``broker(task)``: the calls of ``task`` that receivers hand to the
+    broker, gathered in a list instead."""
+
+    def gathered(task) -> list:
+        calls = []
+        monkeypatch.setattr(
+            task, "apply_async", lambda args, countdown: calls.append(tuple(args))
+        )
+        return calls
+
+    return gathered

@@ -14,15 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def queued(monkeypatch):
+def queued(broker):
     """The bucket refreshes handed to the broker, instead of a broker."""
-    calls = []
-    monkeypatch.setattr(
-        receivers.bucket_refresh_task,
-        "apply_async",
-        lambda args, countdown: calls.append(tuple(args)),
-    )
-    return calls
+    return broker(receivers.bucket_refresh_task)
 
 
 def test_a_new_session_queues_one_refresh_of_its_bucket(

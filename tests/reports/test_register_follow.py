@@ -27,15 +27,9 @@ START = TODAY - datetime.timedelta(days=29)
 
 
 @pytest.fixture
-def queued(monkeypatch):
+def queued(broker):
     """The wards' registry recomputes handed to the broker."""
-    calls = []
-    monkeypatch.setattr(
-        receivers.registry_recompute_task,
-        "apply_async",
-        lambda args, countdown: calls.append(tuple(args)),
-    )
-    return calls
+    return broker(receivers.registry_recompute_task)
 
 
 @pytest.fixture
