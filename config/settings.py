@@ -166,11 +166,12 @@ REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=60)
 REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The household-day bucket's unique index carries non-key columns on
-# PostgreSQL (reports.DayHousehold). SQLite, the embedded demo's database,
-# cannot build it, and Django leaves it out there: the refresh alone keeps
-# the bucket's rows unique, as it does everywhere (delete and insert under
-# the ward's lock), and the demo's few rows are read without it.
+# The summary buckets' unique indexes carry non-key columns on PostgreSQL
+# (reports.DayTeamStat, DayServiceStat, DayMemberStat, DayHousehold), so that
+# an area's days are read from the index alone. SQLite, the embedded demo's
+# database, cannot build them, and Django leaves them out there: the refresh
+# alone keeps the buckets' rows unique, as it does everywhere (delete and
+# insert under the ward's lock), and the demo's few rows are read without.
 SILENCED_SYSTEM_CHECKS = ["models.W039"]
 
 # Redis carries the cache and the Celery broker when it is configured.

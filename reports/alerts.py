@@ -174,7 +174,9 @@ def _sessions_url(ward_level: bool, **lookups) -> str:
     )
 
 
-def teams_quiet(area: Area, today: date, ward_level: bool = False) -> list[Alert]:
+def teams_quiet(
+    area: Area, today: date, ward_level: bool = False, reads: dict | None = None
+) -> list[Alert]:
     """Active teams with no session in the last 14 days.
 
     A team that never logged one counts once it is 14 days old by its
@@ -214,17 +216,49 @@ def _current_members(area: Area, today: date):
     return area.filter(memberships, "team__ward")
 
 
-def members_silent(area: Area, today: date, ward_level: bool = False) -> list[Alert]:
+def _member_sessions(area: Area, today: date, days: int) -> dict:
+    """Sessions of each (team, member) over the last ``days`` days.
+
+    The silent members' alert and the workload's read the same 30 days: an
+    alert list reads them once (``reads``), from the bucket's index alone.
+    """
+    start = today - timedelta(days=days - 1)
+    return {
+        (row["team"], row["member"]): row["sessions"]
+        for row in area.filter(
+            DayMemberStat.objects.filter(day__gte=start, day__lte=today)
+        )
+        .values("team", "member")
+        .annotate(sessions=Sum("sessions"))
+        .order_by()
+    }
+
+
+def _window(reads: dict | None, area: Area, today: date, days: int) -> dict:
+    if reads is None:
+        return _member_sessions(area, today, days)
+    if days not in reads:
+        reads[days] = _member_sessions(area, today, days)
+    return reads[days]
+
+
+def members_silent(
+    area: Area, today: date, ward_level: bool = False, reads: dict | None = None
+) -> list[Alert]:
     """Current members who took part in sessions before, none in 30 days."""
     start = today - timedelta(days=MEMBER_SILENT_DAYS - 1)
+    active = {
+        member
+        for (_team, member), sessions in _window(
+            reads, area, today, MEMBER_SILENT_DAYS
+        ).items()
+        if sessions
+    }
+    # Only the current members with no session in the window are looked up
+    # for their last day: a province's thousands of busy members are not.
+    quiet = set(_current_members(area, today).values_list("member", flat=True))
     members = (
-        # The current members first, on their own: joined to the members
-        # and their wards in one query, a planner that expects a province to
-        # hold a thirty-fourth of the teams (one province in use) tried every
-        # member with every ward, 4 s at province scale.
-        Member.objects.filter(
-            pk__in=list(_current_members(area, today).values_list("member", flat=True))
-        )
+        Member.objects.filter(pk__in=sorted(quiet - active))
         .annotate(
             last=Subquery(
                 DayMemberStat.objects.filter(
@@ -251,17 +285,12 @@ def members_silent(area: Area, today: date, ward_level: bool = False) -> list[Al
     ]
 
 
-def workload_high(area: Area, today: date, ward_level: bool = False) -> list[Alert]:
+def workload_high(
+    area: Area, today: date, ward_level: bool = False, reads: dict | None = None
+) -> list[Alert]:
     """Members whose sessions in 30 days are far above their team's median."""
     start = today - timedelta(days=WORKLOAD_DAYS - 1)
-    counts = {
-        (row["team"], row["member"]): row["sessions"]
-        for row in area.filter(
-            DayMemberStat.objects.filter(day__gte=start, day__lte=today)
-        )
-        .values("team", "member")
-        .annotate(sessions=Sum("sessions"))
-    }
+    counts = _window(reads, area, today, WORKLOAD_DAYS)
     teams = defaultdict(list)
     for team, member in _current_members(area, today).values_list("team", "member"):
         teams[team].append(member)
@@ -280,6 +309,11 @@ def workload_high(area: Area, today: date, ward_level: bool = False) -> list[Ale
     people = Member.objects.select_related("ward").in_bulk(
         [member for member, *_rest in found]
     )
+    # One look-up of the URL patterns per ward, not per alert.
+    pages = {}
+    for person in people.values():
+        if person.ward_id not in pages:
+            pages[person.ward_id] = reverse("reports:ward", args=[person.ward_id])
     alerts = [
         Alert(
             WORKLOAD_HIGH,
@@ -287,8 +321,7 @@ def workload_high(area: Area, today: date, ward_level: bool = False) -> list[Ale
             _ward(people[member].ward),
             start,
             count,
-            "%s#table-workload"
-            % reverse("reports:ward", args=[people[member].ward_id]),
+            pages[people[member].ward_id] + "#table-workload",
             reference=int(middle),
         )
         for member, team, count, middle in found
@@ -296,7 +329,9 @@ def workload_high(area: Area, today: date, ward_level: bool = False) -> list[Ale
     return sorted(alerts, key=lambda alert: (alert.ward.name, -alert.count))
 
 
-def follow_ups_old(area: Area, today: date, ward_level: bool = False) -> list[Alert]:
+def follow_ups_old(
+    area: Area, today: date, ward_level: bool = False, reads: dict | None = None
+) -> list[Alert]:
     """Per ward, the follow-ups still open that were opened over 14 days ago."""
     before = today - timedelta(days=FOLLOW_UP_DAYS)
     rows = (
@@ -360,7 +395,9 @@ def _narrower(area: Area, campaign_area: Area) -> Area:
     return area
 
 
-def hamlets_behind(area: Area, today: date, ward_level: bool = False) -> list[Alert]:
+def hamlets_behind(
+    area: Area, today: date, ward_level: bool = False, reads: dict | None = None
+) -> list[Alert]:
     """Hamlets whose households reached lag their campaign's pace.
 
     For each campaign under way with a households target (all or priority),
@@ -454,12 +491,17 @@ SELECTORS = {
 def alert_list(
     area: Area, today: date, *, kind: str | None = None, ward_level: bool = False
 ) -> list[Alert]:
-    """Every alert of the area (or of one kind), kind by kind."""
+    """Every alert of the area (or of one kind), kind by kind.
+
+    Each selector takes ``reads``, where those that read the same rows (the
+    members' sessions of 30 days) keep them for the next.
+    """
     kinds = [kind] if kind else list(SELECTORS)
+    reads = {}
     return [
         alert
         for name in kinds
-        for alert in SELECTORS[name](area, today, ward_level=ward_level)
+        for alert in SELECTORS[name](area, today, ward_level=ward_level, reads=reads)
     ]
 
 

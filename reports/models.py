@@ -40,6 +40,18 @@ def derived_key(to, on_delete, **options):
     )
 
 
+SESSION_FIGURES = (
+    "sessions",
+    "walk_ins",
+    "minutes",
+    "elderly",
+    "disability",
+    "poor",
+    "priority",
+)
+SERVICE_FIGURES = ("done", "follow_up", "failed", "open_follow_up")
+
+
 class SessionCounts(models.Model):
     """Sessions and how many of them helped each priority group."""
 
@@ -83,8 +95,13 @@ class DayTeamStat(SessionCounts):
         verbose_name = _("sessions by team and day")
         verbose_name_plural = _("sessions by team and day")
         constraints = [
+            # With the figures, the bucket's index answers an area's days by
+            # ward without reading the rows (PostgreSQL; SQLite goes without:
+            # config.settings). So do the other buckets' below.
             models.UniqueConstraint(
-                fields=["ward", "day", "team"], name="day_team_stat_bucket"
+                fields=["ward", "day", "team"],
+                include=[*SESSION_FIGURES],
+                name="day_team_stat_bucket",
             )
         ]
 
@@ -105,7 +122,19 @@ class DayServiceStat(ServiceCounts):
         verbose_name_plural = _("services by ward and day")
         constraints = [
             models.UniqueConstraint(
-                fields=["ward", "day", "service_type"], name="day_service_stat_bucket"
+                fields=["ward", "day", "service_type"],
+                include=["category", *SERVICE_FIGURES],
+                name="day_service_stat_bucket",
+            )
+        ]
+        # The follow-ups still open, of any day: few rows of many, read by
+        # the old follow-ups' alert (reports.alerts).
+        indexes = [
+            models.Index(
+                fields=["ward", "day"],
+                include=["open_follow_up"],
+                condition=models.Q(open_follow_up__gt=0),
+                name="day_service_stat_open",
             )
         ]
 
@@ -129,7 +158,9 @@ class DayMemberStat(models.Model):
         verbose_name_plural = _("sessions by member and day")
         constraints = [
             models.UniqueConstraint(
-                fields=["ward", "day", "member", "team"], name="day_member_stat_bucket"
+                fields=["ward", "day", "member", "team"],
+                include=["sessions"],
+                name="day_member_stat_bucket",
             )
         ]
 

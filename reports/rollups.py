@@ -30,6 +30,7 @@ from areas.models import Ward
 from core.checks import sql_columns
 
 from .models import (
+    SERVICE_FIGURES,
     DayHousehold,
     DayMemberStat,
     DayServiceStat,
@@ -66,7 +67,6 @@ FIGURES = {
     "workshops": (DayWorkshopStat, "workshops"),
     "attendees": (DayWorkshopStat, "attendees"),
 }
-SERVICE_FIGURES = ("done", "follow_up", "failed", "open_follow_up")
 # The households reached of a day by previous day: all of them, those the
 # register holds in the ward that helped them, and those of a priority group.
 REACH_FIGURES = ("households", "registered", "priority")
