@@ -2,6 +2,9 @@
 
 from django import template
 from django.utils.formats import date_format, number_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -29,3 +32,37 @@ def figure(value, kind="int"):
     if kind == "date":
         return date_format(value, "SHORT_DATE_FORMAT")
     return value
+
+
+@register.simple_tag
+def grid_rows(table):
+    """The grid's body rows (``reports.tables.Table``), written here.
+
+    A province's tables hold thousands of cells: filled in by the template
+    language, cell by cell, they took a cold dashboard a tenth of a second.
+    """
+    approved = gettext("as approved")
+    rows = []
+    for row in table.body():
+        cells = []
+        for index, cell in enumerate(row):
+            kind = cell["kind"]
+            if index == 0:
+                if cell["url"]:
+                    inner = format_html(
+                        '<a href="{}">{}</a>', cell["url"], cell["value"]
+                    )
+                else:
+                    inner = conditional_escape(figure(cell["value"], kind))
+                cells.append('<th scope="row" class="%s">%s</th>' % (kind, inner))
+                continue
+            inner = conditional_escape(figure(cell["value"], kind))
+            if cell["approved"] is not None:
+                inner += format_html(
+                    '<small class="approved-value">{}: {}</small>',
+                    approved,
+                    figure(cell["approved"], kind),
+                )
+            cells.append('<td class="%s">%s</td>' % (kind, inner))
+        rows.append("<tr>%s</tr>" % "".join(cells))
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped above
