@@ -37,7 +37,7 @@ from teams.models import Team
 
 from .indicators import Area, narrowest
 from .models import DayHousehold, HamletRegistryStat
-from .reached import first_days, priority_household
+from .reached import first_days, priority_household, reached_by_ward
 
 # The groups a coverage answer can be split by, and the key each reads.
 COVERAGE_GROUPS = ("none", "hamlet", "ward", "province")
@@ -126,10 +126,16 @@ def ward_sums(hamlet_rows: list[HamletRegistryStat]) -> dict[str, dict]:
     return wards
 
 
-def coverage(area: Area, start: date, end: date, group: str = "none") -> list[dict]:
-    """One row per group with figures (one row in all without a group)."""
+def coverage(
+    area: Area, start: date, end: date, group: str = "none", reads: dict | None = None
+) -> list[dict]:
+    """One row per group with figures (one row in all without a group).
+
+    ``reads`` holds what the caller read of the same rows already (the
+    wards' households reached: reports.reached.reached_by_ward).
+    """
     registry = _registry(area, group)
-    reached = _reached(area, start, end, group)
+    reached = _reached(area, start, end, group, reads)
     keys = [None] if group == "none" else list(registry.keys() | reached.keys())
     labels = _labels(area, group, keys)
     rows = [
@@ -200,7 +206,9 @@ def _registry(area: Area, group: str) -> dict:
     return {row[key]: row for row in found}
 
 
-def _reached(area: Area, start: date, end: date, group: str) -> dict:
+def _reached(
+    area: Area, start: date, end: date, group: str, reads: dict | None = None
+) -> dict:
     """The area's households with a day of their own ward's in the period.
 
     Each household counts on its first day of the period in its ward (the
@@ -223,6 +231,12 @@ def _reached(area: Area, start: date, end: date, group: str) -> dict:
             return {None: rows.aggregate(**sums)}
         found = rows.values("province_id").annotate(**sums).order_by()
         return {row["province_id"]: row for row in found}
+    if group == "ward":
+        return {
+            ward: row
+            for ward, row in reached_by_ward(area, start, end, reads).items()
+            if row["reached"]
+        }
     rows = area.filter(
         DayHousehold.objects.filter(
             first_days(start), day__gte=start, day__lte=end, registered=True

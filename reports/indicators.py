@@ -35,7 +35,7 @@ from .models import (
     TeamRegistryStat,
     WardRegistryStat,
 )
-from .reached import first_days, reached_sum
+from .reached import first_days, reached_by_ward, reached_sum
 
 
 @dataclass(frozen=True)
@@ -501,8 +501,14 @@ REGISTRY_SUMS = {
 }
 
 
-def ranking(area: Area, start: date, end: date) -> list[dict]:
-    """The child areas side by side: a province's wards, or the provinces."""
+def ranking(
+    area: Area, start: date, end: date, reads: dict | None = None
+) -> list[dict]:
+    """The child areas side by side: a province's wards, or the provinces.
+
+    ``reads`` keeps the wards' households reached for the coverage by ward
+    (reports.reached.reached_by_ward).
+    """
     child = "ward" if area.level == "province" else "ward__province"
     days = {"day__gte": start, "day__lte": end}
 
@@ -523,7 +529,10 @@ def ranking(area: Area, start: date, end: date) -> list[dict]:
     sums = activity_sums(start)
     teams = summed(DayTeamStat)
     services = summed(DayServiceStat)
-    households = summed(DayHousehold)
+    if area.level == "province":
+        households = reached_by_ward(area, start, end, reads)
+    else:
+        households = summed(DayHousehold)
     registry_rows = grouped(
         area.filter(WardRegistryStat.objects.all()), **REGISTRY_SUMS
     )

@@ -86,6 +86,37 @@ def reached_sum(model, since):
     return Sum("households", filter=first_days(since), default=0)
 
 
+def reached_by_ward(area, start: date, end: date, reads: dict | None = None) -> dict:
+    """Each ward's households reached in the period (``households_reached``),
+    of them those registered in it now (``reached``) and those of a priority
+    group (``priority_reached``): one pass over the period's entries of the
+    bucket's index.
+
+    A province's dashboard shows the first in its ranking and the others in
+    its coverage; ``reads``, where given, keeps the answer for the other.
+    """
+    key = ("reached_by_ward", area.level, area.code, start, end)
+    if reads is not None and key in reads:
+        return reads[key]
+    rows = area.filter(
+        DayHousehold.objects.filter(first_days(start), day__gte=start, day__lte=end)
+    )
+    # Counting a column of the index lets the rows be read from it.
+    found = {
+        row["ward_id"]: row
+        for row in rows.values("ward_id")
+        .annotate(
+            households_reached=Count("day"),
+            reached=Count("day", filter=Q(registered=True)),
+            priority_reached=Count("day", filter=Q(priority=True)),
+        )
+        .order_by()
+    }
+    if reads is not None:
+        reads[key] = found
+    return found
+
+
 def previous_fix(ward_ids, day_from: date | None, day_to: date | None) -> set[date]:
     """Set ``previous`` right on the rows of every household that the wards'
     buckets between the two days hold now or held before their refresh;

@@ -318,10 +318,11 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
     query = urlencode(period.query)
     columns = ranking_columns(area.level)
     _none, sort, descending = sort_rows([], columns, request.GET)
+    reads = {}  # what the ranking and the coverage both read, read once
 
     @functools.cache
     def rows_and_approvals():
-        rows = indicators.ranking(area, period.start, period.end)
+        rows = indicators.ranking(area, period.start, period.end, reads)
         approvals = ranking_approvals(area, period.start, period.end, rows)
         for row in rows:
             row["url"] = "%s?%s" % (reverse(child_url, args=[row["code"]]), query)
@@ -330,7 +331,9 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
     def ranked():
         return rows_and_approvals()[0]
 
-    builders = _overview_builders(area, period, child_url, ranked, (sort, descending))
+    builders = _overview_builders(
+        area, period, child_url, ranked, (sort, descending), reads
+    )
     exported = _export(request, builders, area.code or "VN", period)
     if exported:
         return exported
@@ -367,7 +370,9 @@ def _overview(request, area: Area, child_url: str, up, alerts=None):
     return _overview_kept(request, area, version, content, alerts)
 
 
-def _overview_builders(area: Area, period, child_url: str, ranked, order) -> dict:
+def _overview_builders(
+    area: Area, period, child_url: str, ranked, order, reads: dict
+) -> dict:
     """The overview's tables by name, each built when asked (page or export)."""
     sort, descending = order
     span = (area, period.start, period.end)
@@ -379,7 +384,7 @@ def _overview_builders(area: Area, period, child_url: str, ranked, order) -> dic
         "services": lambda: service_table(indicators.service_mix(*span)),
         "workshops": lambda: workshop_table(indicators.workshop_mix(*span)),
         "trend": lambda: _trend(area, period)[0],
-        "coverage": lambda: _child_coverage(area, period, child_url),
+        "coverage": lambda: _child_coverage(area, period, child_url, reads),
     }
 
 
@@ -418,7 +423,7 @@ def _hamlet_coverage(area: Area, period):
     )
 
 
-def _child_coverage(area: Area, period, child_url: str):
+def _child_coverage(area: Area, period, child_url: str, reads: dict | None = None):
     """Every ward of the province (or every province), each linking to its page."""
     if area.level == "province":
         group, children = "ward", Ward.objects.filter(province_id=area.code)
@@ -427,7 +432,8 @@ def _child_coverage(area: Area, period, child_url: str):
         group, children = "province", Province.objects.all()
         title, name = gettext("Households reached by province"), gettext("Province")
     found = {
-        row["group"]: row for row in coverage(area, period.start, period.end, group)
+        row["group"]: row
+        for row in coverage(area, period.start, period.end, group, reads)
     }
     query = urlencode(period.query)
     rows = [
