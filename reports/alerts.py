@@ -209,37 +209,48 @@ def teams_quiet(
     ]
 
 
-def _current_members(area: Area, today: date):
-    memberships = Membership.objects.filter(
-        team__is_active=True, joined_on__lte=today
-    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
-    return area.filter(memberships, "team__ward")
+def _read_once(reads: dict | None, key, read):
+    """``read()``, kept in an alert list's ``reads`` for the next selector."""
+    if reads is None:
+        return read()
+    if key not in reads:
+        reads[key] = read()
+    return reads[key]
 
 
-def _member_sessions(area: Area, today: date, days: int) -> dict:
+def _current_members(area: Area, today: date, reads: dict | None) -> list[tuple]:
+    """(team, member) of the area's active teams' current memberships."""
+
+    def read():
+        memberships = Membership.objects.filter(
+            team__is_active=True, joined_on__lte=today
+        ).filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+        rows = area.filter(memberships, "team__ward").values_list("team", "member")
+        return list(rows)
+
+    return _read_once(reads, "memberships", read)
+
+
+def _member_sessions(area: Area, today: date, days: int, reads: dict | None) -> dict:
     """Sessions of each (team, member) over the last ``days`` days.
 
     The silent members' alert and the workload's read the same 30 days: an
-    alert list reads them once (``reads``), from the bucket's index alone.
+    alert list reads them once, from the bucket's index alone.
     """
     start = today - timedelta(days=days - 1)
-    return {
-        (row["team"], row["member"]): row["sessions"]
-        for row in area.filter(
-            DayMemberStat.objects.filter(day__gte=start, day__lte=today)
-        )
-        .values("team", "member")
-        .annotate(sessions=Sum("sessions"))
-        .order_by()
-    }
 
+    def read():
+        return {
+            (row["team"], row["member"]): row["sessions"]
+            for row in area.filter(
+                DayMemberStat.objects.filter(day__gte=start, day__lte=today)
+            )
+            .values("team", "member")
+            .annotate(sessions=Sum("sessions"))
+            .order_by()
+        }
 
-def _window(reads: dict | None, area: Area, today: date, days: int) -> dict:
-    if reads is None:
-        return _member_sessions(area, today, days)
-    if days not in reads:
-        reads[days] = _member_sessions(area, today, days)
-    return reads[days]
+    return _read_once(reads, ("member_sessions", days), read)
 
 
 def members_silent(
@@ -249,14 +260,14 @@ def members_silent(
     start = today - timedelta(days=MEMBER_SILENT_DAYS - 1)
     active = {
         member
-        for (_team, member), sessions in _window(
-            reads, area, today, MEMBER_SILENT_DAYS
+        for (_team, member), sessions in _member_sessions(
+            area, today, MEMBER_SILENT_DAYS, reads
         ).items()
         if sessions
     }
     # Only the current members with no session in the window are looked up
     # for their last day: a province's thousands of busy members are not.
-    quiet = set(_current_members(area, today).values_list("member", flat=True))
+    quiet = {member for _team, member in _current_members(area, today, reads)}
     members = (
         Member.objects.filter(pk__in=sorted(quiet - active))
         .annotate(
@@ -290,9 +301,9 @@ def workload_high(
 ) -> list[Alert]:
     """Members whose sessions in 30 days are far above their team's median."""
     start = today - timedelta(days=WORKLOAD_DAYS - 1)
-    counts = _window(reads, area, today, WORKLOAD_DAYS)
+    counts = _member_sessions(area, today, WORKLOAD_DAYS, reads)
     teams = defaultdict(list)
-    for team, member in _current_members(area, today).values_list("team", "member"):
+    for team, member in _current_members(area, today, reads):
         teams[team].append(member)
     found = []
     for team, members in teams.items():
@@ -306,22 +317,26 @@ def workload_high(
             for member, count in sessions.items()
             if count >= floor
         ]
-    people = Member.objects.select_related("ward").in_bulk(
-        [member for member, *_rest in found]
-    )
-    # One look-up of the URL patterns per ward, not per alert.
-    pages = {}
-    for person in people.values():
-        if person.ward_id not in pages:
-            pages[person.ward_id] = reverse("reports:ward", args=[person.ward_id])
+    # Names only (a province has hundreds of these), and one look-up of the
+    # URL patterns per ward, not per alert.
+    people = {
+        pk: (name, Subject("ward", ward, ward_name))
+        for pk, name, ward, ward_name in Member.objects.filter(
+            pk__in=[member for member, *_rest in found]
+        ).values_list("pk", "full_name", "ward_id", "ward__name")
+    }
+    pages = {
+        code: reverse("reports:ward", args=[code]) + "#table-workload"
+        for code in {ward.code for _name, ward in people.values()}
+    }
     alerts = [
         Alert(
             WORKLOAD_HIGH,
-            Subject("member", str(member), people[member].full_name),
-            _ward(people[member].ward),
+            Subject("member", str(member), people[member][0]),
+            people[member][1],
             start,
             count,
-            pages[people[member].ward_id] + "#table-workload",
+            pages[people[member][1].code],
             reference=int(middle),
         )
         for member, team, count, middle in found
