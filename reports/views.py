@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.decorators import role_required
 from accounts.models import Role
@@ -288,6 +288,12 @@ def _province_alerts_build(area: Area, today) -> dict:
     for row in rows:
         row["url"] = reverse("reports:ward", args=[row["code"]]) + "#alerts"
     short = wards_short_of_support(area, today)
+    for ward in short:
+        # Worded here, once, not by the template for each of a province's
+        # hundred-odd communes.
+        ward["assigned"] = ngettext(
+            "%(counter)s assigned", "%(counter)s assigned", ward["count"]
+        ) % {"counter": ward["count"]}
     context = {
         "alert_kinds": [str(label) for label in KINDS.values()],
         "alert_rows": rows,
