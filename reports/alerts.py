@@ -241,11 +241,11 @@ def _member_sessions(area: Area, today: date, days: int, reads: dict | None) -> 
 
     def read():
         return {
-            (row["team"], row["member"]): row["sessions"]
-            for row in area.filter(
+            (team, member): sessions
+            for team, member, sessions in area.filter(
                 DayMemberStat.objects.filter(day__gte=start, day__lte=today)
             )
-            .values("team", "member")
+            .values_list("team", "member")
             .annotate(sessions=Sum("sessions"))
             .order_by()
         }

@@ -213,6 +213,36 @@ def test_figures_are_written_the_vietnamese_way():
         assert figure(datetime.date(2026, 11, 2), "date") == "02/11/2026"
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_whole_figures_are_grouped_as_djangos_number_format_groups_them(language):
+    from django.utils.formats import number_format
+
+    with translation.override(language):
+        for value in (0, 7, 999, 1000, 1234, 99999, 1234567, -1234567, 10**12):
+            assert figure(value) == number_format(value)
+
+
+def test_a_grid_writes_its_figures_and_escapes_its_text():
+    from reports.tables import Column, Table
+    from reports.templatetags.dashboard import grid_rows
+
+    table = Table(
+        "t",
+        "T",
+        [Column("name", "Name", "text"), Column("count", "Count")],
+        [
+            {"name": "<b>Xã A</b>", "count": 12345},
+            {"name": "Xã B", "count": None, "url": "/x/?a=1&b=2"},
+        ],
+    )
+    with translation.override("vi"):
+        html = grid_rows(table)
+    assert '<th scope="row" class="text">&lt;b&gt;Xã A&lt;/b&gt;</th>' in html
+    assert '<td class="int">12.345</td>' in html
+    assert '<a href="/x/?a=1&amp;b=2">Xã B</a>' in html
+    assert '<td class="int">—</td>' in html
+
+
 def read_xlsx(response):
     sheet = load_workbook(io.BytesIO(response.content)).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
