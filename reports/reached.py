@@ -48,6 +48,8 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from .models import DayHousehold
 
 UPDATE_BATCH = 5000
+# A refresh that changed more households than this finds them by its span.
+HOUSEHOLDS_LISTED = 2000
 
 
 def priority_household(prefix: str = "") -> Q:
@@ -117,27 +119,49 @@ def reached_by_ward(area, start: date, end: date, reads: dict | None = None) -> 
     return found
 
 
-def previous_fix(ward_ids, day_from: date | None, day_to: date | None) -> set[date]:
+def previous_fix(
+    ward_ids,
+    day_from: date | None,
+    day_to: date | None,
+    *,
+    households: set[tuple] | None = None,
+) -> set[date]:
     """Set ``previous`` right on the rows of every household that the wards'
     buckets between the two days hold now or held before their refresh;
     return the days, outside the buckets, of the rows it changed.
 
     Call it in the refresh's transaction, after the buckets' rows are in.
-    A household's row after the buckets whose previous day lay within them
-    is how a household that the buckets no longer hold is found.
+    ``households``, where the refresh knows them, are the (ward, household)
+    whose rows it inserted or deleted: only their days moved. Otherwise a
+    household's row after the buckets whose previous day lay within them is
+    how a household that the buckets no longer hold is found.
     """
     names = {
         name: _column(name) for name in ("id", "ward", "household", "day", "previous")
     }
-    span, span_params = _span(names, ward_ids, day_from, day_to)
-    after, after_params = _after(names, ward_ids, day_from, day_to)
+    if households is not None and not households:
+        return set()
+    if households is not None and len(households) <= HOUSEHOLDS_LISTED:
+        pairs = sorted(households)
+        affected = "VALUES %s" % ", ".join(["(%s, %s)"] * len(pairs))
+        affected_params = [value for pair in pairs for value in pair]
+    else:
+        span, span_params = _span(names, ward_ids, day_from, day_to)
+        after, after_params = _after(names, ward_ids, day_from, day_to)
+        affected = (
+            "SELECT {ward}, {household} FROM {table} WHERE {span}"
+            " UNION SELECT {ward}, {household} FROM {table} WHERE {after}"
+        ).format(
+            table=connection.ops.quote_name(DayHousehold._meta.db_table),
+            span=span,
+            after=after,
+            **names,
+        )
+        affected_params = span_params + after_params
     # The bucket's households' own rows in the wards, by the household index.
     wards, ward_params = _in("d." + names["ward"], ward_ids)
     sql = (
-        "WITH affected AS ("
-        " SELECT {ward}, {household} FROM {table} WHERE {span}"
-        " UNION SELECT {ward}, {household} FROM {table} WHERE {after}"
-        "), wards AS ("
+        "WITH affected ({ward}, {household}) AS ({affected}), wards AS ("
         " SELECT d.{id}, d.{ward}, d.{household}, d.{day} FROM {table} AS d"
         " WHERE {wards} AND d.{household} IN (SELECT {household} FROM affected)"
         "), ordered AS ("
@@ -150,13 +174,12 @@ def previous_fix(ward_ids, day_from: date | None, day_to: date | None) -> set[da
         " RETURNING {table}.{day}"
     ).format(
         table=connection.ops.quote_name(DayHousehold._meta.db_table),
-        span=span,
-        after=after,
+        affected=affected,
         wards=wards,
         **names,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, span_params + after_params + ward_params)
+        cursor.execute(sql, affected_params + ward_params)
         days = {_as_date(day) for (day,) in cursor.fetchall()}
     return {
         day

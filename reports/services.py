@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL built from model metadata; values are parameters
 """Recomputing the summary tables from the raw rows, bucket by bucket.
 
 A bucket is a ward and a day: the sessions and the residents' workshops of
@@ -24,6 +25,7 @@ import threading
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -181,12 +183,13 @@ def stats_recompute(
     workshops = _buckets(
         Workshop.objects.all(), "", ward_ids, day_from, day_to, day_field="held_on"
     )
+    span = None if whole else Span(ward_ids, day_from, day_to)
     fills = {
-        DayTeamStat: partial(_team_rows, sessions, whole),
-        DayServiceStat: partial(_service_rows, lines, whole),
-        DayMemberStat: partial(_member_rows, helpers, whole),
-        DayHousehold: partial(_household_rows, sessions, whole),
-        DayWorkshopStat: partial(_workshop_rows, workshops, whole),
+        DayTeamStat: partial(_team_rows, sessions, span),
+        DayServiceStat: partial(_service_rows, lines, span),
+        DayMemberStat: partial(_member_rows, helpers, span),
+        DayHousehold: partial(_household_rows, sessions, span),
+        DayWorkshopStat: partial(_workshop_rows, workshops, span),
     }
     started = timezone.now()
     if whole and not connection.in_atomic_block:
@@ -203,12 +206,17 @@ def stats_recompute(
         return
     with transaction.atomic():
         stamps, created = _lock_wards(ward_ids)
-        before = None if whole else _digests(ward_ids, day_from, day_to)
-        _tables_refill(fills, ward_ids, day_from, day_to, whole=whole)
-        later = set() if whole else previous_fix(ward_ids, day_from, day_to)
-        rollups_refresh(
-            ward_ids=ward_ids, day_from=day_from, day_to=day_to, reach_days=later
-        )
+        if not whole:
+            _keys_costed_in_memory()
+        changes = _tables_refill(fills, ward_ids, day_from, day_to, whole=whole)
+        later = set()
+        if not whole:
+            households = {tuple(row) for row in changes[DayHousehold]}
+            later = previous_fix(ward_ids, day_from, day_to, households=households)
+        if whole or later or any(changes.values()):
+            rollups_refresh(
+                ward_ids=ward_ids, day_from=day_from, day_to=day_to, reach_days=later
+            )
         if ward_ids is None and day_from is None and day_to is None:
             PendingRefresh.objects.filter(since__lt=started).delete()
         if whole:
@@ -216,8 +224,7 @@ def stats_recompute(
             stamps.update(changed_at=now, workshops_changed_at=now)
             _figures_moved()
         else:
-            after = _digests(ward_ids, day_from, day_to)
-            _stamps_move(before, after, created=created)
+            _stamps_move(changes, created=created)
 
 
 def bucket_refresh(*, ward_id: str, day: date) -> None:
@@ -469,97 +476,18 @@ def _buckets(queryset, prefix, ward_ids, day_from, day_to, day_field="started_on
     return queryset
 
 
-# The tables a bucket's refresh rewrites; the workshops' feed the training
-# answer on their own.
-DIGESTED = (DayTeamStat, DayServiceStat, DayMemberStat, DayHousehold, DayWorkshopStat)
-
-
-def _digests(ward_ids, day_from, day_to) -> dict[tuple[str, type], tuple]:
-    """What each ward's rows in the buckets hold, per table.
-
-    On PostgreSQL a ward's rows of a table are (how many, the sum of each
-    row's 64-bit hash, every column but the id): the order the rows were
-    inserted in does not matter, and two different sets of rows agree by
-    chance once in 2**64. One query for the five tables, over the buckets'
-    rows only (a bucket's refresh reads a few dozen), written from the
-    models' columns: built by the ORM, twice a refresh, it cost more than the
-    rows it reads.
-    """
-    if connection.vendor != "postgresql":
-        return _rows_read(
-            [
-                _buckets(table.objects.all(), None, ward_ids, day_from, day_to)
-                for table in DIGESTED
-            ]
-        )
-    quote = connection.ops.quote_name
-    where, where_params = [], []
-    if ward_ids is not None:
-        where.append("ward_id IN (%s)" % ", ".join(["%s"] * len(ward_ids)))
-        where_params += list(ward_ids)
-    if day_from is not None:
-        where.append("day >= %s")
-        where_params.append(day_from)
-    if day_to is not None:
-        where.append("day <= %s")
-        where_params.append(day_to)
-    parts, params = [], []
-    for index, table in enumerate(DIGESTED):
-        columns = ", ".join(
-            quote(field.column)
-            for field in table._meta.concrete_fields
-            if not field.primary_key
-        )
-        # Names from the models; values are parameters.
-        parts.append(
-            "(SELECT ward_id, %d, COUNT(*),"  # noqa: S608
-            " SUM(hashtextextended(ROW(%s)::text, 0)) FROM %s%s GROUP BY ward_id)"
-            % (
-                index,
-                columns,
-                quote(table._meta.db_table),
-                " WHERE " + " AND ".join(where) if where else "",
-            )
-        )
-        params += where_params
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return {
-            (ward, DIGESTED[index]): (count, digest)
-            for ward, index, count, digest in cursor.fetchall()
-        }
-
-
-def _rows_read(queries) -> dict[tuple[str, type], frozenset]:
-    """The rows themselves, per ward and table (SQLite has no hash to sum:
-    a development database, where the buckets are small)."""
-    found: dict[tuple[str, type], set] = {}
-    for rows in queries:
-        columns = [
-            field.attname
-            for field in rows.model._meta.concrete_fields
-            if not field.primary_key
-        ]
-        for row in rows.values_list(*columns):
-            found.setdefault((row[columns.index("ward_id")], rows.model), set()).add(
-                row
-            )
-    return {key: frozenset(rows) for key, rows in found.items()}
-
-
-def _stamps_move(before: dict, after: dict, *, created: bool) -> None:
+def _stamps_move(changes: dict, *, created: bool) -> None:
     """Move the stamps of the wards whose rows changed, and only theirs.
 
     Unchanged, a ward keeps its ETag and its ``as_of``; when no ward changed
     (and no stamp was new), the kept versions stay current too.
     """
-    changed = _differing(before, after)
-    wards = {ward for ward, _table in changed}
+    wards = {row[0] for rows in changes.values() for row in rows}
     if wards:
         now = timezone.now()
         stamps = WardStamp.objects.filter(ward__in=wards)
         stamps.update(changed_at=now)
-        workshops = {ward for ward, table in changed if table is DayWorkshopStat}
+        workshops = {row[0] for row in changes[DayWorkshopStat]}
         stamps.filter(ward__in=workshops).update(workshops_changed_at=now)
     if wards or created:
         _figures_moved()
@@ -611,30 +539,25 @@ def _rebuild_side_by_side(fills) -> None:
         raise errors[0]
 
 
-def _tables_refill(fills, ward_ids=None, day_from=None, day_to=None, *, whole):
-    """Delete the buckets' rows from the tables of ``fills``, then fill them."""
-    tables = list(fills)
-    _buckets_clear(tables, ward_ids, day_from, day_to, whole)
-    with _indexes_set_aside(tables, whole):
-        for fill in fills.values():
-            fill()
+def _tables_refill(
+    fills, ward_ids=None, day_from=None, day_to=None, *, whole
+) -> dict[type, list[tuple]]:
+    """Fill the buckets' rows of the tables of ``fills`` again; return, per
+    table, the rows each refill changed (``_bucket_rows_put``).
 
-
-def _buckets_clear(tables, ward_ids, day_from, day_to, whole: bool) -> None:
-    """Delete the summary rows of the buckets about to be recomputed.
-
-    Everything at once is a TRUNCATE on PostgreSQL: deleted rows stay in the
-    indexes until vacuumed, and every row inserted again would first be checked
-    against its dead twin. Readers of the tables wait for the rebuild instead.
+    Everything at once empties the tables first: a TRUNCATE on PostgreSQL
+    (deleted rows stay in the indexes until vacuumed, and every row inserted
+    again would first be checked against its dead twin). Readers of the
+    tables wait for the rebuild instead.
     """
+    tables = list(fills)
     if whole:
         quote = connection.ops.quote_name
         names = ", ".join(quote(table._meta.db_table) for table in tables)
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE %s" % names)
-        return
-    for table in tables:
-        _buckets(table.objects.all(), None, ward_ids, day_from, day_to).delete()
+    with _indexes_set_aside(tables, whole):
+        return {table: fill() for table, fill in fills.items()}
 
 
 def _statistics_renewed() -> None:
@@ -648,6 +571,17 @@ def _statistics_renewed() -> None:
         cursor.execute(
             "ANALYZE %s" % connection.ops.quote_name(DayHousehold._meta.db_table)
         )
+
+
+def _keys_costed_in_memory() -> None:
+    """Let the planner of a refresh's statements cost a row read by key as a
+    read from memory, which it is: a refresh reads a few hundred rows by key.
+    Costed as disk reads, looking up each session's household was dearer to
+    it than hashing every household of the register, 10 ms of a refresh's
+    50 at the small seed (30,000 households)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
 
 
 def _commit_unwaited() -> None:
@@ -765,10 +699,20 @@ def _lock_wards(ward_ids):
     return stamps, bool(missing)
 
 
+class Span(NamedTuple):
+    """The buckets a refresh recomputes: wards (None: all) and days."""
+
+    ward_ids: list[str] | None
+    day_from: date | None
+    day_to: date | None
+
+
 def _insert_grouped(
-    table, queryset, columns: dict[str, str], whole: bool, *, outer: str = ""
-) -> None:
-    """``INSERT INTO table (columns) SELECT …`` the grouped rows of ``queryset``.
+    table, queryset, columns: dict[str, str], span: Span | None, *, outer: str = ""
+) -> list[tuple]:
+    """``INSERT INTO table (columns) SELECT …`` the grouped rows of ``queryset``
+    into emptied tables (``span`` None), or put them in the ``span``'s
+    buckets (:func:`_bucket_rows_put`, which returns what it changed).
 
     ``columns`` maps the summary table's fields to the names the queryset
     selects; or, with ``outer``, to what that select list (over the
@@ -784,24 +728,121 @@ def _insert_grouped(
     the hash aggregate of one process).
     """
     quote = connection.ops.quote_name
-    targets = ", ".join(quote(table._meta.get_field(name).column) for name in columns)
+    targets = [table._meta.get_field(name).column for name in columns]
     if not outer:
         queryset = queryset.values_list(*columns.values()).order_by()
     sql, params = queryset.query.sql_with_params()
     if outer:
-        sql = "SELECT %s FROM (%s) AS grouped" % (outer, sql)  # noqa: S608
-    insert = "INSERT INTO %s (%s) " % (quote(table._meta.db_table), targets)
+        sql = "SELECT %s FROM (%s) AS grouped" % (outer, sql)
+    if span is not None:
+        return _bucket_rows_put(table, targets, sql, list(params), span)
+    insert = "INSERT INTO %s (%s) " % (
+        quote(table._meta.db_table),
+        ", ".join(map(quote, targets)),
+    )
     with connection.cursor() as cursor:
-        if whole:
-            memory = GROUPING_MEMORY.get(table)
-            if memory:
-                cursor.execute("SET LOCAL work_mem = %s", [memory])
-            else:
-                cursor.execute("SET LOCAL work_mem TO DEFAULT")
+        memory = GROUPING_MEMORY.get(table)
+        if memory:
+            cursor.execute("SET LOCAL work_mem = %s", [memory])
+        else:
+            cursor.execute("SET LOCAL work_mem TO DEFAULT")
         cursor.execute(insert + sql, params)
+    return []
 
 
-def _team_rows(sessions, whole: bool) -> None:
+# What a bucket's refresh reports of the rows it changed: the ward, and for
+# the household-day rows the household too (reports.reached.previous_fix).
+CHANGED = {DayHousehold: ("ward_id", "household_id")}
+
+
+def _bucket_rows_put(table, columns: list[str], fresh: str, params, span: Span):
+    """Make the ``span``'s rows of ``table`` the ``fresh`` SELECT's (its
+    columns in the order of ``columns``), writing only the difference.
+
+    The buckets are recomputed whole, never incremented, but only what
+    differs is written: a new session in a busy bucket changes a row or two,
+    and deleting and inserting again every row of the bucket (hundreds of
+    household-day rows) cost a refresh most of its time, left as many dead
+    rows behind, and made every household of the bucket look moved. A
+    household-day row's previous day is set afterwards (previous_fix), and
+    so is neither compared nor updated. Returns the rows changed
+    (``CHANGED``).
+
+    On PostgreSQL it is one statement: the stored rows whose key the fresh
+    rows hold with other figures are updated, those whose key they lack are
+    deleted, and the fresh rows of new keys are inserted (three sets of keys
+    apart, so the statement's parts never meet on a row or a key). SQLite has
+    no writing in a WITH: there the rows that differ are deleted, then the
+    fresh rows missing are inserted.
+    """
+    quote = connection.ops.quote_name
+    name = quote(table._meta.db_table)
+    keys = [
+        table._meta.get_field(field).column
+        for constraint in table._meta.constraints
+        for field in getattr(constraint, "fields", ())
+    ]
+    figures = [column for column in columns if column not in keys + ["previous"]]
+    same_key = " AND ".join("s.{0} = f.{0}".format(quote(column)) for column in keys)
+    where, where_params = ["1 = 1"], []
+    if span.ward_ids is not None:
+        where.append("s.ward_id IN (%s)" % ", ".join(["%s"] * len(span.ward_ids)))
+        where_params += list(span.ward_ids)
+    if span.day_from is not None:
+        where.append("s.day >= %s")
+        where_params.append(span.day_from)
+    if span.day_to is not None:
+        where.append("s.day <= %s")
+        where_params.append(span.day_to)
+    where = " AND ".join(where)
+    returned = ", ".join(
+        "s." + quote(column) for column in CHANGED.get(table, ("ward_id",))
+    )
+    listed = ", ".join(map(quote, columns))
+    fresh = f"WITH fresh ({listed}) AS MATERIALIZED ({fresh})"
+    if connection.vendor == "postgresql":
+        differ = " OR ".join(
+            "s.{0} IS DISTINCT FROM f.{0}".format(quote(column)) for column in figures
+        )
+        sql = (
+            f"{fresh}, changed AS (UPDATE {name} AS s SET "
+            + ", ".join("{0} = f.{0}".format(quote(column)) for column in figures)
+            + f" FROM fresh AS f WHERE {where} AND {same_key}"
+            f" AND ({differ or 'FALSE'})"
+            f" RETURNING {returned}),"
+            f" gone AS (DELETE FROM {name} AS s WHERE {where} AND NOT EXISTS"
+            f" (SELECT 1 FROM fresh AS f WHERE {same_key}) RETURNING {returned}),"
+            f" added AS (INSERT INTO {name} AS s ({listed}) SELECT {listed}"
+            f" FROM fresh AS f WHERE NOT EXISTS (SELECT 1 FROM {name} AS s"
+            f" WHERE {same_key}) RETURNING {returned})"
+            " SELECT * FROM changed UNION ALL SELECT * FROM gone"
+            " UNION ALL SELECT * FROM added"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + where_params * 2)
+            return cursor.fetchall()
+    fresh = fresh.replace(" AS MATERIALIZED ", " AS ")
+    match = " AND ".join(
+        [same_key] + ["s.{0} IS f.{0}".format(quote(column)) for column in figures]
+    )
+    returned = returned.replace("s.", "")
+    delete = (
+        f"{fresh} DELETE FROM {name} AS s WHERE {where} AND NOT EXISTS"
+        f" (SELECT 1 FROM fresh AS f WHERE {match}) RETURNING {returned}"
+    )
+    insert = (
+        f"{fresh} INSERT INTO {name} ({listed}) SELECT {listed} FROM fresh AS f"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {name} AS s WHERE {match})"
+        f" RETURNING {returned}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(delete, params + where_params)
+        changed = cursor.fetchall()
+        cursor.execute(insert, params)
+        return changed + cursor.fetchall()
+
+
+def _team_rows(sessions, span: Span | None) -> list[tuple]:
     walk_in = Q(household__isnull=True, resident__isnull=True)
     rows = (
         sessions.values("ward_id", "started_on", "team_id", "team__hamlet_id")
@@ -816,10 +857,10 @@ def _team_rows(sessions, whole: bool) -> None:
         )
         .order_by()
     )
-    _insert_grouped(DayTeamStat, rows, TEAM_COLUMNS, whole)
+    return _insert_grouped(DayTeamStat, rows, TEAM_COLUMNS, span)
 
 
-def _service_rows(lines, whole: bool) -> None:
+def _service_rows(lines, span: Span | None) -> list[tuple]:
     outcome = SessionService.Outcome
     rows = (
         lines.values(
@@ -838,10 +879,10 @@ def _service_rows(lines, whole: bool) -> None:
         )
         .order_by()
     )
-    _insert_grouped(DayServiceStat, rows, SERVICE_COLUMNS, whole)
+    return _insert_grouped(DayServiceStat, rows, SERVICE_COLUMNS, span)
 
 
-def _member_rows(helpers, whole: bool) -> None:
+def _member_rows(helpers, span: Span | None) -> list[tuple]:
     rows = (
         helpers.values(
             "assistancesession__ward_id",
@@ -852,10 +893,10 @@ def _member_rows(helpers, whole: bool) -> None:
         .annotate(n_sessions=Count("assistancesession_id"))
         .order_by()
     )
-    _insert_grouped(DayMemberStat, rows, MEMBER_COLUMNS, whole)
+    return _insert_grouped(DayMemberStat, rows, MEMBER_COLUMNS, span)
 
 
-def _household_rows(sessions, whole: bool) -> None:
+def _household_rows(sessions, span: Span | None) -> list[tuple]:
     """A row per household and day, with the household's day before in its
     ward among the rows written (the others': reports.reached.previous_fix),
     and what the register says of the household now (registered in the ward,
@@ -877,16 +918,16 @@ def _household_rows(sessions, whole: bool) -> None:
         .distinct()
         .order_by()
     )
-    _insert_grouped(
+    return _insert_grouped(
         DayHousehold,
         rows,
         HOUSEHOLD_COLUMNS,
-        whole,
+        span,
         outer=", ".join(HOUSEHOLD_COLUMNS.values()),
     )
 
 
-def _workshop_rows(workshops, whole: bool) -> None:
+def _workshop_rows(workshops, span: Span | None) -> list[tuple]:
     rows = (
         workshops.values("ward_id", "held_on", "topic", "audience")
         .annotate(
@@ -899,4 +940,4 @@ def _workshop_rows(workshops, whole: bool) -> None:
         )
         .order_by()
     )
-    _insert_grouped(DayWorkshopStat, rows, WORKSHOP_COLUMNS, whole)
+    return _insert_grouped(DayWorkshopStat, rows, WORKSHOP_COLUMNS, span)
