@@ -18,12 +18,12 @@ A household counts once per ward: one that moved and was helped by both its
 old and its new ward in the period counts in each, as it does in each ward's
 own figures.
 
-``previous`` is kept by the refresh that rewrites a bucket
-(reports.services): the bucket's rows are inserted with the previous day
-among themselves, then :func:`previous_fix` sets every row of the households
-the buckets held, before or after, to the day before it in its ward, which
-also moves the next row of a household after the buckets. The days of those
-later rows are returned, so their rollups are summed again too.
+``previous`` is kept by the refresh that recomputes a bucket
+(reports.services): new rows are inserted with the previous day among the
+bucket's own, then :func:`previous_fix` sets every row of the households
+whose rows came or went to the day before it in its ward, which also moves
+the next row of a household after the buckets. The days of those later rows
+are returned, so their rollups are summed again too.
 
 Coverage counts, of the households reached, those registered now in the ward
 that helped them, and of those the ones of a priority group. Each row keeps

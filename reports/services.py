@@ -2,21 +2,20 @@
 """Recomputing the summary tables from the raw rows, bucket by bucket.
 
 A bucket is a ward and a day: the sessions and the residents' workshops of
-that ward on that day. :func:`stats_recompute` deletes the summary
-rows of the buckets it is given and inserts them again from one grouped
-query per table, inside one transaction that holds the wards' stamps, so two
-refreshes of one ward queue instead of interleaving. The same function
-serves one bucket (after a session is saved), the recent days (the beat
-schedule) and everything (``rebuild_stats``). A ward's stamp moves only when
-its rows changed: each table's rows of the buckets are digested before and
-after, so the reconcile rewriting the recent days as they were, or a session
-whose notes changed, leaves the ward's ETag and ``as_of`` as they were.
-Everything, on PostgreSQL,
-empties and refills the tables in two transactions at once, each table
-locked until its new rows are in (a refresh meanwhile waits for the table,
-then recomputes its bucket over the new rows), then moves every ward's stamp:
-a rebuild is run by hand, after a repair the buckets' own refreshes would not
-see, and digesting every row twice would add a third to it.
+that ward on that day. :func:`stats_recompute` computes the summary rows of
+the buckets it is given again from one grouped query per table and writes
+only those that differ from the stored ones (updated, deleted or inserted by
+key), inside one transaction that holds the wards' stamps, so two refreshes
+of one ward queue instead of interleaving. The same function serves one
+bucket (after a session is saved), the recent days (the beat schedule) and
+everything (``rebuild_stats``). A ward's stamp moves only when its rows
+changed, as those statements report: the reconcile recomputing the recent
+days as they were, or a session whose notes changed, leaves the ward's ETag
+and ``as_of`` as they were. Everything, on PostgreSQL, empties and refills
+the tables in two transactions at once, each table locked until its new rows
+are in (a refresh meanwhile waits for the table, then recomputes its bucket
+over the new rows), then moves every ward's stamp: a rebuild is run by hand,
+after a repair the buckets' own refreshes would not see.
 """
 
 from __future__ import annotations
