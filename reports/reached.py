@@ -139,6 +139,7 @@ def previous_fix(
     names = {
         name: _column(name) for name in ("id", "ward", "household", "day", "previous")
     }
+    table = connection.ops.quote_name(DayHousehold._meta.db_table)
     if households is not None and not households:
         return set()
     if households is not None and len(households) <= HOUSEHOLDS_LISTED:
@@ -146,17 +147,12 @@ def previous_fix(
         affected = "VALUES %s" % ", ".join(["(%s, %s)"] * len(pairs))
         affected_params = [value for pair in pairs for value in pair]
     else:
-        span, span_params = _span(names, ward_ids, day_from, day_to)
+        span, span_params = span_where(names, ward_ids, day_from, day_to)
         after, after_params = _after(names, ward_ids, day_from, day_to)
         affected = (
             "SELECT {ward}, {household} FROM {table} WHERE {span}"
             " UNION SELECT {ward}, {household} FROM {table} WHERE {after}"
-        ).format(
-            table=connection.ops.quote_name(DayHousehold._meta.db_table),
-            span=span,
-            after=after,
-            **names,
-        )
+        ).format(table=table, span=span, after=after, **names)
         affected_params = span_params + after_params
     # The bucket's households' own rows in the wards, by the household index.
     wards, ward_params = _in("d." + names["ward"], ward_ids)
@@ -172,12 +168,7 @@ def previous_fix(
         " WHERE {table}.{id} = ordered.row_id"
         " AND {table}.{previous} IS DISTINCT FROM ordered.earlier"
         " RETURNING {table}.{day}"
-    ).format(
-        table=connection.ops.quote_name(DayHousehold._meta.db_table),
-        affected=affected,
-        wards=wards,
-        **names,
-    )
+    ).format(table=table, affected=affected, wards=wards, **names)
     with connection.cursor() as cursor:
         cursor.execute(sql, affected_params + ward_params)
         days = {_as_date(day) for (day,) in cursor.fetchall()}
@@ -200,7 +191,9 @@ def _in(column: str, ward_ids) -> tuple[str, list]:
     return "%s IN (%s)" % (column, ", ".join(["%s"] * len(ward_ids))), list(ward_ids)
 
 
-def _span(names, ward_ids, day_from, day_to) -> tuple[str, list]:
+def span_where(names, ward_ids, day_from, day_to) -> tuple[str, list]:
+    """SQL and params for the buckets' rows: ``names`` gives the (quoted)
+    ward and day columns; None wards or days are not restricted."""
     wards, params = _in(names["ward"], ward_ids)
     parts = [wards]
     if day_from is not None:

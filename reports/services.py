@@ -65,6 +65,7 @@ from .reached import (
     previous_fix,
     register_fix,
     register_wrong,
+    span_where,
 )
 from .rollups import reach_days_refresh, rollups_refresh
 from .versions import figures_moved
@@ -783,17 +784,7 @@ def _bucket_rows_put(table, columns: list[str], fresh: str, params, span: Span):
     ]
     figures = [column for column in columns if column not in keys + ["previous"]]
     same_key = " AND ".join("s.{0} = f.{0}".format(quote(column)) for column in keys)
-    where, where_params = ["1 = 1"], []
-    if span.ward_ids is not None:
-        where.append("s.ward_id IN (%s)" % ", ".join(["%s"] * len(span.ward_ids)))
-        where_params += list(span.ward_ids)
-    if span.day_from is not None:
-        where.append("s.day >= %s")
-        where_params.append(span.day_from)
-    if span.day_to is not None:
-        where.append("s.day <= %s")
-        where_params.append(span.day_to)
-    where = " AND ".join(where)
+    where, where_params = span_where({"ward": "s.ward_id", "day": "s.day"}, *span)
     returned = ", ".join(
         "s." + quote(column) for column in CHANGED.get(table, ("ward_id",))
     )
