@@ -5,7 +5,8 @@ drf-spectacular describes each view from its serializers and its
 repeated in each view: tags named after the resource, operationIds that read
 as actions, the error answers each operation can give (all in the one error
 shape of ``core.api_errors``) and the rate-limit headers every answer carries.
-A view's own declaration of a status always wins over the shared one.
+A view's own description of a status wins over the shared one; what its
+error body adds to the one shape is combined with it (``allOf``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from .schema_glossary import DESCRIPTIONS
 ERROR = "Error"
 ERROR_REF = {"$ref": "#/components/schemas/%s" % ERROR}
 
-# Each error code the API sends, as the ``code`` of its body.
+# Each error code the API sends, as the ``code`` of its body: DRF's own and
+# those of the platform's refusals (tests/contract checks that every
+# refusal's code is here).
 ERROR_CODES = [
     "invalid",
     "parse_error",
@@ -31,6 +34,8 @@ ERROR_CODES = [
     "not_acceptable",
     "unsupported_media_type",
     "conflict",
+    "likely_duplicate",
+    "month_locked",
     "precondition_failed",
     "throttled",
     "server_error",
@@ -226,6 +231,15 @@ def _exemplify(operation: dict, schemas: dict) -> None:
                 body["example"] = example_of(body["schema"], schemas)
 
 
+def _error(declared: dict) -> dict:
+    """The one error shape, with what a view declares its error adds to it
+    (a likely duplicate's candidates)."""
+    added = declared.get("content", {}).get("application/json", {}).get("schema")
+    if not added or added == ERROR_REF:
+        return ERROR_REF
+    return {"allOf": [ERROR_REF, added]}
+
+
 def errors_and_limits(result, generator, request, public):
     """Postprocessing hook: the shared error answers and rate-limit headers,
     and the glossary's descriptions where a property has none."""
@@ -242,7 +256,7 @@ def errors_and_limits(result, generator, request, public):
             _exemplify(operation, schemas)
             for status in _errors_of(method, path, operation):
                 declared = responses.setdefault(status, {"description": ERRORS[status]})
-                declared["content"] = {"application/json": {"schema": ERROR_REF}}
+                declared["content"] = {"application/json": {"schema": _error(declared)}}
             if method == "get":
                 responses.setdefault("414", {"description": ERRORS["414"]})
             for status, response in responses.items():

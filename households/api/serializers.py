@@ -80,7 +80,7 @@ class DuplicateCandidate(serializers.Serializer):
 
 
 class LikelyDuplicateAnswer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField())
-    candidates = DuplicateCandidate(many=True)
+    """What a 409 likely_duplicate adds to the error: the households it may
+    repeat."""
+
+    candidates = DuplicateCandidate(many=True, required=False)

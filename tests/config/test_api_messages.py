@@ -19,27 +19,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from core.schema import ERROR_CODES
 from tests.assistance.factories import MembershipFactory
 from tests.households.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
-CODES = {
-    "invalid",
-    "parse_error",
-    "not_authenticated",
-    "authentication_failed",
-    "permission_denied",
-    "not_found",
-    "method_not_allowed",
-    "not_acceptable",
-    "unsupported_media_type",
-    "throttled",
-    "conflict",
-    "precondition_failed",
-    "server_error",
-    "bad_request",
-}
+CODES = set(ERROR_CODES)  # the codes the schema lists
 ENGLISH = re.compile(
     r"\b(the|is|not|field|valid|required|must|this|object|does|exist|allowed|"
     r"format|ensure|value|invalid|enter|number|expected|found|method|media|"
