@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import NamedTuple
@@ -193,16 +194,7 @@ def stats_recompute(
     }
     started = timezone.now()
     if whole and not connection.in_atomic_block:
-        _rebuild_side_by_side(fills)
-        with transaction.atomic():
-            now = timezone.now()
-            stamps, _created = _lock_wards(None)
-            rollups_refresh()
-            stamps.update(changed_at=now, workshops_changed_at=now)
-            # Everything owed before the rebuild began is settled by it.
-            PendingRefresh.objects.filter(since__lt=started).delete()
-            _figures_moved()
-        _statistics_renewed()
+        _rebuild_whole(fills, started)
         return
     with transaction.atomic():
         stamps, created = _lock_wards(ward_ids)
@@ -225,6 +217,20 @@ def stats_recompute(
             _figures_moved()
         else:
             _stamps_move(changes, created=created)
+
+
+def _rebuild_whole(fills: dict, started) -> None:
+    """Every table built again beside the old one, then swapped in."""
+    _rebuild_side_by_side(fills)
+    with transaction.atomic():
+        now = timezone.now()
+        stamps, _created = _lock_wards(None)
+        rollups_refresh()
+        stamps.update(changed_at=now, workshops_changed_at=now)
+        # Everything owed before the rebuild began is settled by it.
+        PendingRefresh.objects.filter(since__lt=started).delete()
+        _figures_moved()
+    _statistics_renewed()
 
 
 def bucket_refresh(*, ward_id: str, day: date) -> None:
@@ -776,54 +782,78 @@ def _bucket_rows_put(table, columns: list[str], fresh: str, params, span: Span):
     fresh rows missing are inserted.
     """
     quote = connection.ops.quote_name
-    name = quote(table._meta.db_table)
     keys = [
         table._meta.get_field(field).column
         for constraint in table._meta.constraints
         for field in getattr(constraint, "fields", ())
     ]
-    figures = [column for column in columns if column not in keys + ["previous"]]
-    same_key = " AND ".join("s.{0} = f.{0}".format(quote(column)) for column in keys)
     where, where_params = span_where({"ward": "s.ward_id", "day": "s.day"}, *span)
-    returned = ", ".join(
-        "s." + quote(column) for column in CHANGED.get(table, ("ward_id",))
+    put = _Put(
+        name=quote(table._meta.db_table),
+        listed=", ".join(map(quote, columns)),
+        figures=[quote(c) for c in columns if c not in keys + ["previous"]],
+        same_key=" AND ".join("s.{0} = f.{0}".format(quote(c)) for c in keys),
+        where=where,
+        returned=", ".join(
+            "s." + quote(column) for column in CHANGED.get(table, ("ward_id",))
+        ),
     )
-    listed = ", ".join(map(quote, columns))
-    fresh = f"WITH fresh ({listed}) AS MATERIALIZED ({fresh})"
     if connection.vendor == "postgresql":
-        differ = " OR ".join(
-            "s.{0} IS DISTINCT FROM f.{0}".format(quote(column)) for column in figures
-        )
-        sql = (
-            f"{fresh}, changed AS (UPDATE {name} AS s SET "
-            + ", ".join("{0} = f.{0}".format(quote(column)) for column in figures)
-            + f" FROM fresh AS f WHERE {where} AND {same_key}"
-            f" AND ({differ or 'FALSE'})"
-            f" RETURNING {returned}),"
-            f" gone AS (DELETE FROM {name} AS s WHERE {where} AND NOT EXISTS"
-            f" (SELECT 1 FROM fresh AS f WHERE {same_key}) RETURNING {returned}),"
-            f" added AS (INSERT INTO {name} AS s ({listed}) SELECT {listed}"
-            f" FROM fresh AS f WHERE NOT EXISTS (SELECT 1 FROM {name} AS s"
-            f" WHERE {same_key}) RETURNING {returned})"
-            " SELECT * FROM changed UNION ALL SELECT * FROM gone"
-            " UNION ALL SELECT * FROM added"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params + where_params * 2)
-            return cursor.fetchall()
-    fresh = fresh.replace(" AS MATERIALIZED ", " AS ")
-    match = " AND ".join(
-        [same_key] + ["s.{0} IS f.{0}".format(quote(column)) for column in figures]
+        return _put_postgresql(put, fresh, params + where_params * 2)
+    return _put_sqlite(put, fresh, params, where_params)
+
+
+@dataclass(frozen=True)
+class _Put:
+    """The pieces of a bucket's write, quoted: the table, its columns, the
+    figures compared, the key's match of a stored row ``s`` and a fresh row
+    ``f``, the span's condition on ``s`` and what is returned of a change."""
+
+    name: str
+    listed: str
+    figures: list[str]
+    same_key: str
+    where: str
+    returned: str
+
+
+def _put_postgresql(put: _Put, fresh: str, params) -> list[tuple]:
+    differ = " OR ".join(f"s.{c} IS DISTINCT FROM f.{c}" for c in put.figures)
+    name, where, same_key, returned = put.name, put.where, put.same_key, put.returned
+    sql = (
+        f"WITH fresh ({put.listed}) AS MATERIALIZED ({fresh}),"
+        f" changed AS (UPDATE {name} AS s SET "
+        + ", ".join(f"{column} = f.{column}" for column in put.figures)
+        + f" FROM fresh AS f WHERE {where} AND {same_key}"
+        f" AND ({differ or 'FALSE'})"
+        f" RETURNING {returned}),"
+        f" gone AS (DELETE FROM {name} AS s WHERE {where} AND NOT EXISTS"
+        f" (SELECT 1 FROM fresh AS f WHERE {same_key}) RETURNING {returned}),"
+        f" added AS (INSERT INTO {name} AS s ({put.listed}) SELECT {put.listed}"
+        f" FROM fresh AS f WHERE NOT EXISTS (SELECT 1 FROM {name} AS s"
+        f" WHERE {same_key}) RETURNING {returned})"
+        " SELECT * FROM changed UNION ALL SELECT * FROM gone"
+        " UNION ALL SELECT * FROM added"
     )
-    returned = returned.replace("s.", "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _put_sqlite(put: _Put, fresh: str, params, where_params) -> list[tuple]:
+    fresh = f"WITH fresh ({put.listed}) AS ({fresh})"
+    match = " AND ".join(
+        [put.same_key] + [f"s.{column} IS f.{column}" for column in put.figures]
+    )
+    returned = put.returned.replace("s.", "")
     delete = (
-        f"{fresh} DELETE FROM {name} AS s WHERE {where} AND NOT EXISTS"
+        f"{fresh} DELETE FROM {put.name} AS s WHERE {put.where} AND NOT EXISTS"
         f" (SELECT 1 FROM fresh AS f WHERE {match}) RETURNING {returned}"
     )
     insert = (
-        f"{fresh} INSERT INTO {name} ({listed}) SELECT {listed} FROM fresh AS f"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {name} AS s WHERE {match})"
-        f" RETURNING {returned}"
+        f"{fresh} INSERT INTO {put.name} ({put.listed}) SELECT {put.listed}"
+        f" FROM fresh AS f WHERE NOT EXISTS (SELECT 1 FROM {put.name} AS s"
+        f" WHERE {match}) RETURNING {returned}"
     )
     with connection.cursor() as cursor:
         cursor.execute(delete, params + where_params)
