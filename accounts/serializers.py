@@ -33,22 +33,13 @@ class ReferenceField(serializers.IntegerField):
     The service that stores the record checks in one query that each row
     exists and is in the caller's scope, and refuses the others with
     :func:`reference_missing`; an id that cannot name a row is refused here,
-    with the same wording.
+    with the same wording. An id is a JSON number, as the schema says: a
+    text or a yes/no is refused as not a whole number.
     """
 
-    default_error_messages = {
-        "incorrect_type": serializers.PrimaryKeyRelatedField.default_error_messages[
-            "incorrect_type"
-        ],
-    }
-
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, (int, str)):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            value = int(data)
-        except ValueError:
-            raise serializers.ValidationError(reference_missing(data)) from None
-        if not 0 < value <= LARGEST_ID:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        if not 0 < data <= LARGEST_ID:
             raise serializers.ValidationError(reference_missing(data))
-        return value
+        return data

@@ -1,10 +1,12 @@
 """What every app's API serializers share."""
 
 import copy
+from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.utils.formatting import lazy_format
 
 # Fields holding a child bound to them, so copied deeply with their child.
@@ -65,6 +67,68 @@ class FieldsBuiltOnce:
             )
             for name, field in built.items()
         }
+
+
+# What a JSON body must hold for each kind of field, and what a value of any
+# other type is told (DRF's own messages, translated in locale/).
+TEXT = (str,), _("Not a valid string.")
+WHOLE = (int,), _("A valid integer is required.")
+YES_NO = (bool,), _("Must be a valid boolean.")
+JSON_TYPES = (
+    (serializers.BooleanField, YES_NO),
+    (serializers.IntegerField, WHOLE),
+    (serializers.PrimaryKeyRelatedField, WHOLE),
+    (serializers.SlugRelatedField, TEXT),
+    (serializers.CharField, TEXT),
+    (serializers.ChoiceField, TEXT),
+    (serializers.UUIDField, TEXT),
+    (serializers.DateField, TEXT),
+    (serializers.DateTimeField, TEXT),
+)
+
+
+def _json_type(field):
+    for kind, expected in JSON_TYPES:
+        if isinstance(field, kind):
+            return expected
+    return None
+
+
+class JsonTypes:
+    """A serializer of a JSON body that takes each value in the JSON type the
+    schema states.
+
+    DRF reads leniently: ``0`` for a text is the text "0", ``"12"`` for a
+    number is 12, ``"yes"`` is true. A client built from the schema sends
+    what the schema says; a value of another type is a mistake, refused with
+    the field named, beside the other fields' problems. ``null`` is left to
+    the field (``allow_null``).
+    """
+
+    def to_internal_value(self, data):
+        wrong = {}
+        if isinstance(data, Mapping):
+            for field in self._writable_fields:
+                value = data.get(field.field_name, empty)
+                if value is empty or value is None:
+                    continue
+                expected = _json_type(field)
+                if expected is None:
+                    continue
+                types, message = expected
+                if not isinstance(value, types) or (
+                    isinstance(value, bool) and bool not in types
+                ):
+                    wrong[field.field_name] = [str(message)]
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if wrong and isinstance(error.detail, Mapping):
+                raise serializers.ValidationError({**error.detail, **wrong}) from None
+            raise
+        if wrong:
+            raise serializers.ValidationError(wrong)
+        return value
 
 
 class Deleted(serializers.Field):

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import ReferenceField
-from core.serializers import FieldsBuiltOnce, LiveRow
+from core.serializers import FieldsBuiltOnce, JsonTypes, LiveRow
 from households.models import Resident
 
 from ..catalogue import service_catalogue
@@ -45,7 +45,7 @@ class ServiceCodeField(serializers.SlugRelatedField):
             )
 
 
-class ServiceLineInput(FieldsBuiltOnce, serializers.Serializer):
+class ServiceLineInput(JsonTypes, FieldsBuiltOnce, serializers.Serializer):
     service = ServiceCodeField(
         slug_field="code",
         queryset=ServiceType.objects.filter(is_active=True),
@@ -68,7 +68,7 @@ class ServiceLineInput(FieldsBuiltOnce, serializers.Serializer):
         return attrs
 
 
-class SessionInput(FieldsBuiltOnce, serializers.Serializer):
+class SessionInput(JsonTypes, FieldsBuiltOnce, serializers.Serializer):
     client_uuid = serializers.UUIDField(
         help_text=_("Made up by the client; a resend with the same UUID is harmless.")
     )

@@ -5,12 +5,12 @@ from rest_framework import serializers
 
 from accounts.serializers import ReferenceField
 from core.phones import validate_phone
-from core.serializers import FieldsBuiltOnce
+from core.serializers import FieldsBuiltOnce, JsonTypes
 
 from ..models import Household
 
 
-class HouseholdInput(FieldsBuiltOnce, serializers.Serializer):
+class HouseholdInput(JsonTypes, FieldsBuiltOnce, serializers.Serializer):
     client_uuid = serializers.UUIDField(
         help_text=_("Made up by the client; a resend with the same UUID is harmless.")
     )

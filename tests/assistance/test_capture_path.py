@@ -6,6 +6,7 @@ JSON, every key given) and hold it to a fixed number of queries.
 """
 
 import datetime
+import json
 import uuid
 
 import pytest
@@ -273,30 +274,60 @@ def test_a_moment_out_of_range_is_a_400_on_started_at(
     assert not AssistanceSession.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"household": "HOUSEHOLD"},  # a number as text
-        {"duration_minutes": "30"},
-        {"started_at": "NAIVE"},  # no time zone: the server's is assumed
-        {"walk_in_poor": False, "household": None, "walk_in_gender": "male",
-         "walk_in_age_group": "18_59", "walk_in_disability": "false"},
-    ],
-    ids=["household-as-text", "duration-as-text", "naive-time", "flag-as-text"],
-)  # fmt: skip
-def test_values_of_other_forms_are_read(as_member, member, household, changes):
+def test_a_naive_moment_is_read_in_the_servers_time_zone(as_member, member, household):
     data = field_body(member, household=household.pk)
-    for name, value in changes.items():
-        if value == "HOUSEHOLD":
-            value = str(household.pk)
-        elif value == "NAIVE":
-            value = timezone.localtime().replace(tzinfo=None).isoformat()
-        data[name] = value
+    data["started_at"] = timezone.localtime().replace(tzinfo=None).isoformat()
 
     response = post(as_member, data)
 
     assert response.status_code == 201, response.content
     assert AssistanceSession.objects.count() == 1
+
+
+# The client reads English (tests/conftest.py); DRF's words, as translated.
+WHOLE = "A valid integer is required."
+TEXT = "Not a valid string."
+YES_NO = "Must be a valid boolean."
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"household": "HOUSEHOLD"}, "household", WHOLE),
+        ({"members": ["MEMBER"]}, "members", WHOLE),
+        ({"duration_minutes": "30"}, "duration_minutes", WHOLE),
+        ({"notes": 0}, "notes", TEXT),
+        ({"place": 1}, "place", TEXT),
+        ({"walk_in_poor": "false", "household": None, "walk_in_gender": "male",
+          "walk_in_age_group": "18_59"}, "walk_in_poor",
+         YES_NO),
+        ({"services": [{"service": "bill_qr", "outcome": "done", "reason": 5}]},
+         "services", TEXT),
+    ],
+    ids=["household-as-text", "member-as-text", "duration-as-text", "notes-as-number",
+         "place-as-number", "flag-as-text", "reason-as-number"],
+)  # fmt: skip
+def test_a_value_of_another_json_type_is_refused_by_name(
+    as_member, member, household, changes, field, message
+):
+    """The schema states each value's JSON type, and a client built from it
+    sends that type: a number sent as text (or text as a number) is a
+    mistake, refused with the field named, never read as something else."""
+    data = field_body(member, household=household.pk)
+    for name, value in changes.items():
+        if value == "HOUSEHOLD":
+            value = str(household.pk)
+        elif value == ["MEMBER"]:
+            value = [str(member.pk)]
+        data[name] = value
+
+    response = post(as_member, data)
+
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert list(errors) == [field]
+    assert message in json.dumps(errors)
+    assert not AssistanceSession.objects.exists()
 
 
 @pytest.mark.parametrize(

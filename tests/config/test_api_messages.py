@@ -107,6 +107,15 @@ def battery(caller: Caller):
     yield "missing fields", 400, c.post(SESSIONS, {}, **JSON_BODY)
     yield "wrong types", 400, c.post(SESSIONS, bad_session, **JSON_BODY)
     yield (
+        "other JSON types",
+        400,
+        c.post(
+            SESSIONS,
+            dict(caller.session, notes=5, duration_minutes="30", walk_in_poor="no"),
+            **JSON_BODY,
+        ),
+    )
+    yield (
         "out of range",
         400,
         c.post(

@@ -1,6 +1,6 @@
 """How schemathesis signs its requests in, loaded by ``st run`` (SCHEMATHESIS_HOOKS).
 
-Either an API key (``ST_API_KEY``) or a team member's session
+Either an API key (``ST_API_KEY``) or a signed-in user's session
 (``ST_SESSION``); a session's writes carry the CSRF token Django asks of
 them, as the field page's do. Declared as schemathesis auth, so that its
 checks know the credentials (``ignored_auth`` sends requests without them).
@@ -31,9 +31,10 @@ class Credentials:
 @schemathesis.hook
 def map_case(context, case):
     """Half the positive sessions posted name real records (``ST_SESSION_DATA``:
-    the member's team, the member, a household of its hamlet), so that some
-    are stored and the stateful phase follows them to read and change them.
-    Random ids would almost never name records that exist and fit."""
+        the member's team, the member, a household of its hamlet), so that some
+        are stored and the stateful phase follows them to read and change them
+    (not set for a ward official, who has no team of their own).
+        Random ids would almost never name records that exist and fit."""
     real = os.environ.get("ST_SESSION_DATA")
     operation = case.operation
     if (

@@ -2,8 +2,9 @@
 
 A live server (pytest-django's, on the test database, with the demo data)
 is tested by schemathesis' command line with every check and every phase,
-stateful included: once with a national API key, once with a team member
-signed in. Both must end with no failure. Each run is bounded in time
+stateful included: once with a national API key, and once each signed in
+as a team member, a team leader and a ward official (``SIGNED_IN``). Every
+run must end with no failure. Each run is bounded in time
 (``ST_MAX_TIME`` seconds, 60 by default); what the time buys varies, the
 verdict must not.
 """
@@ -49,14 +50,27 @@ def demo(transactional_db, settings):
     }
 
 
+# Who signs in for each run: a team member logs sessions and adds households,
+# a team leader also logs workshops, a ward official reads the alerts and
+# the monthly report and changes any session of the ward.
+SIGNED_IN = {
+    "member": "thanhvien.badinh",
+    "leader": "totruong.badinh",
+    "ward": "phuong.badinh",
+}
+
+
 def credentials(kind: str) -> dict:
     if kind == "key":
         admin = User.objects.get(username="admin")
         key = ApiKey(name="Schemathesis", level=ApiKey.Level.NATIONAL)
         return {"ST_API_KEY": api_key_issue(key=key, created_by=admin)}
-    member = User.objects.get(username="thanhvien.badinh")
+    user = User.objects.get(username=SIGNED_IN[kind])
     client = Client()
-    client.force_login(member)
+    client.force_login(user)
+    if user.team is None:  # an official: no sessions of a team of their own
+        return {"ST_SESSION": client.cookies["sessionid"].value}
+    member = user
     household = Household.objects.filter(hamlet=member.team.hamlet).first()
     real = {
         "team": member.team_id,
@@ -115,7 +129,9 @@ def untested_for_auth(output: str) -> set[str]:
     "kind, must_reach",
     [
         ("key", {"GET /api/v1/stats/", "GET /api/v1/areas/provinces/"}),
-        ("session", {"POST /api/v1/sessions/", "GET /api/v1/sessions/{id}/"}),
+        ("member", {"POST /api/v1/sessions/", "GET /api/v1/sessions/{id}/"}),
+        ("leader", {"POST /api/v1/workshops/", "POST /api/v1/sessions/"}),
+        ("ward", {"GET /api/v1/alerts/", "GET /api/v1/reports/monthly/"}),
     ],
 )
 def test_the_api_keeps_to_its_schema_under_every_check(
@@ -135,5 +151,5 @@ def test_the_api_keeps_to_its_schema_under_every_check(
     assert int(tested.group(1)) == int(selected.group(2)) > 10
     # The credentials worked where they should: these were really exercised.
     assert not must_reach & untested_for_auth(output), output[-5000:]
-    if kind == "session":  # sessions were stored, not only refused
+    if kind in ("member", "leader"):  # sessions were stored, not only refused
         assert AssistanceSession.objects.count() > before

@@ -5,13 +5,13 @@ from rest_framework import serializers
 
 from accounts.serializers import ScopedPrimaryKeyField
 from assistance.models import ServiceType
-from core.serializers import LiveRow
+from core.serializers import JsonTypes, LiveRow
 from teams.models import Team
 
 from ..models import Workshop
 
 
-class WorkshopInput(serializers.Serializer):
+class WorkshopInput(JsonTypes, serializers.Serializer):
     client_uuid = serializers.UUIDField(
         help_text=_("Made up by the client; a resend with the same UUID is harmless.")
     )
