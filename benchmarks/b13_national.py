@@ -131,7 +131,8 @@ def table_sizes() -> list[tuple[str, int, int]]:
             "SELECT c.relname FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.relkind = 'r' AND n.nspname = 'public' AND c.reltuples <= 0 "
-            "AND c.relname LIKE 'reports\\_%%'"
+            "AND c.relname LIKE %s",
+            ["reports\\_%"],
         )
         for (name,) in cursor.fetchall():
             cursor.execute("ANALYZE %s" % connection.ops.quote_name(name))
